@@ -1,0 +1,5 @@
+import sys
+
+from dupi_triage.cli import main
+
+sys.exit(main())

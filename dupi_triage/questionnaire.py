@@ -1,0 +1,490 @@
+"""Load questionnaire.toml into typed, validated objects.
+
+The questionnaire is data so that wording, points and sources can be reviewed without reading code.
+Every mistake that would make scoring silently wrong (a duplicate id, a condition or pattern sign
+naming something that does not exist, points without a source) is a load error instead.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+QuestionType = Literal["single", "multi", "integer"]
+QUESTION_TYPES: tuple[QuestionType, ...] = ("single", "multi", "integer")
+RED_FLAG_LEVELS = ("emergency", "urgent")
+LEVEL_IDS = ("routine", "soon", "urgent", "emergency")
+NONE_OPTION = "none"
+
+DEFAULT_PATH = Path(__file__).with_name("questionnaire.toml")
+
+
+class QuestionnaireError(Exception):
+    """The questionnaire file is malformed: a bug in the data, never the user's fault."""
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    id: str
+    label: str
+    help: str
+    points: int | None = None
+    red_flag: str | None = None
+    description: str | None = None
+    impact: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """Ask a question only when another question has a given answer."""
+
+    question: str
+    equals: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    section: str
+    type: QuestionType
+    short: str
+    text: str
+    help: str
+    options: tuple[Option, ...] = ()
+    when: Condition | None = None
+    min: int | None = None
+    max: int | None = None
+    drug_link_item: str | None = None
+    points_source: str | None = None
+    combine: Literal["max", "min"] | None = None
+    red_flag_source: str | None = None
+    risk_source: str | None = None
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.id.replace("_", "-")
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(option.id for option in self.options)
+
+    def option(self, option_id: str) -> Option:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+    def allowed_values(self) -> str:
+        if self.type == "integer":
+            return f"a whole number from {self.min} to {self.max}"
+        return ", ".join(self.option_ids)
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    intro: str
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    id: str
+    label: str
+    action: str
+    timing: str
+    colour: str
+
+
+@dataclass(frozen=True, slots=True)
+class Sign:
+    """One answer that counts as evidence for a pattern: `question` answered with `option`."""
+
+    question: str
+    option: str
+
+    def __str__(self) -> str:
+        return f"{self.question}.{self.option}"
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    id: str
+    label: str
+    summary: str
+    key: tuple[Sign, ...]
+    support: tuple[Sign, ...]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class DrugLinkItem:
+    id: str
+    number: int
+    text: str
+    unanswerable: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DrugLinkScale:
+    name: str
+    source: str
+    categories: tuple[tuple[str, int], ...]
+    items: tuple[DrugLinkItem, ...]
+
+    def category(self, score: int) -> str:
+        for category, minimum in self.categories:
+            if score >= minimum:
+                return category
+        return self.categories[-1][0]
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """Fixed sentences every report carries."""
+
+    disclaimer: str
+    drug_link_note: str
+    not_screened: str
+    uncommon: str
+
+
+@dataclass(frozen=True, slots=True)
+class Questionnaire:
+    version: str
+    levels: tuple[Level, ...]
+    sections: tuple[Section, ...]
+    questions: tuple[Question, ...]
+    drug_link: DrugLinkScale
+    patterns: tuple[Pattern, ...]
+    unclear: Pattern
+    wording: Wording
+    by_id: Mapping[str, Question] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_id = MappingProxyType({question.id: question for question in self.questions})
+        object.__setattr__(self, "by_id", by_id)
+
+    def __iter__(self) -> Iterator[Question]:
+        return iter(self.questions)
+
+    def question(self, question_id: str) -> Question:
+        return self.by_id[question_id]
+
+    def section(self, section_id: str) -> Section:
+        return next(section for section in self.sections if section.id == section_id)
+
+    def level(self, level_id: str) -> Level:
+        return next(level for level in self.levels if level.id == level_id)
+
+    def pattern(self, pattern_id: str) -> Pattern:
+        if pattern_id == self.unclear.id:
+            return self.unclear
+        return next(pattern for pattern in self.patterns if pattern.id == pattern_id)
+
+
+@functools.cache
+def load_questionnaire(path: Path = DEFAULT_PATH) -> Questionnaire:
+    """Parse and validate the questionnaire once per process."""
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise QuestionnaireError(f"{path}: {error}") from error
+    return parse_questionnaire(data)
+
+
+def parse_questionnaire(data: Mapping[str, Any]) -> Questionnaire:
+    """Build a Questionnaire from parsed TOML, raising QuestionnaireError on any inconsistency."""
+    levels = tuple(_level(entry) for entry in _table_list(data, "levels"))
+    if tuple(level.id for level in levels) != LEVEL_IDS:
+        raise QuestionnaireError(f"levels must be exactly {', '.join(LEVEL_IDS)}, lowest first")
+    sections = tuple(_section(entry) for entry in _table_list(data, "sections"))
+    _check_unique("section", [section.id for section in sections])
+    section_ids = {section.id for section in sections}
+
+    scale = _drug_link(_table(data, "drug_link"))
+    item_ids = {item.id for item in scale.items}
+
+    questions = tuple(
+        _question(entry, section_ids, item_ids) for entry in _table_list(data, "questions")
+    )
+    _check_unique("question", [question.id for question in questions])
+    by_id = {question.id: question for question in questions}
+    for question in questions:
+        _check_condition(question, by_id)
+    _check_section_order(questions, sections)
+
+    patterns = tuple(_pattern(entry, by_id) for entry in _table_list(data, "patterns"))
+    _check_unique("pattern", [pattern.id for pattern in patterns])
+    unclear_data = _table(data, "unclear")
+    unclear = Pattern(
+        id="unclear",
+        label=_text(unclear_data, "label", "unclear"),
+        summary=_text(unclear_data, "summary", "unclear"),
+        key=(),
+        support=(),
+        source="",
+    )
+    return Questionnaire(
+        version=_text(data, "version", "questionnaire"),
+        levels=levels,
+        sections=sections,
+        questions=questions,
+        drug_link=scale,
+        patterns=patterns,
+        unclear=unclear,
+        wording=Wording(
+            **{
+                name: _text(_table(data, "report"), name, "report")
+                for name in ("disclaimer", "drug_link_note", "not_screened", "uncommon")
+            }
+        ),
+    )
+
+
+def _question(data: Mapping[str, Any], section_ids: set[str], item_ids: set[str]) -> Question:
+    qid = _text(data, "id", "question")
+    where = f"question {qid!r}"
+    qtype = data.get("type")
+    if qtype not in QUESTION_TYPES:
+        raise QuestionnaireError(f"{where}: type must be one of {', '.join(QUESTION_TYPES)}")
+    section = _text(data, "section", where)
+    if section not in section_ids:
+        raise QuestionnaireError(f"{where}: unknown section {section!r}")
+    options = tuple(_option(entry, where) for entry in data.get("options", ()))
+    _check_unique(f"{where} option", [option.id for option in options])
+    when = None
+    if "when" in data:
+        condition = _table(data, "when")
+        when = Condition(
+            question=_text(condition, "question", where), equals=_text(condition, "is", where)
+        )
+
+    question = Question(
+        id=qid,
+        section=section,
+        type=qtype,
+        short=_text(data, "short", where),
+        text=_text(data, "text", where),
+        help=_text(data, "help", where),
+        options=options,
+        when=when,
+        min=data.get("min"),
+        max=data.get("max"),
+        drug_link_item=data.get("drug_link_item"),
+        points_source=data.get("points_source"),
+        combine=data.get("combine"),
+        red_flag_source=data.get("red_flag_source"),
+        risk_source=data.get("risk_source"),
+    )
+    _check_question_shape(question)
+    _check_scoring_sources(question, item_ids)
+    return question
+
+
+def _check_question_shape(question: Question) -> None:
+    where = f"question {question.id!r}"
+    if question.type == "integer":
+        if not (isinstance(question.min, int) and isinstance(question.max, int)):
+            raise QuestionnaireError(f"{where}: an integer question needs integer min and max")
+        if question.min > question.max:
+            raise QuestionnaireError(f"{where}: min is greater than max")
+        if question.options:
+            raise QuestionnaireError(f"{where}: an integer question has no options")
+    elif len(question.options) < 2:
+        raise QuestionnaireError(f"{where}: a choice question needs at least two options")
+    if question.type != "multi" and question.combine is not None:
+        raise QuestionnaireError(f"{where}: only multi-choice questions combine points")
+
+
+def _check_scoring_sources(question: Question, item_ids: set[str]) -> None:
+    """Every rule that scores must say where it comes from."""
+    where = f"question {question.id!r}"
+    scored = [option for option in question.options if option.points is not None]
+    if scored or question.drug_link_item:
+        if question.drug_link_item not in item_ids:
+            raise QuestionnaireError(f"{where}: points need a known drug_link_item")
+        if not question.points_source:
+            raise QuestionnaireError(f"{where}: scoring rule without a source (points_source)")
+        if len(scored) != len(question.options):
+            raise QuestionnaireError(f"{where}: every option of a scored question needs points")
+        if question.type == "multi" and question.combine not in ("max", "min"):
+            raise QuestionnaireError(f"{where}: a scored multi-choice question needs combine")
+    flagged = [option for option in question.options if option.red_flag is not None]
+    for option in flagged:
+        if option.red_flag not in RED_FLAG_LEVELS:
+            raise QuestionnaireError(
+                f"{where}: option {option.id!r} red_flag must be "
+                f"one of {', '.join(RED_FLAG_LEVELS)}"
+            )
+    if flagged and not question.red_flag_source:
+        raise QuestionnaireError(f"{where}: scoring rule without a source (red_flag_source)")
+    described = [option for option in question.options if option.description or option.impact]
+    if described and not question.risk_source:
+        raise QuestionnaireError(f"{where}: scoring rule without a source (risk_source)")
+
+
+def _check_condition(question: Question, by_id: Mapping[str, Question]) -> None:
+    if question.when is None:
+        return
+    where = f"question {question.id!r}"
+    target = by_id.get(question.when.question)
+    if target is None:
+        raise QuestionnaireError(
+            f"{where}: condition names unknown question {question.when.question!r}"
+        )
+    if question.when.equals not in target.option_ids:
+        raise QuestionnaireError(
+            f"{where}: condition names unknown option {question.when.equals!r} of {target.id!r}"
+        )
+    if target.type != "single":
+        raise QuestionnaireError(f"{where}: a condition must depend on a single-choice question")
+
+
+def _check_section_order(questions: tuple[Question, ...], sections: tuple[Section, ...]) -> None:
+    order = [section.id for section in sections]
+    positions = [order.index(question.section) for question in questions]
+    if positions != sorted(positions):
+        raise QuestionnaireError("questions must be listed in section order")
+    if not questions or questions[0].id != "red_flags":
+        raise QuestionnaireError("the red_flags question must come first (safety rule 1)")
+    seen: set[str] = set()
+    for question in questions:
+        if question.when is not None and question.when.question not in seen:
+            raise QuestionnaireError(
+                f"question {question.id!r}: its condition must refer to an earlier question"
+            )
+        seen.add(question.id)
+
+
+def _option(data: Mapping[str, Any], where: str) -> Option:
+    option_id = _text(data, "id", where)
+    inner = f"{where} option {option_id!r}"
+    points = data.get("points")
+    if points is not None and (not isinstance(points, int) or isinstance(points, bool)):
+        raise QuestionnaireError(f"{inner}: points must be a whole number")
+    return Option(
+        id=option_id,
+        label=_text(data, "label", inner),
+        help=_text(data, "help", inner),
+        points=points,
+        red_flag=data.get("red_flag"),
+        description=data.get("description"),
+        impact=data.get("impact"),
+    )
+
+
+def _pattern(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> Pattern:
+    pattern_id = _text(data, "id", "pattern")
+    where = f"pattern {pattern_id!r}"
+    if not data.get("source"):
+        raise QuestionnaireError(f"{where}: scoring rule without a source")
+    key = tuple(_sign(text, where, by_id) for text in data.get("key", ()))
+    if not key:
+        raise QuestionnaireError(f"{where}: needs at least one key sign")
+    return Pattern(
+        id=pattern_id,
+        label=_text(data, "label", where),
+        summary=_text(data, "summary", where),
+        key=key,
+        support=tuple(_sign(text, where, by_id) for text in data.get("support", ())),
+        source=_text(data, "source", where),
+    )
+
+
+def _sign(text: object, where: str, by_id: Mapping[str, Question]) -> Sign:
+    if not isinstance(text, str) or text.count(".") != 1:
+        raise QuestionnaireError(f"{where}: a sign is written 'question.option', not {text!r}")
+    question_id, option_id = text.split(".")
+    question = by_id.get(question_id)
+    if question is None:
+        raise QuestionnaireError(f"{where}: sign names unknown question {question_id!r}")
+    if option_id not in question.option_ids:
+        raise QuestionnaireError(
+            f"{where}: sign names unknown option {option_id!r} of {question_id!r}"
+        )
+    return Sign(question_id, option_id)
+
+
+def _drug_link(data: Mapping[str, Any]) -> DrugLinkScale:
+    where = "drug_link"
+    items = tuple(
+        DrugLinkItem(
+            id=_text(entry, "id", where),
+            number=int(entry.get("number", 0)),
+            text=_text(entry, "text", where),
+            unanswerable=entry.get("unanswerable"),
+        )
+        for entry in _table_list(data, "items")
+    )
+    _check_unique("drug_link item", [item.id for item in items])
+    categories = tuple(
+        (_text(entry, "id", where), int(entry["min"])) for entry in _table_list(data, "categories")
+    )
+    minimums = [minimum for _, minimum in categories]
+    if minimums != sorted(minimums, reverse=True):
+        raise QuestionnaireError(
+            "drug_link categories must be listed from the highest minimum down"
+        )
+    if not data.get("source"):
+        raise QuestionnaireError("drug_link: scoring rule without a source")
+    return DrugLinkScale(
+        name=_text(data, "name", where),
+        source=_text(data, "source", where),
+        categories=categories,
+        items=items,
+    )
+
+
+def _level(data: Mapping[str, Any]) -> Level:
+    where = "level"
+    return Level(
+        id=_text(data, "id", where),
+        label=_text(data, "label", where),
+        action=_text(data, "action", where),
+        timing=_text(data, "timing", where),
+        colour=_text(data, "colour", where),
+    )
+
+
+def _section(data: Mapping[str, Any]) -> Section:
+    return Section(
+        id=_text(data, "id", "section"),
+        title=_text(data, "title", "section"),
+        intro=_text(data, "intro", "section"),
+    )
+
+
+def _check_unique(kind: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for item_id in ids:
+        if item_id in seen:
+            raise QuestionnaireError(f"duplicate {kind} id {item_id!r}")
+        seen.add(item_id)
+
+
+def _text(data: Mapping[str, Any], key: str, where: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise QuestionnaireError(f"{where}: {key!r} must be a non-empty string")
+    return value
+
+
+def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, Mapping):
+        raise QuestionnaireError(f"{key!r} must be a table")
+    return value
+
+
+def _table_list(data: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(entry, Mapping) for entry in value):
+        raise QuestionnaireError(f"{key!r} must be an array of tables")
+    return value
