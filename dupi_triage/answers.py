@@ -1,0 +1,260 @@
+"""Answers: parsed and validated from flags, answers files or prompts, in one canonical form.
+
+Whatever the input, an answer ends up the same: an option id (single choice), a tuple of option ids
+in questionnaire order (multi choice) or an int. That makes scoring deterministic and lets a saved
+answers file replay a run exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+from dupi_triage.errors import InputError
+from dupi_triage.questionnaire import NONE_OPTION, Question, Questionnaire
+
+AnswerValue = str | int | tuple[str, ...]
+FieldName = Callable[[Question], str]
+
+_MAX_VALUE_CHARS = 200
+
+
+def file_field(question: Question) -> str:
+    return question.id
+
+
+def flag_field(question: Question) -> str:
+    return question.flag
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Answers by question id. Immutable; `merged` builds a new set."""
+
+    values: Mapping[str, AnswerValue] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+
+    def __contains__(self, question_id: object) -> bool:
+        return question_id in self.values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def get(self, question_id: str) -> AnswerValue | None:
+        return self.values.get(question_id)
+
+    def choices(self, question_id: str) -> tuple[str, ...]:
+        """The chosen option ids of a question, whatever its type; () when unanswered."""
+        value = self.values.get(question_id)
+        if value is None or isinstance(value, int):
+            return ()
+        if isinstance(value, str):
+            return (value,)
+        return value
+
+    def has(self, question_id: str, option_id: str) -> bool:
+        return option_id in self.choices(question_id)
+
+    def merged(self, override: Answers) -> Answers:
+        return Answers({**self.values, **override.values})
+
+    def with_answer(self, question_id: str, value: AnswerValue) -> Answers:
+        return Answers({**self.values, question_id: value})
+
+    def without(self, *question_ids: str) -> Answers:
+        return Answers({k: v for k, v in self.values.items() if k not in question_ids})
+
+    def to_json(self, questionnaire: Questionnaire) -> dict[str, Any]:
+        """Plain JSON, in questionnaire order, in the very format `--answers` reads."""
+        result: dict[str, Any] = {}
+        for question in questionnaire:
+            value = self.values.get(question.id)
+            if value is not None:
+                result[question.id] = list(value) if isinstance(value, tuple) else value
+        return result
+
+
+def normalise_option(text: str) -> str:
+    return text.strip().lower().replace("-", "_")
+
+
+def parse_value(question: Question, raw: object, field_name: str) -> AnswerValue:
+    """Turn one raw answer (a string, a list of strings or a number) into its canonical form."""
+    if question.type == "integer":
+        return _parse_integer(question, raw, field_name)
+    if question.type == "single":
+        if isinstance(raw, list | tuple):
+            raise InputError(field_name, "takes one value, not a list", question.allowed_values())
+        return _parse_option(question, raw, field_name)
+    return _parse_multi(question, raw, field_name)
+
+
+def _parse_option(question: Question, raw: object, field_name: str) -> str:
+    if not isinstance(raw, str):
+        raise InputError(
+            field_name, f"expected an option id, got {_describe(raw)}", question.allowed_values()
+        )
+    option_id = normalise_option(raw)
+    if option_id not in question.option_ids:
+        raise InputError(
+            field_name, f"{_quote(raw)} is not an allowed value", question.allowed_values()
+        )
+    return option_id
+
+
+def _parse_multi(question: Question, raw: object, field_name: str) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        parts: list[object] = list(raw.split(","))
+    elif isinstance(raw, list | tuple):
+        parts = []
+        for item in raw:
+            parts.extend(item.split(",") if isinstance(item, str) else [item])
+    else:
+        raise InputError(
+            field_name,
+            f"expected a list of option ids, got {_describe(raw)}",
+            question.allowed_values(),
+        )
+    chosen = {_parse_option(question, part, field_name) for part in parts if part != ""}
+    if not chosen:
+        raise InputError(
+            field_name,
+            "needs at least one value (use 'none' if none applies)"
+            if NONE_OPTION in question.option_ids
+            else "needs at least one value",
+            question.allowed_values(),
+        )
+    if NONE_OPTION in chosen and len(chosen) > 1:
+        raise InputError(field_name, "'none' cannot be combined with other options")
+    return tuple(option_id for option_id in question.option_ids if option_id in chosen)
+
+
+def _parse_integer(question: Question, raw: object, field_name: str) -> int:
+    assert question.min is not None
+    assert question.max is not None
+    allowed = question.allowed_values()
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise InputError(field_name, f"expected a whole number, got {_describe(raw)}", allowed)
+    if isinstance(raw, str):
+        text = raw.strip()
+        if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 6:
+            raise InputError(field_name, f"{_quote(raw)} is not a whole number", allowed)
+        raw = int(text)
+    if not question.min <= raw <= question.max:
+        raise InputError(field_name, f"{raw} is out of range", allowed)
+    return raw
+
+
+def parse_answers(
+    questionnaire: Questionnaire,
+    raw: Mapping[str, object],
+    field_name: FieldName = file_field,
+) -> Answers:
+    """Validate a mapping of question id to raw value; `None` means "not answered"."""
+    values: dict[str, AnswerValue] = {}
+    for question_id, raw_value in raw.items():
+        question = questionnaire.by_id.get(question_id)
+        if question is None:
+            raise InputError(
+                _quote(question_id)[:_MAX_VALUE_CHARS],
+                "is not a question",
+                ", ".join(questionnaire.by_id),
+            )
+        if raw_value is not None:
+            values[question_id] = parse_value(question, raw_value, field_name(question))
+    answers = Answers({q.id: values[q.id] for q in questionnaire if q.id in values})
+    check_conditions(questionnaire, answers, field_name)
+    return answers
+
+
+def check_conditions(
+    questionnaire: Questionnaire, answers: Answers, field_name: FieldName = file_field
+) -> None:
+    """A conditional answer contradicts an explicit "no" to the question it depends on."""
+    for question in questionnaire:
+        if question.when is None or question.id not in answers:
+            continue
+        parent = answers.get(question.when.question)
+        if parent is not None and parent != question.when.equals:
+            raise InputError(
+                field_name(question),
+                f"only applies when {question.when.question} is {question.when.equals}, "
+                f"but it is {parent}",
+            )
+
+
+def is_applicable(question: Question, answers: Answers) -> bool:
+    """Whether the question is asked, given the answers so far."""
+    return question.when is None or answers.get(question.when.question) == question.when.equals
+
+
+def applicable_questions(questionnaire: Questionnaire, answers: Answers) -> tuple[Question, ...]:
+    return tuple(question for question in questionnaire if is_applicable(question, answers))
+
+
+def missing(questionnaire: Questionnaire, answers: Answers) -> tuple[str, ...]:
+    """Questions that apply to these answers and were left unanswered."""
+    return tuple(
+        question.id
+        for question in applicable_questions(questionnaire, answers)
+        if question.id not in answers
+    )
+
+
+def prune_inapplicable(questionnaire: Questionnaire, answers: Answers) -> Answers:
+    """Drop answers whose condition no longer holds (after an earlier answer was changed)."""
+    stale = [
+        question.id
+        for question in questionnaire
+        if question.id in answers and not is_applicable(question, answers)
+    ]
+    return answers.without(*stale) if stale else answers
+
+
+def answers_document(document: object, source: str) -> Mapping[str, object]:
+    """The answers in a parsed JSON document: an answers object, or a saved dupi-triage result."""
+    if not isinstance(document, dict):
+        raise InputError(source, f"must hold a JSON object of answers, not {_describe(document)}")
+    if document.get("tool") == "dupi-triage":
+        inner = document.get("answers")
+        if not isinstance(inner, dict):
+            raise InputError(source, "a saved result needs an 'answers' object")
+        return inner
+    return document
+
+
+def describe_answer(question: Question, value: AnswerValue) -> str:
+    """The answer in the words the person saw."""
+    if isinstance(value, int):
+        return f"{value} out of {question.max}"
+    if isinstance(value, str):
+        return question.option(value).label
+    return "; ".join(question.option(option_id).label for option_id in value)
+
+
+def _describe(raw: object) -> str:
+    if raw is None:
+        return "null"
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, dict):
+        return "an object"
+    if isinstance(raw, list | tuple):
+        return "a list"
+    if isinstance(raw, int | float):
+        return "a number"
+    return f"a {type(raw).__name__}"
+
+
+def _quote(raw: object) -> str:
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def iter_flag_values(values: Iterable[str]) -> list[str]:
+    """Flatten repeated and comma-separated flag values."""
+    return [part for value in values for part in value.split(",")]

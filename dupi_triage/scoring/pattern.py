@@ -1,0 +1,43 @@
+"""Which picture the answers are most consistent with.
+
+Each pattern lists key signs and supporting signs (questionnaire.toml, with sources). A pattern is
+a candidate only when a key sign is present. Each question counts once, at its strongest sign: a key
+sign 2 points, a supporting sign 1. The candidate with the most points wins; a tie goes to the
+pattern listed first, and patterns are listed most time-sensitive first. No candidate: `unclear`.
+"""
+
+from __future__ import annotations
+
+from dupi_triage.answers import Answers
+from dupi_triage.questionnaire import Pattern, Questionnaire
+from dupi_triage.scoring.model import Evidence, PatternResult
+
+KEY_POINTS = 2
+SUPPORT_POINTS = 1
+
+
+def match_pattern(questionnaire: Questionnaire, answers: Answers) -> PatternResult:
+    candidates: list[tuple[int, int, Pattern, tuple[Evidence, ...]]] = []
+    for order, pattern in enumerate(questionnaire.patterns):
+        evidence = _evidence(pattern, answers)
+        if any(item.key for item in evidence):
+            candidates.append((sum(item.points for item in evidence), -order, pattern, evidence))
+    if not candidates:
+        return PatternResult(questionnaire.unclear.id, 0, (), ())
+    candidates.sort(key=lambda candidate: (candidate[0], candidate[1]), reverse=True)
+    points, _, best, evidence = candidates[0]
+    others = tuple(candidate[2].id for candidate in candidates[1:])
+    return PatternResult(best.id, points, evidence, others)
+
+
+def _evidence(pattern: Pattern, answers: Answers) -> tuple[Evidence, ...]:
+    signs = [(sign, True) for sign in pattern.key] + [(sign, False) for sign in pattern.support]
+    found: list[Evidence] = []
+    counted: set[str] = set()
+    for sign, key in signs:
+        if not answers.has(sign.question, sign.option):
+            continue
+        points = 0 if sign.question in counted else (KEY_POINTS if key else SUPPORT_POINTS)
+        counted.add(sign.question)
+        found.append(Evidence(sign.question, sign.option, key, points))
+    return tuple(found)
