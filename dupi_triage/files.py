@@ -1,0 +1,78 @@
+"""Writing files that hold health data: owner-only, all-or-nothing, never clobbering by surprise."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from pathlib import Path
+
+from dupi_triage.errors import InputError
+
+PRIVATE_MODE = 0o600
+
+
+def check_writable(path_text: str, *, force: bool, field: str) -> Path:
+    """Fail before any questions are asked if the file could not be written later."""
+    path = Path(path_text).expanduser()
+    folder = path.parent
+    if not folder.is_dir():
+        raise InputError(field, f"folder {str(folder)!r} does not exist")
+    if path.is_dir():
+        raise InputError(field, f"{str(path)!r} is a folder; give a file name")
+    if path.exists() and not force:
+        raise InputError(field, f"{str(path)!r} already exists; add --force to replace it")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(field, f"cannot write in folder {str(folder)!r}: permission denied")
+    return path
+
+
+def write_private(path_text: str, text: str, *, force: bool, field: str) -> Path:
+    """Write `text` to a temporary file beside the target, then rename it into place.
+
+    The temporary file is created with mode 0600 (mkstemp), so the report is never readable by
+    others, not even for a moment. An interruption leaves the old file, if any, untouched.
+    """
+    path = check_writable(path_text, force=force, field=field)
+    descriptor, temporary = tempfile.mkstemp(
+        dir=path.parent, prefix=f".{path.name}.", suffix=".part"
+    )
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, PRIVATE_MODE)
+        if force:
+            os.replace(temporary, path)
+        else:
+            _place_without_replacing(temporary, path)
+    except FileExistsError:
+        raise InputError(
+            field, f"{str(path)!r} already exists; add --force to replace it"
+        ) from None
+    except OSError as error:
+        raise InputError(field, f"cannot write {str(path)!r}: {error.strerror or error}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+    return path
+
+
+def _place_without_replacing(temporary: str, path: Path) -> None:
+    """link() refuses to replace an existing file, so one created meanwhile is kept."""
+    try:
+        os.link(temporary, path)
+    except OSError as error:
+        if error.errno not in (
+            errno.EPERM,
+            errno.ENOTSUP,
+            errno.EOPNOTSUPP,
+            errno.EMLINK,
+            errno.EXDEV,
+        ):
+            raise
+        if path.exists():
+            raise FileExistsError(str(path)) from None
+        os.replace(temporary, path)

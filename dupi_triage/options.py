@@ -1,0 +1,139 @@
+"""Command-line options generated from data, so flags never drift from the questionnaire.
+
+Typer reads a command's options from its function signature. These helpers build that signature
+from lists of parameters, so one question flag per question (and the output options shared by
+`assess` and `report`) are declared once.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Sequence
+from typing import Annotated, Any
+
+import typer
+
+from dupi_triage.questionnaire import Question, Questionnaire
+from dupi_triage.render import FORMATS
+
+OUTPUT_PANEL = "Output"
+INPUT_PANEL = "Input"
+
+
+def keyword_parameter(name: str, annotation: Any, default: Any = None) -> inspect.Parameter:
+    return inspect.Parameter(
+        name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation
+    )
+
+
+def question_help(question: Question) -> str:
+    if question.type == "integer":
+        values = f"A whole number from {question.min} to {question.max}."
+    else:
+        joined = ", ".join(question.option_ids)
+        values = (
+            f"One or more of: {joined} (commas or repeats)."
+            if question.type == "multi"
+            else f"One of: {joined}."
+        )
+    condition = ""
+    if question.when is not None:
+        condition = (
+            f" Only when --{question.when.question.replace('_', '-')} is {question.when.equals}."
+        )
+    return f"{question.text} {values}{condition}"
+
+
+def question_parameters(questionnaire: Questionnaire) -> list[inspect.Parameter]:
+    """One flag per question, grouped in --help by section, named after the question id."""
+    parameters = []
+    for question in questionnaire:
+        section = questionnaire.section(question.section)
+        info = typer.Option(
+            question.flag,
+            help=question_help(question),
+            rich_help_panel=f"Questions: {section.title}",
+            metavar={"multi": "VALUES", "single": "VALUE", "integer": "NUMBER"}[question.type],
+            show_default=False,
+        )
+        kind: Any = list[str] | None if question.type == "multi" else str | None
+        parameters.append(keyword_parameter(question.id, Annotated[kind, info]))
+    return parameters
+
+
+def output_parameters() -> list[inspect.Parameter]:
+    """How and where the result is shown; shared by every command that renders an assessment."""
+    return [
+        keyword_parameter(
+            "format",
+            Annotated[
+                str | None,
+                typer.Option(
+                    "--format",
+                    "-f",
+                    help=f"Output format: {', '.join(FORMATS)}. Default: the terminal summary, or "
+                    "the format matching the --output suffix.",
+                    rich_help_panel=OUTPUT_PANEL,
+                    show_default=False,
+                ),
+            ],
+        ),
+        keyword_parameter(
+            "output",
+            Annotated[
+                str | None,
+                typer.Option(
+                    "--output",
+                    "-o",
+                    help="Write the report to this file (owner-only). '-' means standard output.",
+                    rich_help_panel=OUTPUT_PANEL,
+                    metavar="PATH",
+                ),
+            ],
+        ),
+        keyword_parameter(
+            "force",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--force",
+                    help="Replace files that already exist.",
+                    rich_help_panel=OUTPUT_PANEL,
+                ),
+            ],
+            False,
+        ),
+        keyword_parameter(
+            "no_color",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--no-color",
+                    help="No colour in the terminal (NO_COLOR is honoured too).",
+                    rich_help_panel=OUTPUT_PANEL,
+                ),
+            ],
+            False,
+        ),
+        keyword_parameter(
+            "plain",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--plain",
+                    help="Plain text on screen: no boxes, symbols or colour; suits screen readers.",
+                    rich_help_panel=OUTPUT_PANEL,
+                ),
+            ],
+            False,
+        ),
+    ]
+
+
+def with_signature(
+    function: Callable[..., Any], parameters: Sequence[inspect.Parameter]
+) -> Callable[..., Any]:
+    """Give a `**kwargs` function the signature Typer should read its options from."""
+    function.__signature__ = inspect.Signature(list(parameters))  # type: ignore[attr-defined]
+    function.__annotations__ = {p.name: p.annotation for p in parameters}
+    return function

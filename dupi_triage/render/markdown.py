@@ -1,0 +1,81 @@
+"""Markdown: pastes cleanly into e-mail, portals, issue trackers and notes."""
+
+from __future__ import annotations
+
+from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.render.view import SummaryView, summary_view
+from dupi_triage.scoring.model import Assessment
+
+
+def _escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+
+
+def _bullets(items: tuple[str, ...]) -> list[str]:
+    return [f"- {_escape(item)}" for item in items]
+
+
+def render_view(view: SummaryView) -> str:
+    lines = [
+        "# dupi-triage summary",
+        "",
+        f"**Level: {view.level_label.upper()}.** {_escape(view.level_action)}",
+    ]
+    if not view.red_flags_screened:
+        lines += ["", f"> **{_escape(view.not_screened_warning)}**"]
+    if view.red_flags:
+        lines += ["", "## Warning signs reported", "", *_bullets(view.red_flags)]
+    if view.level_reasons:
+        lines += ["", "## Why this level", "", *_bullets(view.level_reasons)]
+
+    lines += [
+        "",
+        "## Pattern",
+        "",
+        _escape(view.pattern_sentence) + " " + _escape(view.pattern_summary),
+    ]
+    if view.pattern_evidence:
+        lines += ["", "Answers behind it:", ""]
+        lines += _bullets(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence))
+    if view.also_consistent_with:
+        lines += [
+            "",
+            "Also consistent with: " + _escape("; ".join(view.also_consistent_with)) + ".",
+        ]
+
+    lines += [
+        "",
+        f"## Link to dupilumab ({_escape(view.drug_link_name)})",
+        "",
+        _escape(view.drug_link_sentence),
+    ]
+    lines += ["", "| # | Item | Answer | Points | Source |", "|---|---|---|---:|---|"]
+    lines += [
+        f"| {row.number} | {_escape(row.item)} | {_escape(row.answer)} | {row.points:+d} "
+        f"| {_escape(row.source)} |"
+        for row in view.drug_link_rows
+    ]
+    lines += ["", f"*{_escape(view.drug_link_note)}*"]
+
+    lines += ["", "## Risk factors", "", _escape(view.risk_sentence)]
+    if view.risk_rows:
+        lines += ["", "| Factor | Description | Impact on risk |", "|---|---|---|"]
+        lines += [
+            f"| {_escape(r.label)} | {_escape(r.description)} | {_escape(r.impact)} |"
+            for r in view.risk_rows
+        ]
+
+    lines += ["", "## What to do", "", *_bullets(view.advice)]
+    lines += ["", "## What to tell your prescriber", "", *_bullets(view.tell_your_prescriber)]
+    if view.missing:
+        lines += ["", "## Not answered", "", _escape(", ".join(view.missing)) + "."]
+    lines += ["", "## Your answers", "", "| Question | Answer |", "|---|---|"]
+    lines += [f"| {_escape(row.label)} | {_escape(row.value)} |" for row in view.answers]
+    lines += ["", "## Sources", "", *_bullets(view.sources)]
+    lines += ["", _escape(view.uncommon), "", f"**{_escape(view.disclaimer)}**", ""]
+    lines += [f"*dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}.*"]
+    return "\n".join(lines) + "\n"
+
+
+def render(questionnaire: Questionnaire, assessment: Assessment) -> str:
+    return render_view(summary_view(questionnaire, assessment))

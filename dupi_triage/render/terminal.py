@@ -1,0 +1,107 @@
+"""The on-screen summary, with rich. The level is always in words as well as colour."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich import box
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.render.view import SummaryView, summary_view
+from dupi_triage.scoring.model import Assessment
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+
+
+def _bullets(items: tuple[str, ...]) -> Text:
+    return Text("\n").join(Text.assemble("  • ", item) for item in items)
+
+
+def _heading(title: str) -> Text:
+    return Text(f"\n{title}", style="bold underline")
+
+
+def level_banner(view: SummaryView) -> Panel:
+    banner = Text.assemble((view.level_label.upper(), "bold"), "  ", view.level_action)
+    return Panel(
+        banner, title="How soon", title_align="left", border_style=f"bold {view.level_colour}"
+    )
+
+
+def _drug_link_table(view: SummaryView) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column("Item", ratio=3)
+    table.add_column("Answer", ratio=2)
+    table.add_column("Points", justify="right", no_wrap=True)
+    table.add_column("Source", ratio=1)
+    for row in view.drug_link_rows:
+        style = "dim" if row.points == 0 else ""
+        table.add_row(
+            str(row.number), row.item, row.answer, f"{row.points:+d}", row.source, style=style
+        )
+    return table
+
+
+def _risk_table(view: SummaryView) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("Factor", ratio=2)
+    table.add_column("What the article says", ratio=3)
+    table.add_column("Impact on risk", ratio=3)
+    for row in view.risk_rows:
+        table.add_row(row.label, row.description, row.impact)
+    return table
+
+
+def renderables(view: SummaryView) -> list[RenderableType]:
+    parts: list[RenderableType] = [level_banner(view)]
+    if not view.red_flags_screened:
+        parts.append(Panel(Text(view.not_screened_warning, style="bold"), border_style="bold red"))
+    if view.red_flags:
+        parts += [_heading("Warning signs reported"), _bullets(view.red_flags)]
+    if view.level_reasons:
+        parts += [_heading("Why this level"), _bullets(view.level_reasons)]
+
+    parts += [
+        _heading("Pattern"),
+        Text.assemble((view.pattern_sentence, "bold"), " ", view.pattern_summary),
+    ]
+    if view.pattern_evidence:
+        parts += [
+            Text("Answers behind it:"),
+            _bullets(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence)),
+        ]
+    if view.also_consistent_with:
+        parts.append(Text("Also consistent with: " + "; ".join(view.also_consistent_with) + "."))
+
+    parts += [
+        _heading(f"Link to dupilumab ({view.drug_link_name})"),
+        Text(view.drug_link_sentence, style="bold"),
+        _drug_link_table(view),
+        Text(view.drug_link_note, style="italic"),
+    ]
+    parts += [_heading("Risk factors"), Text(view.risk_sentence)]
+    if view.risk_rows:
+        parts.append(_risk_table(view))
+
+    parts += [_heading("What to do"), _bullets(view.advice)]
+    parts += [_heading("What to tell your prescriber"), _bullets(view.tell_your_prescriber)]
+    if view.missing:
+        parts += [_heading("Not answered"), Text(", ".join(view.missing) + ".")]
+    parts += [Text(""), Text(view.uncommon), Text(view.disclaimer, style="bold")]
+    parts.append(
+        Text(
+            f"dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}",
+            style="dim",
+        )
+    )
+    return parts
+
+
+def print_summary(console: Console, questionnaire: Questionnaire, assessment: Assessment) -> None:
+    console.print(Group(*renderables(summary_view(questionnaire, assessment))))

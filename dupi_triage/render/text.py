@@ -1,0 +1,70 @@
+"""Plain text: for e-mail, patient portals and screen readers. No colour, boxes or symbols."""
+
+from __future__ import annotations
+
+import textwrap
+
+from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.render.view import SummaryView, summary_view
+from dupi_triage.scoring.model import Assessment
+
+WIDTH = 78
+
+
+def _para(text: str, indent: str = "") -> list[str]:
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent)
+    ) or [""]
+
+
+def _bullets(items: tuple[str, ...]) -> list[str]:
+    return [line for item in items for line in _para(item, "  - ")]
+
+
+def _heading(title: str) -> list[str]:
+    return ["", title, "-" * len(title)]
+
+
+def render_view(view: SummaryView) -> str:
+    lines = ["dupi-triage summary", "=" * 19, ""]
+    lines += _para(f"Level: {view.headline}")
+    if not view.red_flags_screened:
+        lines += ["", *_para(view.not_screened_warning)]
+    if view.red_flags:
+        lines += _heading("Warning signs reported") + _bullets(view.red_flags)
+    if view.level_reasons:
+        lines += _heading("Why this level") + _bullets(view.level_reasons)
+
+    lines += _heading("Pattern") + _para(view.pattern_sentence) + _para(view.pattern_summary)
+    if view.pattern_evidence:
+        lines += ["", "Answers behind it:"]
+        lines += _bullets(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence))
+    if view.also_consistent_with:
+        lines += _para("Also consistent with: " + "; ".join(view.also_consistent_with) + ".")
+
+    lines += _heading(f"Link to dupilumab ({view.drug_link_name})") + _para(view.drug_link_sentence)
+    for row in view.drug_link_rows:
+        lines += _para(
+            f"{row.points:+d}  {row.number}. {row.item} Answer: {row.answer}. [{row.source}]", "  "
+        )
+    lines += ["", *_para(view.drug_link_note)]
+
+    lines += _heading("Risk factors") + _para(view.risk_sentence)
+    for risk in view.risk_rows:
+        lines += _para(f"{risk.label}. {risk.description} {risk.impact}", "  - ")
+
+    lines += _heading("What to do") + _bullets(view.advice)
+    lines += _heading("What to tell your prescriber") + _bullets(view.tell_your_prescriber)
+    if view.missing:
+        lines += _heading("Not answered") + _para(", ".join(view.missing) + ".")
+    lines += _heading("Your answers") + _bullets(
+        tuple(f"{row.label}: {row.value}" for row in view.answers)
+    )
+    lines += _heading("Sources") + _bullets(view.sources)
+    lines += ["", *_para(view.uncommon), "", *_para(view.disclaimer)]
+    lines += _para(f"dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}.")
+    return "\n".join(lines) + "\n"
+
+
+def render(questionnaire: Questionnaire, assessment: Assessment) -> str:
+    return render_view(summary_view(questionnaire, assessment))

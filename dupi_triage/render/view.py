@@ -1,0 +1,177 @@
+"""The summary in words, once, for every human-readable format.
+
+Terminal, text, markdown and HTML lay this out differently but say the same things, so a report
+sent to a prescriber matches what the person saw on screen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from dupi_triage import __version__
+from dupi_triage.answers import describe_answer
+from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.scoring.model import Assessment
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """A labelled line: what was asked (short) and the answer in the person's words."""
+
+    label: str
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class DrugLinkRow:
+    number: int
+    item: str
+    answer: str
+    points: int
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class RiskRow:
+    label: str
+    description: str
+    impact: str
+
+
+@dataclass(frozen=True, slots=True)
+class SummaryView:
+    tool_version: str
+    questionnaire_version: str
+    level: str
+    level_label: str
+    level_action: str
+    level_colour: str
+    level_reasons: tuple[str, ...]
+    red_flags: tuple[str, ...]
+    red_flags_screened: bool
+    not_screened_warning: str
+    pattern: str
+    pattern_label: str
+    pattern_summary: str
+    pattern_evidence: tuple[Row, ...]
+    also_consistent_with: tuple[str, ...]
+    drug_link_score: int
+    drug_link_category: str
+    drug_link_name: str
+    drug_link_rows: tuple[DrugLinkRow, ...]
+    drug_link_note: str
+    risk_band: str
+    risk_answered: bool
+    risk_rows: tuple[RiskRow, ...]
+    advice: tuple[str, ...]
+    tell_your_prescriber: tuple[str, ...]
+    answers: tuple[Row, ...]
+    missing: tuple[str, ...]
+    sources: tuple[str, ...]
+    uncommon: str
+    disclaimer: str
+
+    @property
+    def headline(self) -> str:
+        return f"{self.level_label.upper()}: {self.level_action}"
+
+    @property
+    def pattern_sentence(self) -> str:
+        return f"Your answers are most consistent with {self.pattern_label}."
+
+    @property
+    def drug_link_sentence(self) -> str:
+        return f"Score {self.drug_link_score}: {self.drug_link_category} link to dupilumab."
+
+    @property
+    def risk_sentence(self) -> str:
+        if not self.risk_answered:
+            return "Risk factors were not asked about."
+        count = len(self.risk_rows)
+        noun = "factor" if count == 1 else "factors"
+        return f"{self.risk_band.capitalize()}: {count} risk {noun} from the article's table."
+
+
+def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> SummaryView:
+    level = questionnaire.level(assessment.level.value)
+    pattern = questionnaire.pattern(assessment.pattern.id)
+    answers = assessment.answers
+
+    def label(question_id: str, option_id: str) -> str:
+        return questionnaire.question(question_id).option(option_id).label
+
+    evidence = tuple(
+        Row(
+            questionnaire.question(item.question).short,
+            label(item.question, item.answer) + (" (key sign)" if item.key else " (supporting)"),
+        )
+        for item in assessment.pattern.evidence
+    )
+    rows = []
+    for item in assessment.drug_link.items:
+        if item.question is None:
+            answer = "cannot be answered here"
+        elif item.answer is None:
+            answer = "not answered"
+        else:
+            answer = describe_answer(questionnaire.question(item.question), item.answer)
+        source = f"Naranjo item {item.number}"
+        if item.question and "ARTICLE" in (
+            questionnaire.question(item.question).points_source or ""
+        ):
+            source += "; article"
+        rows.append(DrugLinkRow(item.number, item.text, answer, item.points, source))
+
+    sources = [questionnaire.drug_link.source]
+    sources += [q.points_source for q in questionnaire if q.points_source]
+    if assessment.pattern.evidence:
+        sources.append(pattern.source)
+    sources += [
+        reason.source for reason in assessment.level_reasons if reason.source not in sources
+    ]
+    if assessment.risk.factors:
+        sources.append(questionnaire.question("risk_factors").risk_source or "")
+
+    return SummaryView(
+        tool_version=__version__,
+        questionnaire_version=questionnaire.version,
+        level=level.id,
+        level_label=level.label,
+        level_action=level.action,
+        level_colour=level.colour,
+        level_reasons=tuple(reason.reason for reason in assessment.level_reasons),
+        red_flags=tuple(label("red_flags", flag) for flag in assessment.red_flags),
+        red_flags_screened=assessment.red_flags_screened,
+        not_screened_warning=questionnaire.wording.not_screened,
+        pattern=pattern.id,
+        pattern_label=pattern.label,
+        pattern_summary=pattern.summary,
+        pattern_evidence=evidence,
+        also_consistent_with=tuple(
+            questionnaire.pattern(other).label for other in assessment.pattern.also_consistent_with
+        ),
+        drug_link_score=assessment.drug_link.score,
+        drug_link_category=assessment.drug_link.category,
+        drug_link_name=questionnaire.drug_link.name,
+        drug_link_rows=tuple(rows),
+        drug_link_note=questionnaire.wording.drug_link_note,
+        risk_band=assessment.risk.band,
+        risk_answered=assessment.risk.answered,
+        risk_rows=tuple(
+            RiskRow(factor.label, factor.description, factor.impact)
+            for factor in assessment.risk.factors
+        ),
+        advice=assessment.advice,
+        tell_your_prescriber=assessment.tell_your_prescriber,
+        answers=tuple(
+            Row(question.short, describe_answer(question, value))
+            for question in questionnaire
+            if (value := answers.get(question.id)) is not None
+        ),
+        missing=tuple(
+            questionnaire.question(question_id).short for question_id in assessment.missing
+        ),
+        sources=tuple(dict.fromkeys(source for source in sources if source)),
+        uncommon=questionnaire.wording.uncommon,
+        disclaimer=questionnaire.wording.disclaimer,
+    )
