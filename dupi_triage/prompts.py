@@ -1,0 +1,261 @@
+"""The interactive walk through the questionnaire, with questionary.
+
+Only the interactive path imports this module (and with it questionary and prompt_toolkit).
+Red flags come first and an emergency is shown at once; conditional questions follow their
+condition; a review step at the end lets the person change any answer before the result.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Any
+
+import questionary
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.keys import Keys
+from questionary import Choice, Separator
+from rich.panel import Panel
+from rich.text import Text
+
+from dupi_triage.answers import (
+    Answers,
+    AnswerValue,
+    applicable_questions,
+    describe_answer,
+    is_applicable,
+    parse_value,
+    prune_inapplicable,
+)
+from dupi_triage.questionnaire import NONE_OPTION, Question, Questionnaire
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+# prompt_toolkit asks the terminal for the cursor position and warns when no answer comes (dumb
+# terminals, some multiplexers). Our prompts are short, so that information is not needed.
+os.environ.setdefault("PROMPT_TOOLKIT_NO_CPR", "1")
+
+DONE = "__done__"
+STOP = "stop"
+CONTINUE = "continue"
+
+
+class Interrupted(Exception):
+    """The person pressed Ctrl-C or Ctrl-D; `answers` holds what was answered so far."""
+
+    def __init__(self, answers: Answers) -> None:
+        super().__init__("interrupted")
+        self.answers = answers
+
+
+def _end_on_ctrl_d() -> KeyBindings:
+    bindings = KeyBindings()
+
+    @bindings.add(Keys.ControlD, eager=True)
+    def _(event: Any) -> None:
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    return bindings
+
+
+def _run(prompt: questionary.Question) -> Any:
+    """Ask with Ctrl-C and Ctrl-D both ours to handle (plain `ask()` swallows Ctrl-C)."""
+    application = prompt.application
+    application.key_bindings = merge_key_bindings(
+        [application.key_bindings or KeyBindings(), _end_on_ctrl_d()]
+    )
+    return prompt.unsafe_ask()
+
+
+class Walk:
+    """One person's pass through the questionnaire. `io` holds prompt_toolkit input/output for tests."""
+
+    def __init__(
+        self, questionnaire: Questionnaire, answers: Answers, console: Console, **io: Any
+    ) -> None:
+        self.questionnaire = questionnaire
+        self.answers = answers
+        self.console = console
+        self.io = io
+        self.preset = frozenset(answers.values)
+        self._section: str | None = None
+
+    # -- asking ----------------------------------------------------------------------------------
+
+    def ask(self, question: Question) -> AnswerValue:
+        current = self.answers.get(question.id)
+        if question.type == "single":
+            choices = [Choice(o.label, value=o.id, description=o.help) for o in question.options]
+            prompt = questionary.select(
+                question.text,
+                choices=choices,
+                default=current if isinstance(current, str) else None,
+                **self.io,
+            )
+        elif question.type == "multi":
+            chosen = current if isinstance(current, tuple) else ()
+            choices = [
+                Choice(o.label, value=o.id, description=o.help, checked=o.id in chosen)
+                for o in question.options
+            ]
+            prompt = questionary.checkbox(
+                question.text,
+                choices=choices,
+                validate=lambda picked: _check_multi(question, picked),
+                **self.io,
+            )
+        else:
+            prompt = questionary.text(
+                f"{question.text} ({question.min} to {question.max})",
+                default="" if current is None else str(current),
+                validate=lambda text: _check_integer(question, text),
+                **self.io,
+            )
+        return parse_value(question, _run(prompt), question.id)
+
+    def _show_progress(self, question: Question) -> None:
+        sections = self.questionnaire.sections
+        if question.section != self._section:
+            self._section = question.section
+            section = self.questionnaire.section(question.section)
+            number = [s.id for s in sections].index(section.id) + 1
+            self.console.print()
+            self.console.print(
+                Text.assemble(
+                    (f"Section {number} of {len(sections)}: {section.title}", "bold"),
+                    f"  {section.intro}",
+                )
+            )
+        plan = self._plan()
+        position = plan.index(question) + 1 if question in plan else len(plan)
+        self.console.print(
+            Text(f"Question {position} of {len(plan)}. {question.help}", style="dim")
+        )
+
+    def _plan(self) -> list[Question]:
+        return [
+            q
+            for q in applicable_questions(self.questionnaire, self.answers)
+            if q.id not in self.preset
+        ]
+
+    def _record(self, question: Question, value: AnswerValue) -> None:
+        self.answers = prune_inapplicable(
+            self.questionnaire, self.answers.with_answer(question.id, value)
+        )
+
+    def _next_missing(self) -> Question | None:
+        for question in self.questionnaire:
+            if question.id not in self.answers and is_applicable(question, self.answers):
+                return question
+        return None
+
+    # -- the walk --------------------------------------------------------------------------------
+
+    def run(self) -> Answers:
+        try:
+            asked = False
+            while (question := self._next_missing()) is not None:
+                self._show_progress(question)
+                self._record(question, self.ask(question))
+                asked = True
+                if question.id == "red_flags" and self._red_flag_alert() == STOP:
+                    return self.answers
+            if asked:
+                self.review()
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted(self.answers) from None
+        return self.answers
+
+    def _red_flag_alert(self) -> str:
+        """Emergency advice at once, before any further question; urgent advice too."""
+        question = self.questionnaire.question("red_flags")
+        flagged = [
+            question.option(o) for o in self.answers.choices("red_flags") if o != NONE_OPTION
+        ]
+        emergency = [o for o in flagged if o.red_flag == "emergency"]
+        if not flagged:
+            return CONTINUE
+        level = self.questionnaire.level("emergency" if emergency else "urgent")
+        signs = "\n".join(f"  - {o.label}" for o in (emergency or flagged))
+        body = Text.assemble(
+            (f"{level.label.upper()}: {level.action}\n", "bold"),
+            f"You reported:\n{signs}\n",
+            "Tell your prescriber as well. Do not stop or change dupilumab on your own.",
+        )
+        self.console.print(
+            Panel(body, border_style=f"bold {level.colour}", title=level.label.upper())
+        )
+        if not emergency:
+            return CONTINUE
+        choice = _run(
+            questionary.select(
+                "Get help now. Would you like to stop here, or finish the questions for your summary?",
+                choices=[
+                    Choice("Stop here and show the summary", value=STOP),
+                    Choice("Finish the questions", value=CONTINUE),
+                ],
+                default=STOP,
+                **self.io,
+            )
+        )
+        return str(choice)
+
+    def review(self) -> None:
+        """List every answer; pick one to change, or accept (the default) to see the result."""
+        while True:
+            choices: list[Choice | Separator] = [
+                Choice("Looks right: show my result", value=DONE),
+                Separator(),
+            ]
+            for question in applicable_questions(self.questionnaire, self.answers):
+                value = self.answers.get(question.id)
+                shown = "not answered" if value is None else describe_answer(question, value)
+                choices.append(Choice(f"{question.short}: {shown}", value=question.id))
+            picked = _run(
+                questionary.select(
+                    "Review your answers. Pick one to change, or press Enter to see your result.",
+                    choices=choices,
+                    default=DONE,
+                    **self.io,
+                )
+            )
+            if picked == DONE:
+                return
+            question = self.questionnaire.question(str(picked))
+            self.console.print(Text(question.help, style="dim"))
+            self._record(question, self.ask(question))
+            if question.id == "red_flags" and self._red_flag_alert() == STOP:
+                return
+            while (follow_up := self._next_missing()) is not None:
+                self._show_progress(follow_up)
+                self._record(follow_up, self.ask(follow_up))
+
+
+def _check_multi(question: Question, picked: list[str]) -> bool | str:
+    if not picked:
+        hint = " (or 'None of these')" if NONE_OPTION in question.option_ids else ""
+        return f"Pick at least one with the space bar{hint}, then press Enter."
+    if NONE_OPTION in picked and len(picked) > 1:
+        return f"'{question.option(NONE_OPTION).label}' cannot be picked with other options."
+    return True
+
+
+def _check_integer(question: Question, text: str) -> bool | str:
+    stripped = text.strip()
+    if (
+        stripped.isascii()
+        and stripped.isdigit()
+        and question.min is not None
+        and question.max is not None
+    ):
+        if question.min <= int(stripped) <= question.max:
+            return True
+    return f"Type a whole number from {question.min} to {question.max}."
+
+
+def run_questionnaire(
+    questionnaire: Questionnaire, answers: Answers, *, console: Console, **io: Any
+) -> Answers:
+    """Ask every applicable question not already answered, then review. Raises Interrupted."""
+    return Walk(questionnaire, answers, console, **io).run()
