@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import inspect
 import sys
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -26,6 +25,7 @@ from dupi_triage.errors import InputError
 from dupi_triage.options import (
     INPUT_PANEL,
     OUTPUT_PANEL,
+    OutputOptions,
     keyword_parameter,
     output_parameters,
     question_parameters,
@@ -55,15 +55,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-@dataclass(frozen=True, slots=True)
-class OutputOptions:
-    format: str | None
-    output: str | None
-    force: bool
-    no_color: bool
-    plain: bool
 
 
 def _version(value: bool) -> None:
@@ -390,7 +381,7 @@ def _questions(
 
 
 def _click_exception_type() -> type[Exception]:
-    """Typer vendors click and exports BadParameter, but not its base ClickException (typer#1867)."""
+    """The vendored ClickException: Typer exports BadParameter but not its base (typer#1867)."""
     for base in typer.BadParameter.__mro__:
         if base.__name__ == "ClickException":
             return base

@@ -5,11 +5,9 @@ from lists of parameters, so one question flag per question (and the output opti
 `assess` and `report`) are declared once.
 """
 
-from __future__ import annotations
-
 import inspect
 from collections.abc import Callable, Sequence
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 import typer
 
@@ -17,6 +15,18 @@ from dupi_triage.questionnaire import Question, Questionnaire
 from dupi_triage.render import FORMATS
 
 OUTPUT_PANEL = "Output"
+
+
+class OutputOptions(NamedTuple):
+    """How and where a result is shown (the options from output_parameters)."""
+
+    format: str | None
+    output: str | None
+    force: bool
+    no_color: bool
+    plain: bool
+
+
 INPUT_PANEL = "Input"
 
 

@@ -5,15 +5,13 @@ Every mistake that would make scoring silently wrong (a duplicate id, a conditio
 naming something that does not exist, points without a source) is a load error instead.
 """
 
-from __future__ import annotations
-
 import functools
 import tomllib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 QuestionType = Literal["single", "multi", "integer"]
 QUESTION_TYPES: tuple[QuestionType, ...] = ("single", "multi", "integer")
@@ -28,8 +26,7 @@ class QuestionnaireError(Exception):
     """The questionnaire file is malformed: a bug in the data, never the user's fault."""
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     id: str
     label: str
     help: str
@@ -39,16 +36,17 @@ class Option:
     impact: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(NamedTuple):
     """Ask a question only when another question has a given answer."""
 
     question: str
     equals: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Question:
+    """One question. Compared by identity: the loaded questionnaire holds each one once."""
+
     id: str
     section: str
     type: QuestionType
@@ -64,20 +62,19 @@ class Question:
     combine: Literal["max", "min"] | None = None
     red_flag_source: str | None = None
     risk_source: str | None = None
+    option_ids: tuple[str, ...] = field(init=False, repr=False)
+    _by_id: Mapping[str, Option] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "option_ids", tuple(option.id for option in self.options))
+        object.__setattr__(self, "_by_id", MappingProxyType({o.id: o for o in self.options}))
 
     @property
     def flag(self) -> str:
         return "--" + self.id.replace("_", "-")
 
-    @property
-    def option_ids(self) -> tuple[str, ...]:
-        return tuple(option.id for option in self.options)
-
     def option(self, option_id: str) -> Option:
-        for option in self.options:
-            if option.id == option_id:
-                return option
-        raise KeyError(option_id)
+        return self._by_id[option_id]
 
     def allowed_values(self) -> str:
         if self.type == "integer":
@@ -85,15 +82,13 @@ class Question:
         return ", ".join(self.option_ids)
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     id: str
     title: str
     intro: str
 
 
-@dataclass(frozen=True, slots=True)
-class Level:
+class Level(NamedTuple):
     id: str
     label: str
     action: str
@@ -101,8 +96,7 @@ class Level:
     colour: str
 
 
-@dataclass(frozen=True, slots=True)
-class Sign:
+class Sign(NamedTuple):
     """One answer that counts as evidence for a pattern: `question` answered with `option`."""
 
     question: str
@@ -112,8 +106,7 @@ class Sign:
         return f"{self.question}.{self.option}"
 
 
-@dataclass(frozen=True, slots=True)
-class Pattern:
+class Pattern(NamedTuple):
     id: str
     label: str
     summary: str
@@ -122,16 +115,14 @@ class Pattern:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class DrugLinkItem:
+class DrugLinkItem(NamedTuple):
     id: str
     number: int
     text: str
     unanswerable: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class DrugLinkScale:
+class DrugLinkScale(NamedTuple):
     name: str
     source: str
     categories: tuple[tuple[str, int], ...]
@@ -144,8 +135,7 @@ class DrugLinkScale:
         return self.categories[-1][0]
 
 
-@dataclass(frozen=True, slots=True)
-class Wording:
+class Wording(NamedTuple):
     """Fixed sentences every report carries."""
 
     disclaimer: str
@@ -154,8 +144,10 @@ class Wording:
     uncommon: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Questionnaire:
+    """The whole questionnaire. Compared by identity, so it is cheap to use as a cache key."""
+
     version: str
     levels: tuple[Level, ...]
     sections: tuple[Section, ...]
@@ -164,11 +156,14 @@ class Questionnaire:
     patterns: tuple[Pattern, ...]
     unclear: Pattern
     wording: Wording
-    by_id: Mapping[str, Question] = field(init=False, repr=False, compare=False)
+    by_id: Mapping[str, Question] = field(init=False, repr=False)
+    pattern_signs: frozenset[tuple[str, str]] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_id = MappingProxyType({question.id: question for question in self.questions})
         object.__setattr__(self, "by_id", by_id)
+        signs = {tuple(sign) for p in self.patterns for sign in (*p.key, *p.support)}
+        object.__setattr__(self, "pattern_signs", frozenset(signs))
 
     def __iter__(self) -> Iterator[Question]:
         return iter(self.questions)

@@ -4,9 +4,7 @@ Terminal, text, markdown and HTML lay this out differently but say the same thin
 sent to a prescriber matches what the person saw on screen.
 """
 
-from __future__ import annotations
-
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from dupi_triage import __version__
 from dupi_triage.answers import describe_answer
@@ -14,16 +12,14 @@ from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.scoring.model import Assessment
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
+class Row(NamedTuple):
     """A labelled line: what was asked (short) and the answer in the person's words."""
 
     label: str
     value: str
 
 
-@dataclass(frozen=True, slots=True)
-class DrugLinkRow:
+class DrugLinkRow(NamedTuple):
     number: int
     item: str
     answer: str
@@ -31,15 +27,13 @@ class DrugLinkRow:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class RiskRow:
+class RiskRow(NamedTuple):
     label: str
     description: str
     impact: str
 
 
-@dataclass(frozen=True, slots=True)
-class SummaryView:
+class SummaryView(NamedTuple):
     tool_version: str
     questionnaire_version: str
     level: str

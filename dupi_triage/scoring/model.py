@@ -1,9 +1,8 @@
 """What an assessment is made of. Plain frozen data: renderers read it, nothing writes it."""
 
-from __future__ import annotations
-
 import enum
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from dupi_triage.answers import Answers, AnswerValue
 
@@ -20,15 +19,14 @@ class TriageLevel(enum.StrEnum):
     def rank(self) -> int:
         return _RANK[self]
 
-    def at_least(self, other: TriageLevel) -> TriageLevel:
+    def at_least(self, other: "TriageLevel") -> "TriageLevel":
         return self if self.rank >= other.rank else other
 
 
 _RANK = {level: rank for rank, level in enumerate(TriageLevel)}
 
 
-@dataclass(frozen=True, slots=True)
-class Contribution:
+class Contribution(NamedTuple):
     """One answer that moved the result: what it changed, by how much and why."""
 
     question: str
@@ -39,8 +37,7 @@ class Contribution:
     points: int | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class DrugLinkItemResult:
+class DrugLinkItemResult(NamedTuple):
     number: int
     item: str
     text: str
@@ -51,15 +48,13 @@ class DrugLinkItemResult:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class DrugLink:
+class DrugLink(NamedTuple):
     score: int
     category: str
     items: tuple[DrugLinkItemResult, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """An answer that fits a pattern. `points` is 0 when its question already counted."""
 
     question: str
@@ -68,31 +63,27 @@ class Evidence:
     points: int
 
 
-@dataclass(frozen=True, slots=True)
-class PatternResult:
+class PatternResult(NamedTuple):
     id: str
     points: int
     evidence: tuple[Evidence, ...]
     also_consistent_with: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RiskFactor:
+class RiskFactor(NamedTuple):
     id: str
     label: str
     description: str
     impact: str
 
 
-@dataclass(frozen=True, slots=True)
-class Risk:
+class Risk(NamedTuple):
     band: str
     factors: tuple[RiskFactor, ...]
     answered: bool
 
 
-@dataclass(frozen=True, slots=True)
-class LevelReason:
+class LevelReason(NamedTuple):
     level: TriageLevel
     question: str
     answer: AnswerValue | None
