@@ -7,6 +7,7 @@ answers file replay a run exactly.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -34,9 +35,18 @@ class Answers:
     """Answers by question id. Immutable; `merged` builds a new set."""
 
     values: Mapping[str, AnswerValue] = field(default_factory=dict)
+    pairs: frozenset[tuple[str, str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "values", MappingProxyType(dict(self.values)))
+        values = dict(self.values)
+        object.__setattr__(self, "values", MappingProxyType(values))
+        pairs = set()
+        for question_id, value in values.items():
+            if isinstance(value, str):
+                pairs.add((question_id, value))
+            elif isinstance(value, tuple):
+                pairs.update((question_id, option_id) for option_id in value)
+        object.__setattr__(self, "pairs", frozenset(pairs))
 
     def __contains__(self, question_id: object) -> bool:
         return question_id in self.values
@@ -57,7 +67,7 @@ class Answers:
         return value
 
     def has(self, question_id: str, option_id: str) -> bool:
-        return option_id in self.choices(question_id)
+        return (question_id, option_id) in self.pairs
 
     def merged(self, override: Answers) -> Answers:
         return Answers({**self.values, **override.values})
@@ -68,14 +78,17 @@ class Answers:
     def without(self, *question_ids: str) -> Answers:
         return Answers({k: v for k, v in self.values.items() if k not in question_ids})
 
+    def in_order(self, questionnaire: Questionnaire) -> list[tuple[str, AnswerValue]]:
+        """(question id, answer) pairs in questionnaire order."""
+        values = self.values
+        return [(q.id, value) for q in questionnaire if (value := values.get(q.id)) is not None]
+
     def to_json(self, questionnaire: Questionnaire) -> dict[str, Any]:
         """Plain JSON, in questionnaire order, in the very format `--answers` reads."""
-        result: dict[str, Any] = {}
-        for question in questionnaire:
-            value = self.values.get(question.id)
-            if value is not None:
-                result[question.id] = list(value) if isinstance(value, tuple) else value
-        return result
+        return {
+            question_id: list(value) if isinstance(value, tuple) else value
+            for question_id, value in self.in_order(questionnaire)
+        }
 
 
 def normalise_option(text: str) -> str:
@@ -84,6 +97,20 @@ def normalise_option(text: str) -> str:
 
 def parse_value(question: Question, raw: object, field_name: str) -> AnswerValue:
     """Turn one raw answer (a string, a list of strings or a number) into its canonical form."""
+    if isinstance(raw, list) and all(type(item) is str for item in raw):
+        return _parse_cached(question, tuple(raw), field_name)
+    if type(raw) is str or type(raw) is int:
+        return _parse_cached(question, raw, field_name)
+    return _parse(question, raw, field_name)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_cached(question: Question, raw: object, field_name: str) -> AnswerValue:
+    """Batch files repeat the same few values millions of times; parse each once."""
+    return _parse(question, list(raw) if isinstance(raw, tuple) else raw, field_name)
+
+
+def _parse(question: Question, raw: object, field_name: str) -> AnswerValue:
     if question.type == "integer":
         return _parse_integer(question, raw, field_name)
     if question.type == "single":

@@ -68,7 +68,7 @@ def _run(prompt: questionary.Question) -> Any:
 
 
 class Walk:
-    """One person's pass through the questionnaire. `io` holds prompt_toolkit input/output for tests."""
+    """One person's pass through the questionnaire; `io` is prompt_toolkit input/output (tests)."""
 
     def __init__(
         self, questionnaire: Questionnaire, answers: Answers, console: Console, **io: Any
@@ -190,7 +190,7 @@ class Walk:
             return CONTINUE
         choice = _run(
             questionary.select(
-                "Get help now. Would you like to stop here, or finish the questions for your summary?",
+                "Get help now. Stop here, or finish the questions for your summary?",
                 choices=[
                     Choice("Stop here and show the summary", value=STOP),
                     Choice("Finish the questions", value=CONTINUE),
@@ -243,14 +243,10 @@ def _check_multi(question: Question, picked: list[str]) -> bool | str:
 
 def _check_integer(question: Question, text: str) -> bool | str:
     stripped = text.strip()
-    if (
-        stripped.isascii()
-        and stripped.isdigit()
-        and question.min is not None
-        and question.max is not None
-    ):
-        if question.min <= int(stripped) <= question.max:
-            return True
+    assert question.min is not None
+    assert question.max is not None
+    if stripped.isascii() and stripped.isdigit() and question.min <= int(stripped) <= question.max:
+        return True
     return f"Type a whole number from {question.min} to {question.max}."
 
 

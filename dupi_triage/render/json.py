@@ -1,20 +1,67 @@
-"""The JSON result: the contract for scripts. Keys may be added, never renamed or removed."""
+"""The JSON result: the contract for scripts. Keys may be added, never renamed or removed.
+
+`assessment_to_dict` is the one definition of the shape. `render_line` writes the same object as
+one compact line for batch scoring, assembled from cached pieces: the parts of a result (a
+drug-link item, a contribution, an answer) repeat across thousands of rows, so each is encoded once.
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
 from dupi_triage import __version__
 from dupi_triage.answers import AnswerValue
 from dupi_triage.questionnaire import Questionnaire
-from dupi_triage.scoring.model import Assessment
+from dupi_triage.scoring.model import (
+    Assessment,
+    Contribution,
+    DrugLinkItemResult,
+    Evidence,
+    LevelReason,
+)
 
 TOOL = "dupi-triage"
 
 
 def _plain(value: AnswerValue | None) -> Any:
     return list(value) if isinstance(value, tuple) else value
+
+
+def _evidence(e: Evidence) -> dict[str, Any]:
+    return {"question": e.question, "answer": e.answer, "key": e.key, "points": e.points}
+
+
+def _item(item: DrugLinkItemResult) -> dict[str, Any]:
+    return {
+        "item": item.item,
+        "number": item.number,
+        "question": item.question,
+        "answer": _plain(item.answer),
+        "points": item.points,
+        "reason": item.reason,
+    }
+
+
+def _level_reason(r: LevelReason) -> dict[str, Any]:
+    return {
+        "level": r.level.value,
+        "question": r.question,
+        "answer": _plain(r.answer),
+        "reason": r.reason,
+    }
+
+
+def _contribution(c: Contribution) -> dict[str, Any]:
+    return {
+        "question": c.question,
+        "answer": _plain(c.answer),
+        "effect": c.effect,
+        "points": c.points,
+        "reason": c.reason,
+        "source": c.source,
+    }
 
 
 def assessment_to_dict(questionnaire: Questionnaire, assessment: Assessment) -> dict[str, Any]:
@@ -24,25 +71,12 @@ def assessment_to_dict(questionnaire: Questionnaire, assessment: Assessment) -> 
         "questionnaire_version": questionnaire.version,
         "level": assessment.level.value,
         "pattern": assessment.pattern.id,
-        "pattern_support": [
-            {"question": e.question, "answer": e.answer, "key": e.key, "points": e.points}
-            for e in assessment.pattern.evidence
-        ],
+        "pattern_support": [_evidence(e) for e in assessment.pattern.evidence],
         "also_consistent_with": list(assessment.pattern.also_consistent_with),
         "drug_link": {
             "score": assessment.drug_link.score,
             "category": assessment.drug_link.category,
-            "items": [
-                {
-                    "item": item.item,
-                    "number": item.number,
-                    "question": item.question,
-                    "answer": _plain(item.answer),
-                    "points": item.points,
-                    "reason": item.reason,
-                }
-                for item in assessment.drug_link.items
-            ],
+            "items": [_item(item) for item in assessment.drug_link.items],
             "note": questionnaire.wording.drug_link_note,
         },
         "risk": {
@@ -52,26 +86,8 @@ def assessment_to_dict(questionnaire: Questionnaire, assessment: Assessment) -> 
         },
         "red_flags": list(assessment.red_flags),
         "red_flags_screened": assessment.red_flags_screened,
-        "level_reasons": [
-            {
-                "level": r.level.value,
-                "question": r.question,
-                "answer": _plain(r.answer),
-                "reason": r.reason,
-            }
-            for r in assessment.level_reasons
-        ],
-        "contributions": [
-            {
-                "question": c.question,
-                "answer": _plain(c.answer),
-                "effect": c.effect,
-                "points": c.points,
-                "reason": c.reason,
-                "source": c.source,
-            }
-            for c in assessment.contributions
-        ],
+        "level_reasons": [_level_reason(r) for r in assessment.level_reasons],
+        "contributions": [_contribution(c) for c in assessment.contributions],
         "advice": list(assessment.advice),
         "tell_your_prescriber": list(assessment.tell_your_prescriber),
         "answers": assessment.answers.to_json(questionnaire),
@@ -84,4 +100,97 @@ def render(questionnaire: Questionnaire, assessment: Assessment) -> str:
     return (
         json.dumps(assessment_to_dict(questionnaire, assessment), indent=2, ensure_ascii=False)
         + "\n"
+    )
+
+
+# --- one compact line, from cached pieces -----------------------------------------------------
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+@functools.lru_cache(maxsize=8192)
+def _cached(kind: str, value: Any) -> str:
+    return _encode(_ENCODERS[kind](value))
+
+
+_ENCODERS: dict[str, Any] = {
+    "evidence": _evidence,
+    "item": _item,
+    "level_reason": _level_reason,
+    "contribution": _contribution,
+    "string": lambda value: value,
+    "answer": lambda pair: {pair[0]: _plain(pair[1])},
+}
+
+
+def _array(kind: str, values: Any) -> str:
+    return "[" + ",".join([_cached(kind, value) for value in values]) + "]"
+
+
+@functools.lru_cache(maxsize=4)
+def _constants(questionnaire: Questionnaire) -> tuple[str, str, str]:
+    head = _encode(
+        {"tool": TOOL, "version": __version__, "questionnaire_version": questionnaire.version}
+    )
+    return (
+        head[1:-1],
+        _encode(questionnaire.wording.drug_link_note),
+        _encode(questionnaire.wording.disclaimer),
+    )
+
+
+def render_line(questionnaire: Questionnaire, assessment: Assessment, prefix: str = "") -> str:
+    """The same object as assessment_to_dict, as one line; `prefix` adds leading members."""
+    head, note, disclaimer = _constants(questionnaire)
+    a = assessment
+    answers = ",".join(
+        [_cached("answer", pair)[1:-1] for pair in a.answers.in_order(questionnaire)]
+    )
+    return "".join(
+        [
+            "{",
+            prefix,
+            head,
+            ',"level":"',
+            a.level.value,
+            '","pattern":"',
+            a.pattern.id,
+            '","pattern_support":',
+            _array("evidence", a.pattern.evidence),
+            ',"also_consistent_with":',
+            _array("string", a.pattern.also_consistent_with),
+            ',"drug_link":{"score":',
+            str(a.drug_link.score),
+            ',"category":"',
+            a.drug_link.category,
+            '","items":',
+            _array("item", a.drug_link.items),
+            ',"note":',
+            note,
+            '},"risk":{"band":"',
+            a.risk.band,
+            '","factors":',
+            _array("string", [factor.id for factor in a.risk.factors]),
+            ',"answered":',
+            "true" if a.risk.answered else "false",
+            '},"red_flags":',
+            _array("string", a.red_flags),
+            ',"red_flags_screened":',
+            "true" if a.red_flags_screened else "false",
+            ',"level_reasons":',
+            _array("level_reason", a.level_reasons),
+            ',"contributions":',
+            _array("contribution", a.contributions),
+            ',"advice":',
+            _array("string", a.advice),
+            ',"tell_your_prescriber":',
+            _array("string", a.tell_your_prescriber),
+            ',"answers":{',
+            answers,
+            '},"missing":',
+            _array("string", a.missing),
+            ',"disclaimer":',
+            disclaimer,
+            "}",
+        ]
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from rich import box
@@ -18,8 +19,16 @@ if TYPE_CHECKING:
     from rich.console import Console, RenderableType
 
 
-def _bullets(items: tuple[str, ...]) -> Text:
-    return Text("\n").join(Text.assemble("  • ", item) for item in items)
+def _bullets(items: tuple[str, ...], width: int) -> Text:
+    """Bullets with a hanging indent, wrapped here: much cheaper than a grid table per list."""
+    lines = [
+        line
+        for item in items
+        for line in textwrap.wrap(
+            item, max(width, 20), initial_indent="  - ", subsequent_indent="    "
+        )
+    ]
+    return Text("\n".join(lines))
 
 
 def _heading(title: str) -> Text:
@@ -42,9 +51,9 @@ def _drug_link_table(view: SummaryView) -> Table:
     table.add_column("Source", ratio=1)
     for row in view.drug_link_rows:
         style = "dim" if row.points == 0 else ""
-        table.add_row(
-            str(row.number), row.item, row.answer, f"{row.points:+d}", row.source, style=style
-        )
+        points = f"{row.points:+d}" if row.points else "0"
+        cells = (str(row.number), row.item, row.answer, points, row.source)
+        table.add_row(*(Text(cell) for cell in cells), style=style)
     return table
 
 
@@ -54,18 +63,18 @@ def _risk_table(view: SummaryView) -> Table:
     table.add_column("What the article says", ratio=3)
     table.add_column("Impact on risk", ratio=3)
     for row in view.risk_rows:
-        table.add_row(row.label, row.description, row.impact)
+        table.add_row(Text(row.label), Text(row.description), Text(row.impact))
     return table
 
 
-def renderables(view: SummaryView) -> list[RenderableType]:
+def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
     parts: list[RenderableType] = [level_banner(view)]
     if not view.red_flags_screened:
         parts.append(Panel(Text(view.not_screened_warning, style="bold"), border_style="bold red"))
     if view.red_flags:
-        parts += [_heading("Warning signs reported"), _bullets(view.red_flags)]
+        parts += [_heading("Warning signs reported"), _bullets(view.red_flags, width)]
     if view.level_reasons:
-        parts += [_heading("Why this level"), _bullets(view.level_reasons)]
+        parts += [_heading("Why this level"), _bullets(view.level_reasons, width)]
 
     parts += [
         _heading("Pattern"),
@@ -74,7 +83,7 @@ def renderables(view: SummaryView) -> list[RenderableType]:
     if view.pattern_evidence:
         parts += [
             Text("Answers behind it:"),
-            _bullets(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence)),
+            _bullets(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence), width),
         ]
     if view.also_consistent_with:
         parts.append(Text("Also consistent with: " + "; ".join(view.also_consistent_with) + "."))
@@ -89,8 +98,8 @@ def renderables(view: SummaryView) -> list[RenderableType]:
     if view.risk_rows:
         parts.append(_risk_table(view))
 
-    parts += [_heading("What to do"), _bullets(view.advice)]
-    parts += [_heading("What to tell your prescriber"), _bullets(view.tell_your_prescriber)]
+    parts += [_heading("What to do"), _bullets(view.advice, width)]
+    parts += [_heading("What to tell your prescriber"), _bullets(view.tell_your_prescriber, width)]
     if view.missing:
         parts += [_heading("Not answered"), Text(", ".join(view.missing) + ".")]
     parts += [Text(""), Text(view.uncommon), Text(view.disclaimer, style="bold")]
@@ -104,4 +113,5 @@ def renderables(view: SummaryView) -> list[RenderableType]:
 
 
 def print_summary(console: Console, questionnaire: Questionnaire, assessment: Assessment) -> None:
-    console.print(Group(*renderables(summary_view(questionnaire, assessment))))
+    view = summary_view(questionnaire, assessment)
+    console.print(Group(*renderables(view, console.width)))

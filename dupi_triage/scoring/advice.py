@@ -8,8 +8,10 @@ sections and says what the answers are consistent with, never a diagnosis.
 
 from __future__ import annotations
 
-from dupi_triage.answers import Answers, describe_answer
-from dupi_triage.questionnaire import Questionnaire
+import functools
+
+from dupi_triage.answers import Answers, AnswerValue, describe_answer
+from dupi_triage.questionnaire import Question, Questionnaire
 from dupi_triage.scoring.model import PatternResult, TriageLevel
 
 DO_NOT_STOP = (
@@ -56,13 +58,24 @@ def build_advice(
     red_flags_screened: bool,
     missing: tuple[str, ...],
 ) -> tuple[str, ...]:
+    return _advice(questionnaire, level, pattern.id, red_flags_screened, bool(missing))
+
+
+@functools.lru_cache(maxsize=256)
+def _advice(
+    questionnaire: Questionnaire,
+    level: TriageLevel,
+    pattern_id: str,
+    screened: bool,
+    incomplete: bool,
+) -> tuple[str, ...]:
     advice = [_contact_line(questionnaire, level)]
-    if not red_flags_screened:
+    if not screened:
         advice.append(NOT_SCREENED)
     advice.append(DO_NOT_STOP)
-    advice.append(_PATTERN_ADVICE.get(pattern.id, _DRUG_REACTION_ADVICE))
+    advice.append(_PATTERN_ADVICE.get(pattern_id, _DRUG_REACTION_ADVICE))
     advice.append(NOTES_AND_PHOTOS)
-    if missing:
+    if incomplete:
         advice.append(MISSING)
     return tuple(advice)
 
@@ -80,12 +93,16 @@ def build_tell_your_prescriber(
     questionnaire: Questionnaire, answers: Answers, pattern: PatternResult
 ) -> tuple[str, ...]:
     """A short list to read out or paste: the answers in plain words, then the overall picture."""
-    lines = []
-    for question in questionnaire:
-        value = answers.get(question.id)
-        if value is None:
-            continue
-        lines.append(f"{question.short}: {describe_answer(question, value)}")
+    lines = [
+        _answer_line(question, value)
+        for question in questionnaire
+        if (value := answers.get(question.id)) is not None
+    ]
     label = questionnaire.pattern(pattern.id).label
     lines.append(f"The answers are consistent with {label}.")
     return tuple(lines)
+
+
+@functools.lru_cache(maxsize=4096)
+def _answer_line(question: Question, value: AnswerValue) -> str:
+    return f"{question.short}: {describe_answer(question, value)}"

@@ -8,6 +8,8 @@ pattern listed first, and patterns are listed most time-sensitive first. No cand
 
 from __future__ import annotations
 
+import functools
+
 from dupi_triage.answers import Answers
 from dupi_triage.questionnaire import Pattern, Questionnaire
 from dupi_triage.scoring.model import Evidence, PatternResult
@@ -17,9 +19,15 @@ SUPPORT_POINTS = 1
 
 
 def match_pattern(questionnaire: Questionnaire, answers: Answers) -> PatternResult:
+    return _match(questionnaire, answers.pairs & questionnaire.pattern_signs)
+
+
+@functools.lru_cache(maxsize=4096)
+def _match(questionnaire: Questionnaire, present: frozenset[tuple[str, str]]) -> PatternResult:
+    """The pattern depends only on which pattern signs are present: computed once per set."""
     candidates: list[tuple[int, int, Pattern, tuple[Evidence, ...]]] = []
     for order, pattern in enumerate(questionnaire.patterns):
-        evidence = _evidence(pattern, answers)
+        evidence = _evidence(pattern, present)
         if any(item.key for item in evidence):
             candidates.append((sum(item.points for item in evidence), -order, pattern, evidence))
     if not candidates:
@@ -30,12 +38,12 @@ def match_pattern(questionnaire: Questionnaire, answers: Answers) -> PatternResu
     return PatternResult(best.id, points, evidence, others)
 
 
-def _evidence(pattern: Pattern, answers: Answers) -> tuple[Evidence, ...]:
+def _evidence(pattern: Pattern, present: frozenset[tuple[str, str]]) -> tuple[Evidence, ...]:
     signs = [(sign, True) for sign in pattern.key] + [(sign, False) for sign in pattern.support]
     found: list[Evidence] = []
     counted: set[str] = set()
     for sign, key in signs:
-        if not answers.has(sign.question, sign.option):
+        if (sign.question, sign.option) not in present:
             continue
         points = 0 if sign.question in counted else (KEY_POINTS if key else SUPPORT_POINTS)
         counted.add(sign.question)
