@@ -1,0 +1,308 @@
+"""HTML: one self-contained file a person can e-mail, upload or print for the prescriber.
+
+Everything the page needs is inside it (inline CSS, no scripts, nothing fetched), so it opens the
+same offline, in a patient portal or years later in a records system, and leaks nothing when
+opened. Print CSS keeps it to one or two A4 or Letter pages. The level is shown in colour and in
+words, because a report may be printed in black and white or read by someone who cannot tell the
+colours apart.
+
+The answers table stands in for the "what to tell your prescriber" list of the other formats: the
+reader of this page is the prescriber, and that list repeats the answers. Any line of that list that
+is not an answer or the pattern sentence is still shown.
+"""
+
+from __future__ import annotations
+
+import datetime
+from html import escape
+
+from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.render.html_style import STYLE
+from dupi_triage.render.view import Row, SummaryView, summary_view
+from dupi_triage.scoring.model import Assessment
+
+KNOWN_LEVELS = ("routine", "soon", "urgent", "emergency")
+SOURCE_KEY = (
+    ("ARTICLE", '"Can Dupixent Cause Eczema?", the article dupi-triage is built from.'),
+    (
+        "NARANJO",
+        "Naranjo CA, Busto U, Sellers EM, et al. A method for estimating the probability of "
+        "adverse drug reactions. Clin Pharmacol Ther. 1981;30(2):239-245.",
+    ),
+    ("LABEL", "DUPIXENT (dupilumab) prescribing information, Warnings and Precautions."),
+    ("SPEC", "The dupi-triage product specification: safety rules and triage policy."),
+)
+NOTE_LINES = 5
+
+
+def render(
+    questionnaire: Questionnaire, assessment: Assessment, *, today: datetime.date | None = None
+) -> str:
+    return render_view(summary_view(questionnaire, assessment), today or datetime.date.today())
+
+
+def render_view(view: SummaryView, today: datetime.date) -> str:
+    title = f"dupi-triage report, {today.isoformat()}"
+    body = [
+        _masthead(view, today),
+        _level(view),
+        _glance(view),
+        _advice(view),
+        _pattern(view),
+        _drug_link(view),
+        _risk(view),
+        _answers(view),
+        _notes(),
+        _sources(view),
+        _footer(view),
+    ]
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="dupi-triage {_e(view.tool_version)}">\n'
+        f"<title>{_e(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+        '<main class="report">\n' + "\n".join(part for part in body if part) + "\n</main>\n"
+        "</body>\n</html>\n"
+    )
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _list(items: tuple[str, ...] | list[str], css: str = "") -> str:
+    attribute = f' class="{css}"' if css else ""
+    return f"<ul{attribute}>" + "".join(f"<li>{_e(item)}</li>" for item in items) + "</ul>"
+
+
+def _section(heading: str, inner: str, css: str = "") -> str:
+    attribute = f' class="{css}"' if css else ""
+    return f"<section{attribute}>\n<h2>{_e(heading)}</h2>\n{inner}\n</section>"
+
+
+def _masthead(view: SummaryView, today: datetime.date) -> str:
+    return (
+        '<header class="masthead">\n'
+        "<div>\n"
+        '<p class="kicker">dupi-triage report</p>\n'
+        "<h1>A new or worse rash on dupilumab (Dupixent)</h1>\n"
+        "</div>\n"
+        '<dl class="meta">'
+        f'<div><dt>Generated</dt><dd><time datetime="{today.isoformat()}">'
+        f"{today.isoformat()}</time></dd></div>"
+        f"<div><dt>Tool</dt><dd>dupi-triage {_e(view.tool_version)}</dd></div>"
+        f"<div><dt>Questionnaire</dt><dd>version {_e(view.questionnaire_version)}</dd></div>"
+        "</dl>\n"
+        "</header>\n"
+        '<p class="person"><span>Name</span><span class="blank"></span>'
+        '<span>Date of birth</span><span class="blank short"></span></p>'
+    )
+
+
+def _level(view: SummaryView) -> str:
+    level_class = view.level if view.level in KNOWN_LEVELS else "unknown"
+    reasons = ""
+    if view.level_reasons:
+        reasons = '<p class="why-title">Why this level</p>' + _list(view.level_reasons, "why")
+    parts = [
+        f'<section class="level level-{level_class}" aria-label="How soon to contact the '
+        'prescriber">',
+        '<div class="level-word"><span class="level-caption">Level</span>'
+        f"<strong>{_e(view.level_label)}</strong></div>",
+        '<div class="level-text">',
+        f'<p class="level-action">{_e(view.level_action)}</p>',
+        reasons,
+        "</div>",
+        "</section>",
+    ]
+    if not view.red_flags_screened:
+        parts.append(f'<p class="alert" role="alert">{_e(view.not_screened_warning)}</p>')
+    if view.red_flags and not _all_in_reasons(view):
+        parts.append(
+            '<div class="alert"><p class="alert-title">Warning signs reported</p>'
+            + _list(view.red_flags)
+            + "</div>"
+        )
+    parts.append(f'<p class="disclaimer">{_e(view.disclaimer)}</p>')
+    return "\n".join(part for part in parts if part)
+
+
+def _all_in_reasons(view: SummaryView) -> bool:
+    """Every warning sign is already named in "why this level": a second list would crowd page 1."""
+    return all(any(flag in reason for reason in view.level_reasons) for flag in view.red_flags)
+
+
+def _glance(view: SummaryView) -> str:
+    cards = [
+        ("Pattern", _capital(view.pattern_label), "most consistent with"),
+        (
+            "Link to dupilumab",
+            f"{_capital(view.drug_link_category)}, score {view.drug_link_score}",
+            "adapted Naranjo scale",
+        ),
+        ("Risk factors", _risk_headline(view), "from the article's table"),
+    ]
+    return (
+        '<section class="glance" aria-label="At a glance">'
+        + "".join(
+            f'<div class="card"><p class="card-title">{_e(title)}</p>'
+            f'<p class="card-value">{_e(value)}</p><p class="card-note">{_e(note)}</p></div>'
+            for title, value, note in cards
+        )
+        + "</section>"
+    )
+
+
+def _risk_headline(view: SummaryView) -> str:
+    if not view.risk_answered:
+        return "Not asked"
+    count = len(view.risk_rows)
+    return f"{_capital(view.risk_band)}, {count} {'factor' if count == 1 else 'factors'}"
+
+
+def _advice(view: SummaryView) -> str:
+    return _section("What to do", _list(view.advice, "advice"), "keep")
+
+
+def _pattern(view: SummaryView) -> str:
+    inner = [f"<p><strong>{_e(view.pattern_sentence)}</strong> {_e(view.pattern_summary)}</p>"]
+    if view.pattern_evidence:
+        inner.append('<p class="lead-in">Answers behind it:</p>')
+        inner.append(
+            _list(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence), "compact")
+        )
+    if view.also_consistent_with:
+        also = "; ".join(view.also_consistent_with)
+        inner.append(f"<p>Also consistent with: {_e(also)}.</p>")
+    return _section("Pattern", "\n".join(inner))
+
+
+def _points(points: int) -> str:
+    return f"{points:+d}" if points else "0"
+
+
+def _drug_link(view: SummaryView) -> str:
+    rows = "".join(
+        f'<tr class="{"zero" if row.points == 0 else "scored"}">'
+        f'<td class="num">{row.number}</td><td>{_e(row.item)}</td><td>{_e(row.answer)}</td>'
+        f'<td class="num points">{_points(row.points)}</td><td class="source">{_e(row.source)}</td>'
+        "</tr>"
+        for row in view.drug_link_rows
+    )
+    table = (
+        '<table class="drug-link">'
+        "<caption>" + _e(view.drug_link_name) + "</caption>"
+        '<colgroup><col class="c-num"><col class="c-item"><col class="c-answer">'
+        '<col class="c-points"><col class="c-source"></colgroup>'
+        '<thead><tr><th scope="col" class="num">#</th><th scope="col">Item</th>'
+        '<th scope="col">Answer</th><th scope="col" class="num">Points</th>'
+        '<th scope="col">Source</th></tr></thead>'
+        f"<tbody>{rows}"
+        '<tr class="total"><th scope="row" colspan="3">Total</th>'
+        f'<td class="num points">{view.drug_link_score}</td>'
+        f"<td>{_e(_capital(view.drug_link_category))}</td></tr></tbody>"
+        "</table>"
+    )
+    inner = [
+        f"<p><strong>{_e(view.drug_link_sentence)}</strong></p>",
+        table,
+        f'<p class="note">{_e(view.drug_link_note)}</p>',
+    ]
+    return _section("Link to dupilumab", "\n".join(inner))
+
+
+def _risk(view: SummaryView) -> str:
+    inner = [f"<p>{_e(view.risk_sentence)}</p>"]
+    if view.risk_rows:
+        rows = "".join(
+            f"<tr><td>{_e(row.label)}</td><td>{_e(row.description)}</td>"
+            f"<td>{_e(row.impact)}</td></tr>"
+            for row in view.risk_rows
+        )
+        inner.append(
+            '<table class="risk"><thead><tr><th scope="col">Factor</th>'
+            '<th scope="col">What the article says</th><th scope="col">Impact on risk</th>'
+            f"</tr></thead><tbody>{rows}</tbody></table>"
+        )
+    return _section("Risk factors", "\n".join(inner))
+
+
+def _answers(view: SummaryView) -> str:
+    first, second = _balanced_halves(view.answers)
+    tables = "".join(_answers_table(part) for part in (first, second) if part)
+    inner = [f'<div class="answers-grid">{tables}</div>']
+    if view.missing:
+        inner.append(
+            f'<p class="missing"><strong>Not answered:</strong> {_e(", ".join(view.missing))}.</p>'
+        )
+    answered = {f"{row.label}: {row.value}" for row in view.answers}
+    answered.add(f"The answers are consistent with {view.pattern_label}.")
+    extra = [line for line in view.tell_your_prescriber if line not in answered]
+    if extra:
+        inner.append('<p class="lead-in">Also tell your prescriber:</p>' + _list(extra))
+    return _section("Your answers", "\n".join(inner))
+
+
+def _balanced_halves(rows: tuple[Row, ...]) -> tuple[tuple[Row, ...], tuple[Row, ...]]:
+    """Split the answers, in order, where the two columns come out about equally tall."""
+    heights = [1 + max(len(row.label) // 28, len(row.value) // 34) for row in rows]
+    total = sum(heights)
+    best, best_gap, running = 0, total, 0
+    for index, height in enumerate(heights, start=1):
+        running += height
+        gap = abs(total - 2 * running)
+        if gap < best_gap:
+            best, best_gap = index, gap
+    return rows[:best], rows[best:]
+
+
+def _answers_table(rows: tuple[Row, ...]) -> str:
+    """One column of answers: two narrow tables side by side keep the report to two pages."""
+    body = "".join(
+        f'<tr><th scope="row">{_e(row.label)}</th><td>{_e(row.value)}</td></tr>' for row in rows
+    )
+    return (
+        '<table class="answers"><thead><tr><th scope="col">Question</th>'
+        f'<th scope="col">Answer</th></tr></thead><tbody>{body}</tbody></table>'
+    )
+
+
+def _notes() -> str:
+    lines = '<div class="line"></div>' * NOTE_LINES
+    return (
+        '<section class="notes" aria-label="Notes for the prescriber">\n'
+        "<h2>Prescriber's notes</h2>\n"
+        f'<div class="notes-box">{lines}'
+        '<p class="signed"><span>Reviewed by</span><span class="blank"></span>'
+        '<span>Date</span><span class="blank short"></span></p></div>\n'
+        "</section>"
+    )
+
+
+def _sources(view: SummaryView) -> str:
+    """The sources name their documents by short words; the key spells them out for a reader."""
+    items = "".join(f"<li>{_e(source)}</li>" for source in view.sources)
+    cited = " ".join(view.sources)
+    key = "".join(
+        f"<div><dt>{_e(word)}</dt><dd>{_e(meaning)}</dd></div>"
+        for word, meaning in SOURCE_KEY
+        if word in cited
+    )
+    return _section(
+        "Sources", f'<ol class="sources">{items}</ol>\n<dl class="source-key">{key}</dl>'
+    )
+
+
+def _footer(view: SummaryView) -> str:
+    return (
+        '<footer class="colophon">'
+        f"<p>{_e(view.uncommon)}</p>"
+        f"<p>dupi-triage {_e(view.tool_version)}, questionnaire {_e(view.questionnaire_version)}."
+        " Made on this computer; nothing was sent anywhere.</p>"
+        "</footer>"
+    )

@@ -1,0 +1,233 @@
+"""The HTML report's stylesheet, inlined into every report so the file needs nothing else.
+
+Only fonts already on the reader's computer are named: a report that fetched a web font would
+tell a server that someone opened a health report. Sizes for print are in points so the page
+reads like a letter; the level colours are tints with dark text, legible in black and white too.
+"""
+
+STYLE = """
+:root {
+  --ink: #1f2328;
+  --muted: #5b6470;
+  --rule: #d5d9de;
+  --faint: #f4f5f7;
+  --accent: #4a5563;
+  --tint: #f1f3f5;
+  --bar: #8a94a3;
+}
+* { box-sizing: border-box; }
+html { font-size: 15px; -webkit-text-size-adjust: 100%; }
+body {
+  margin: 0;
+  background: #e9ecef;
+  color: var(--ink);
+  font-family: "Segoe UI", "Helvetica Neue", Helvetica, Arial, "Liberation Sans", "DejaVu Sans",
+    sans-serif;
+  font-size: 1rem;
+  line-height: 1.45;
+}
+.report {
+  max-width: 52rem;
+  margin: 1.5rem auto;
+  padding: 2rem 2.25rem 1.5rem;
+  background: #fff;
+  box-shadow: 0 1px 3px rgba(0, 0, 0, 0.12);
+}
+h1, h2, p, ul, ol, dl, table { margin-top: 0; }
+h1 { font-size: 1.45rem; line-height: 1.2; margin: 0; font-weight: 650; }
+h2 {
+  font-size: 0.8rem;
+  letter-spacing: 0.08em;
+  text-transform: uppercase;
+  color: var(--muted);
+  margin: 1.2rem 0 0.4rem;
+  padding-bottom: 0.2rem;
+  border-bottom: 1px solid var(--rule);
+  break-after: avoid;
+  page-break-after: avoid;
+}
+p { margin-bottom: 0.45rem; }
+ul, ol { padding-left: 1.2rem; margin-bottom: 0.45rem; }
+li { margin-bottom: 0.15rem; }
+ul.compact li { margin-bottom: 0; }
+.lead-in { margin-bottom: 0.15rem; }
+.note, .card-note, .kicker, .colophon, .sources { color: var(--muted); }
+.note { font-size: 0.87em; font-style: italic; }
+
+.masthead {
+  display: flex;
+  justify-content: space-between;
+  align-items: flex-end;
+  gap: 1.5rem;
+  padding-bottom: 0.6rem;
+  border-bottom: 2px solid var(--ink);
+}
+.kicker {
+  margin: 0 0 0.15rem;
+  font-size: 0.78rem;
+  letter-spacing: 0.08em;
+  text-transform: uppercase;
+}
+.meta { display: flex; gap: 1.1rem; margin: 0; font-size: 0.8rem; white-space: nowrap; }
+.meta dt { color: var(--muted); font-size: 0.72rem; text-transform: uppercase;
+  letter-spacing: 0.06em; }
+.meta dd { margin: 0; font-weight: 600; }
+.person, .signed {
+  display: flex;
+  align-items: flex-end;
+  gap: 0.5rem;
+  margin: 0.7rem 0 0.9rem;
+  font-size: 0.8rem;
+  color: var(--muted);
+}
+.blank { flex: 1 1 auto; border-bottom: 1px solid var(--muted); height: 1.1em; }
+.blank.short { flex: 0 0 9rem; }
+
+.level {
+  display: flex;
+  align-items: stretch;
+  border: 1px solid var(--bar);
+  border-left: 0.6rem solid var(--bar);
+  background: var(--tint);
+  border-radius: 4px;
+  break-inside: avoid;
+  page-break-inside: avoid;
+}
+.level-word {
+  flex: 0 0 9.5rem;
+  padding: 0.65rem 0.9rem;
+  border-right: 1px solid var(--bar);
+}
+.level-caption {
+  display: block;
+  font-size: 0.72rem;
+  letter-spacing: 0.08em;
+  text-transform: uppercase;
+  color: var(--accent);
+}
+.level-word strong {
+  display: block;
+  font-size: 1.75rem;
+  line-height: 1.1;
+  color: var(--accent);
+  text-transform: uppercase;
+  letter-spacing: 0.03em;
+}
+.level-text { padding: 0.65rem 0.95rem; }
+.level-action { font-size: 1.12rem; font-weight: 650; margin-bottom: 0.3rem; }
+.why-title { margin: 0; font-size: 0.82rem; font-weight: 600; color: var(--accent); }
+ul.why { margin: 0; font-size: 0.9rem; }
+.level-routine { --accent: #24592f; --tint: #edf6ef; --bar: #3f8a4e; }
+.level-soon { --accent: #6b4700; --tint: #fdf5e2; --bar: #d49a1f; }
+.level-urgent { --accent: #8f3508; --tint: #fdeee3; --bar: #d9631c; }
+.level-emergency { --accent: #8e1414; --tint: #fbe9e9; --bar: #c42b2b; }
+
+.alert {
+  margin: 0.6rem 0 0;
+  padding: 0.5rem 0.8rem;
+  border: 2px solid #b42318;
+  border-radius: 4px;
+  font-weight: 600;
+}
+.alert ul { margin: 0; font-weight: 400; }
+.alert-title { margin: 0 0 0.2rem; }
+.disclaimer {
+  margin: 0.55rem 0 0;
+  font-size: 0.85rem;
+  color: var(--muted);
+}
+
+.glance {
+  display: grid;
+  grid-template-columns: repeat(3, 1fr);
+  gap: 0.6rem;
+  margin-top: 0.85rem;
+  break-inside: avoid;
+  page-break-inside: avoid;
+}
+.card { border: 1px solid var(--rule); border-radius: 4px; padding: 0.45rem 0.7rem; }
+.card p { margin: 0; }
+.card-title { font-size: 0.72rem; letter-spacing: 0.08em; text-transform: uppercase;
+  color: var(--muted); }
+.card-value { font-weight: 650; line-height: 1.25; }
+.card-note { font-size: 0.78rem; }
+
+table { width: 100%; border-collapse: collapse; margin-bottom: 0.4rem; font-size: 0.88rem; }
+caption { text-align: left; font-size: 0.8rem; color: var(--muted); padding-bottom: 0.2rem; }
+th, td { text-align: left; vertical-align: top; padding: 0.22rem 0.45rem 0.22rem 0; }
+thead th {
+  font-size: 0.76rem;
+  font-weight: 600;
+  color: var(--muted);
+  border-bottom: 1px solid var(--ink);
+}
+tbody tr { border-bottom: 1px solid var(--rule); }
+tr { break-inside: avoid; page-break-inside: avoid; }
+tbody th { font-weight: 600; }
+.num { text-align: right; padding-right: 0.7rem; white-space: nowrap;
+  font-variant-numeric: tabular-nums; }
+.points { font-weight: 650; }
+tr.zero td { color: var(--muted); }
+tr.zero .points { font-weight: 400; }
+tr.total th, tr.total td { border-top: 1px solid var(--ink); font-weight: 650; }
+tbody tr.total { border-bottom: 0; }
+.source { font-size: 0.92em; color: var(--muted); }
+col.c-num { width: 2.2rem; }
+col.c-item { width: 35%; }
+col.c-answer { width: 37%; }
+col.c-points { width: 3.8rem; }
+.risk td:first-child { width: 30%; }
+.missing { margin-top: 0.3rem; }
+
+.answers-grid {
+  display: grid;
+  grid-template-columns: 1fr 1fr;
+  gap: 0 1.4rem;
+  align-items: start;
+}
+.answers th[scope="row"] { width: 45%; }
+
+.notes { break-inside: avoid; page-break-inside: avoid; }
+.notes-box {
+  border: 1.5px solid var(--ink);
+  border-radius: 4px;
+  padding: 0.1rem 0.9rem 0;
+}
+.notes-box .line { height: 1.9rem; border-bottom: 1px solid var(--rule); }
+.notes-box .signed { margin: 0.7rem 0 0.45rem; }
+
+.sources { font-size: 0.76rem; padding-left: 1.4rem; columns: 2; column-gap: 1.6rem; }
+.sources li { margin-bottom: 0.12rem; break-inside: avoid; page-break-inside: avoid; }
+.source-key { margin: 0.3rem 0 0; font-size: 0.76rem; color: var(--muted); }
+.source-key div { display: flex; gap: 0.5rem; }
+.source-key dt { flex: 0 0 4.6rem; font-weight: 600; }
+.source-key dd { margin: 0; }
+.colophon {
+  margin-top: 0.9rem;
+  padding-top: 0.4rem;
+  border-top: 1px solid var(--rule);
+  font-size: 0.8rem;
+}
+.colophon p { margin-bottom: 0.15rem; }
+
+@media (max-width: 40rem) {
+  .report { padding: 1.2rem; margin: 0; }
+  .masthead, .level { display: block; }
+  .meta { margin-top: 0.5rem; }
+  .level-word { border-right: 0; border-bottom: 1px solid var(--bar); }
+  .glance, .answers-grid { grid-template-columns: 1fr; }
+  .sources { columns: 1; }
+  .source-key div { display: block; }
+}
+
+@page { margin: 11mm 12mm 12mm; }
+@media print {
+  html { font-size: 9pt; }
+  html, body { background: #fff; }
+  body { line-height: 1.3; }
+  .report { max-width: none; margin: 0; padding: 0; box-shadow: none; }
+  h2 { margin-top: 0.85rem; }
+  .level, .level-word, .alert { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  .notes-box .line { height: 8mm; }
+}
+"""
