@@ -1,4 +1,4 @@
-"""The questionnaire itself, listed for people (a table) and programs (JSON)."""
+"""The questionnaire itself, listed for people (a table), programs (JSON) and FHIR systems."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from dupi_triage.questionnaire import Question, Questionnaire
 if TYPE_CHECKING:
     from rich.console import Console
 
-FORMATS = ("table", "json")
+FORMATS = ("table", "json", "fhir")
 
 
 def question_to_dict(question: Question) -> dict[str, Any]:
@@ -45,6 +45,10 @@ def question_to_dict(question: Question) -> dict[str, Any]:
 
 
 def render(fmt: str, questionnaire: Questionnaire) -> str:
+    if fmt == "fhir":
+        from dupi_triage.render.fhir import render_questionnaire
+
+        return render_questionnaire(questionnaire)
     if fmt != "json":
         raise ValueError(fmt)
     document = {
