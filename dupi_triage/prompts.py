@@ -155,6 +155,9 @@ class Walk:
     def run(self) -> Answers:
         try:
             asked = False
+            # Warning signs given as flags are not asked again, but their advice still comes first.
+            if self.answers.choices("red_flags") and self._red_flag_alert() == STOP:
+                return self.answers
             while (question := self._next_missing()) is not None:
                 self._show_progress(question)
                 self._record(question, self.ask(question))

@@ -1,0 +1,339 @@
+"""Every prompt, driven with real key presses through prompt_toolkit's pipe input.
+
+As in questionary's own tests, keys go into a pipe and the screen output is discarded; what the
+tool prints between prompts (progress, warnings) goes to a rich console we read back. The pipe is
+closed after the keys, so a walk that asks more than expected ends (as an interruption) instead
+of waiting for keys that never come.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from rich.console import Console
+
+from dupi_triage.answers import Answers, parse_answers
+from dupi_triage.prompts import Interrupted, run_questionnaire
+from dupi_triage.questionnaire import Questionnaire
+from tests.conftest import ORDINARY_FLARE
+
+DOWN = "\x1b[B"
+UP = "\x1b[A"
+ENTER = "\r"
+SPACE = " "
+BACKSPACE = "\x7f"
+CTRL_C = "\x03"
+CTRL_D = "\x04"
+# The review lists "Looks right" first, then every question that applies, in order.
+REVIEW_ACCEPT = ENTER
+
+
+@dataclass(frozen=True)
+class Walked:
+    answers: Answers
+    screen: str
+    interrupted: bool
+
+
+def walk(questionnaire: Questionnaire, preset: Mapping[str, object], keys: str) -> Walked:
+    screen = io.StringIO()
+    console = Console(file=screen, width=100, color_system=None)
+    given = parse_answers(questionnaire, preset)
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()
+        try:
+            answers = run_questionnaire(
+                questionnaire, given, console=console, input=pipe, output=DummyOutput()
+            )
+        except Interrupted as stop:
+            return Walked(stop.answers, screen.getvalue(), interrupted=True)
+    return Walked(answers, screen.getvalue(), interrupted=False)
+
+
+def _all_but(*question_ids: str) -> dict[str, object]:
+    return {k: v for k, v in ORDINARY_FLARE.items() if k not in question_ids}
+
+
+def _review_pick(questionnaire: Questionnaire, answers: Mapping[str, object], target: str) -> str:
+    """Keys that move from "Looks right" to `target` in the review list (separator skipped)."""
+    applicable = [
+        q.id
+        for q in questionnaire
+        if q.when is None or answers.get(q.when.question) == q.when.equals
+    ]
+    return DOWN * (applicable.index(target) + 1) + ENTER
+
+
+# --- each kind of prompt ------------------------------------------------------------------------
+
+
+def test_a_select_question_is_answered_with_arrows_and_enter(questionnaire: Questionnaire) -> None:
+    result = walk(questionnaire, _all_but("onset"), DOWN + DOWN + ENTER + REVIEW_ACCEPT)
+    assert not result.interrupted
+    assert result.answers.get("onset") == "1_to_4_months"
+
+
+def test_a_checkbox_question_toggles_with_space_and_ends_with_enter(
+    questionnaire: Questionnaire,
+) -> None:
+    keys = SPACE + DOWN + SPACE + DOWN + DOWN + DOWN + DOWN + ENTER + REVIEW_ACCEPT
+    result = walk(questionnaire, _all_but("location"), keys)
+    assert not result.interrupted
+    assert result.answers.get("location") == ("face_neck", "scalp")
+
+
+def test_a_checkbox_needs_at_least_one_choice(questionnaire: Questionnaire) -> None:
+    keys = ENTER + DOWN + SPACE + ENTER + REVIEW_ACCEPT
+    result = walk(questionnaire, _all_but("location"), keys)
+    assert not result.interrupted
+    assert result.answers.get("location") == ("scalp",)
+
+
+def test_a_checkbox_refuses_none_with_other_options(questionnaire: Questionnaire) -> None:
+    # new_skin_products, then "Nothing like this" (7th): refused; untick it and accept.
+    keys = SPACE + DOWN * 6 + SPACE + ENTER + SPACE + ENTER + REVIEW_ACCEPT
+    result = walk(questionnaire, _all_but("alternative_causes"), keys)
+    assert not result.interrupted
+    assert result.answers.get("alternative_causes") == ("new_skin_products",)
+
+
+def test_the_itch_number_is_typed_and_out_of_range_values_are_asked_again(
+    questionnaire: Questionnaire,
+) -> None:
+    keys = "11" + ENTER + BACKSPACE * 2 + "²" + ENTER + BACKSPACE + "x" + ENTER
+    keys += BACKSPACE + "7" + ENTER + REVIEW_ACCEPT
+    result = walk(questionnaire, _all_but("itch"), keys)
+    assert not result.interrupted
+    assert result.answers.get("itch") == 7
+
+
+def test_an_out_of_range_itch_is_never_accepted(questionnaire: Questionnaire) -> None:
+    result = walk(questionnaire, _all_but("itch"), "11" + ENTER)
+    assert result.interrupted
+    assert "itch" not in result.answers
+
+
+# --- order, progress, conditions ----------------------------------------------------------------
+
+
+def test_red_flags_are_asked_first_with_progress(questionnaire: Questionnaire) -> None:
+    result = walk(questionnaire, {}, DOWN * 7 + SPACE + ENTER + CTRL_C)
+    assert result.interrupted
+    assert dict(result.answers.values) == {"red_flags": ("none",)}
+    first_line = result.screen.strip().splitlines()[0]
+    assert first_line.startswith("Section 1 of 6: Warning signs")
+    assert f"Question 1 of {len(questionnaire.questions) - 2}" in result.screen
+    assert "Section 2 of 6: Timing" in result.screen
+
+
+def test_the_conditional_questions_follow_dose_paused_yes(questionnaire: Questionnaire) -> None:
+    keys = ENTER + ENTER + DOWN + DOWN + ENTER + REVIEW_ACCEPT
+    result = walk(questionnaire, _all_but("dose_paused"), keys)
+    assert not result.interrupted
+    assert result.answers.get("dose_paused") == "yes"
+    assert result.answers.get("improved_on_pause") == "yes"
+    assert result.answers.get("returned_on_restart") == "not_restarted"
+    assert questionnaire.question("improved_on_pause").help in result.screen
+
+
+def test_the_conditional_questions_are_not_asked_after_dose_paused_no(
+    questionnaire: Questionnaire,
+) -> None:
+    result = walk(questionnaire, _all_but("dose_paused"), DOWN + ENTER + REVIEW_ACCEPT)
+    assert not result.interrupted
+    assert result.answers.get("dose_paused") == "no"
+    assert "improved_on_pause" not in result.answers
+    assert "returned_on_restart" not in result.answers
+    assert questionnaire.question("improved_on_pause").help not in result.screen
+
+
+def test_answers_given_up_front_are_kept_and_not_asked_again(
+    questionnaire: Questionnaire,
+) -> None:
+    preset = _all_but("itch", "impact")
+    result = walk(questionnaire, preset, "5" + ENTER + DOWN + ENTER + REVIEW_ACCEPT)
+    assert not result.interrupted
+    assert result.answers == parse_answers(questionnaire, {**preset, "itch": 5, "impact": "some"})
+    assert "Question 1 of 2" in result.screen
+    assert "Question 2 of 2" in result.screen
+    for question in questionnaire:
+        if question.id not in ("itch", "impact"):
+            assert question.help not in result.screen, f"{question.id} was asked again"
+
+
+def test_a_complete_set_of_answers_asks_nothing(questionnaire: Questionnaire) -> None:
+    result = walk(questionnaire, ORDINARY_FLARE, "")
+    assert not result.interrupted
+    assert result.answers == parse_answers(questionnaire, ORDINARY_FLARE)
+
+
+# --- red flags ----------------------------------------------------------------------------------
+
+
+def test_an_emergency_red_flag_shows_the_emergency_advice_and_the_person_can_stop(
+    questionnaire: Questionnaire,
+) -> None:
+    result = walk(questionnaire, {}, SPACE + ENTER + ENTER)
+    assert not result.interrupted
+    assert dict(result.answers.values) == {"red_flags": ("breathing_or_swelling",)}
+    screen = " ".join(result.screen.split())
+    assert "EMERGENCY" in screen
+    assert "Call your local emergency number now" in screen
+    assert "Section 2 of 6" not in screen
+
+
+def test_the_emergency_advice_comes_before_any_further_question(
+    questionnaire: Questionnaire,
+) -> None:
+    result = walk(questionnaire, {}, DOWN + SPACE + ENTER + DOWN + ENTER + CTRL_C)
+    assert result.interrupted
+    assert result.answers.get("red_flags") == ("faint_or_widespread_hives",)
+    screen = " ".join(result.screen.split())
+    assert "Section 2 of 6" in screen, "finishing the questions should go on to the next one"
+    assert screen.index("Call your local emergency number now") < screen.index("Section 2 of 6")
+
+
+def test_an_urgent_red_flag_shows_urgent_advice_and_carries_on(
+    questionnaire: Questionnaire,
+) -> None:
+    result = walk(questionnaire, {}, DOWN * 2 + SPACE + ENTER + CTRL_C)
+    assert result.answers.get("red_flags") == ("eye_pain_or_vision",)
+    screen = " ".join(result.screen.split())
+    assert "URGENT" in screen
+    assert "today" in screen
+    assert screen.index("today") < screen.index("Section 2 of 6")
+
+
+def test_an_emergency_red_flag_given_up_front_is_shown_before_any_question(
+    questionnaire: Questionnaire,
+) -> None:
+    """`dupi-triage --red-flags breathing-or-swelling`: safety rule 2 holds for flags too."""
+    result = walk(questionnaire, {"red_flags": ["breathing_or_swelling"]}, ENTER)
+    screen = " ".join(result.screen.split())
+    assert "Call your local emergency number now" in screen
+    assert "Section 2 of 6" not in screen
+    assert not result.interrupted
+    assert dict(result.answers.values) == {"red_flags": ("breathing_or_swelling",)}
+
+
+def test_an_urgent_red_flag_given_up_front_is_shown_before_the_first_question(
+    questionnaire: Questionnaire,
+) -> None:
+    result = walk(questionnaire, {"red_flags": ["painful_blisters"]}, CTRL_C)
+    assert result.interrupted
+    screen = " ".join(result.screen.split())
+    assert "URGENT" in screen
+    assert screen.index("today") < screen.index("Section 2 of 6")
+
+
+# --- the review step ----------------------------------------------------------------------------
+
+
+def test_the_review_accepts_with_enter(questionnaire: Questionnaire) -> None:
+    result = walk(questionnaire, _all_but("itch"), "4" + ENTER + ENTER)
+    assert not result.interrupted
+    assert result.answers.get("itch") == 4
+
+
+def test_the_review_waits_for_an_answer_before_the_result(questionnaire: Questionnaire) -> None:
+    result = walk(questionnaire, _all_but("itch"), "4" + ENTER)
+    assert result.interrupted, "the review step should ask before showing the result"
+
+
+def test_the_review_changes_an_answer_and_returns_to_the_review(
+    questionnaire: Questionnaire,
+) -> None:
+    preset = _all_but("itch")
+    keys = "4" + ENTER + _review_pick(questionnaire, preset, "onset") + DOWN + ENTER + ENTER
+    result = walk(questionnaire, preset, keys)
+    assert not result.interrupted
+    assert result.answers.get("onset") == "within_4_weeks"
+    assert result.answers.get("itch") == 4
+    assert result.answers.get("look") == ("typical_eczema",)
+
+
+def test_the_review_can_change_an_answer_given_up_front(questionnaire: Questionnaire) -> None:
+    preset = _all_but("itch")
+    change_itch = _review_pick(questionnaire, preset, "itch") + BACKSPACE + "9" + ENTER
+    keys = "4" + ENTER + change_itch + ENTER
+    result = walk(questionnaire, preset, keys)
+    assert not result.interrupted
+    assert result.answers.get("itch") == 9
+
+
+def test_changing_dose_paused_to_yes_in_the_review_asks_the_two_conditional_questions(
+    questionnaire: Questionnaire,
+) -> None:
+    preset = _all_but("itch")
+    keys = "4" + ENTER + _review_pick(questionnaire, preset, "dose_paused") + UP + ENTER
+    keys += ENTER + DOWN + ENTER + ENTER
+    result = walk(questionnaire, preset, keys)
+    assert not result.interrupted
+    assert result.answers.get("dose_paused") == "yes"
+    assert result.answers.get("improved_on_pause") == "yes"
+    assert result.answers.get("returned_on_restart") == "no"
+
+
+def test_changing_dose_paused_to_no_in_the_review_drops_the_conditional_answers(
+    questionnaire: Questionnaire,
+) -> None:
+    preset = {
+        **_all_but("itch"),
+        "dose_paused": "yes",
+        "improved_on_pause": "yes",
+        "returned_on_restart": "yes",
+    }
+    keys = "4" + ENTER + _review_pick(questionnaire, preset, "dose_paused") + DOWN + ENTER + ENTER
+    result = walk(questionnaire, preset, keys)
+    assert not result.interrupted
+    assert result.answers.get("dose_paused") == "no"
+    assert "improved_on_pause" not in result.answers
+    assert "returned_on_restart" not in result.answers
+
+
+def test_adding_an_emergency_red_flag_in_the_review_shows_the_emergency_advice(
+    questionnaire: Questionnaire,
+) -> None:
+    preset = _all_but("itch")
+    # Tick "trouble breathing", untick "None of these" (8th), Enter; then stop there.
+    keys = "4" + ENTER + _review_pick(questionnaire, preset, "red_flags")
+    keys += SPACE + DOWN * 7 + SPACE + ENTER + ENTER
+    result = walk(questionnaire, preset, keys)
+    assert not result.interrupted
+    assert result.answers.get("red_flags") == ("breathing_or_swelling",)
+    assert "Call your local emergency number now" in " ".join(result.screen.split())
+
+
+# --- stopping -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", [CTRL_C, CTRL_D])
+@pytest.mark.parametrize(
+    ("unanswered", "before"),
+    [
+        (("onset", "impact"), DOWN + ENTER),  # stops at a select
+        (("onset", "location"), ENTER),  # stops at a checkbox
+        (("onset", "itch"), ENTER),  # stops at the number
+        (("onset",), ENTER),  # stops at the review
+    ],
+)
+def test_ctrl_c_and_ctrl_d_stop_with_the_answers_so_far(
+    questionnaire: Questionnaire, key: str, unanswered: tuple[str, ...], before: str
+) -> None:
+    preset = _all_but(*unanswered)
+    result = walk(questionnaire, preset, before + key)
+    assert result.interrupted
+    expected = dict(parse_answers(questionnaire, preset).values)
+    expected["onset"] = "within_4_weeks" if before == DOWN + ENTER else "before_starting"
+    assert dict(result.answers.values) == expected
+
+
+def test_interrupted_carries_the_answers(questionnaire: Questionnaire) -> None:
+    stop = Interrupted(parse_answers(questionnaire, {"red_flags": "none"}))
+    assert stop.answers.get("red_flags") == ("none",)
