@@ -35,9 +35,7 @@ def write_private(path_text: str, text: str, *, force: bool, field: str) -> Path
     others, not even for a moment. An interruption leaves the old file, if any, untouched.
     """
     path = check_writable(path_text, force=force, field=field)
-    descriptor, temporary = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=".part"
-    )
+    descriptor, temporary = _temporary_beside(path, field)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
@@ -76,3 +74,17 @@ def _place_without_replacing(temporary: str, path: Path) -> None:
         if path.exists():
             raise FileExistsError(str(path)) from None
         os.replace(temporary, path)
+
+
+def _temporary_beside(path: Path, field: str) -> tuple[int, str]:
+    """An owner-only temporary file in the target's folder.
+
+    os.access cannot foresee every refusal (a read-only disk, a folder only root may write in when
+    running as root), so the folder's answer here is an input error too, never a traceback.
+    """
+    try:
+        return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    except OSError as error:
+        raise InputError(
+            field, f"cannot write in folder {str(path.parent)!r}: {error.strerror or error}"
+        ) from None
