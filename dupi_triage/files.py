@@ -6,7 +6,9 @@ import contextlib
 import errno
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 from dupi_triage.errors import InputError
 
@@ -21,6 +23,8 @@ def check_writable(path_text: str, *, force: bool, field: str) -> Path:
         raise InputError(field, f"folder {str(folder)!r} does not exist")
     if path.is_dir():
         raise InputError(field, f"{str(path)!r} is a folder; give a file name")
+    if path.exists() and not path.is_file():
+        raise InputError(field, f"{str(path)!r} is not a regular file; use '-' for standard output")
     if path.exists() and not force:
         raise InputError(field, f"{str(path)!r} already exists; add --force to replace it")
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -29,16 +33,25 @@ def check_writable(path_text: str, *, force: bool, field: str) -> Path:
 
 
 def write_private(path_text: str, text: str, *, force: bool, field: str) -> Path:
-    """Write `text` to a temporary file beside the target, then rename it into place.
+    """Write `text` owner-only and all at once (see private_file)."""
+    with private_file(path_text, force=force, field=field) as (path, handle):
+        handle.write(text)
+    return path
 
-    The temporary file is created with mode 0600 (mkstemp), so the report is never readable by
-    others, not even for a moment. An interruption leaves the old file, if any, untouched.
+
+@contextlib.contextmanager
+def private_file(path_text: str, *, force: bool, field: str) -> Iterator[tuple[Path, TextIO]]:
+    """Yield a handle on a temporary file beside the target; rename it into place on success.
+
+    The temporary file is created with mode 0600 (mkstemp), so the content is never readable by
+    others, not even for a moment. An error or interruption inside the block removes it and
+    leaves the old file, if any, untouched.
     """
     path = check_writable(path_text, force=force, field=field)
     descriptor, temporary = _temporary_beside(path, field)
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+            yield path, handle
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, PRIVATE_MODE)
@@ -55,7 +68,6 @@ def write_private(path_text: str, text: str, *, force: bool, field: str) -> Path
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
-    return path
 
 
 def _place_without_replacing(temporary: str, path: Path) -> None:
