@@ -97,10 +97,11 @@ def normalise_option(text: str) -> str:
 
 def parse_value(question: Question, raw: object, field_name: str) -> AnswerValue:
     """Turn one raw answer (a string, a list of strings or a number) into its canonical form."""
-    if isinstance(raw, list) and all(type(item) is str for item in raw):
-        return _parse_cached(question, tuple(raw), field_name)
-    if type(raw) is str or type(raw) is int:
+    kind = type(raw)
+    if kind is str or kind is int:
         return _parse_cached(question, raw, field_name)
+    if kind is list and all(type(item) is str for item in raw):  # type: ignore[attr-defined]
+        return _parse_cached(question, tuple(raw), field_name)  # type: ignore[arg-type]
     return _parse(question, raw, field_name)
 
 
@@ -193,7 +194,7 @@ def parse_answers(
             )
         if raw_value is not None:
             values[question_id] = parse_value(question, raw_value, field_name(question))
-    answers = Answers({q.id: values[q.id] for q in questionnaire if q.id in values})
+    answers = Answers(values)
     check_conditions(questionnaire, answers, field_name)
     return answers
 
@@ -202,9 +203,10 @@ def check_conditions(
     questionnaire: Questionnaire, answers: Answers, field_name: FieldName = file_field
 ) -> None:
     """A conditional answer contradicts an explicit "no" to the question it depends on."""
-    for question in questionnaire:
-        if question.when is None or question.id not in answers:
+    for question in questionnaire.conditional:
+        if question.id not in answers:
             continue
+        assert question.when is not None
         parent = answers.get(question.when.question)
         if parent is not None and parent != question.when.equals:
             raise InputError(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 
 from dupi_triage.answers import Answers
-from dupi_triage.questionnaire import Pattern, Questionnaire
+from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.scoring.model import Evidence, PatternResult
 
 KEY_POINTS = 2
@@ -25,20 +25,25 @@ def match_pattern(questionnaire: Questionnaire, answers: Answers) -> PatternResu
 @functools.lru_cache(maxsize=4096)
 def _match(questionnaire: Questionnaire, present: frozenset[tuple[str, str]]) -> PatternResult:
     """The pattern depends only on which pattern signs are present: computed once per set."""
-    candidates: list[tuple[int, int, Pattern, tuple[Evidence, ...]]] = []
+    candidates: list[tuple[int, int, str, tuple[Evidence, ...]]] = []
     for order, pattern in enumerate(questionnaire.patterns):
-        evidence = _evidence(pattern, present)
-        if any(item.key for item in evidence):
-            candidates.append((sum(item.points for item in evidence), -order, pattern, evidence))
+        if present.isdisjoint(pattern.key):
+            continue
+        evidence = _evidence(questionnaire, order, present.intersection(pattern.signs))
+        candidates.append((sum(item.points for item in evidence), -order, pattern.id, evidence))
     if not candidates:
         return PatternResult(questionnaire.unclear.id, 0, (), ())
     candidates.sort(key=lambda candidate: (candidate[0], candidate[1]), reverse=True)
     points, _, best, evidence = candidates[0]
-    others = tuple(candidate[2].id for candidate in candidates[1:])
-    return PatternResult(best.id, points, evidence, others)
+    others = tuple(candidate[2] for candidate in candidates[1:])
+    return PatternResult(best, points, evidence, others)
 
 
-def _evidence(pattern: Pattern, present: frozenset[tuple[str, str]]) -> tuple[Evidence, ...]:
+@functools.lru_cache(maxsize=4096)
+def _evidence(
+    questionnaire: Questionnaire, order: int, present: frozenset[tuple[str, str]]
+) -> tuple[Evidence, ...]:
+    pattern = questionnaire.patterns[order]
     signs = [(sign, True) for sign in pattern.key] + [(sign, False) for sign in pattern.support]
     found: list[Evidence] = []
     counted: set[str] = set()

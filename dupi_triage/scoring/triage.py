@@ -4,11 +4,16 @@ Red flags decide first (emergency, then urgent). Otherwise each rule below may r
 at least `soon`; nothing lowers a level. The rules and their thresholds are the product
 specification's ("Scoring contract", `level`), which turns the article's advice to report new
 rashes promptly into timings.
+
+The rules read a few facts drawn from the answers, not the answers themselves, so the decision
+for a given set of facts is made once and reused.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator
+from typing import NamedTuple
 
 from dupi_triage.answers import Answers
 from dupi_triage.questionnaire import Questionnaire
@@ -26,16 +31,49 @@ SEVERE_ITCH = 7
 UNCONTROLLED = frozenset({"no", "partly"})
 RED_FLAGS = "red_flags"
 
-Rule = Callable[[Questionnaire, Answers, PatternResult, DrugLink], Iterator[LevelReason]]
+
+class Facts(NamedTuple):
+    """What the triage rules look at."""
+
+    red_flags: tuple[str, ...]
+    screened: bool
+    eyes: bool
+    itch: int | None
+    severe_impact: bool
+    widespread: bool
+    pattern: str
+    drug_link_score: int
+    drug_link_category: str
+    usual_treatment: str | None
+
+
+Rule = Callable[[Questionnaire, Facts], Iterator[LevelReason]]
 
 
 def red_flags_present(answers: Answers) -> tuple[str, ...]:
     return tuple(option_id for option_id in answers.choices(RED_FLAGS) if option_id != "none")
 
 
-def red_flag_reasons(questionnaire: Questionnaire, answers: Answers) -> Iterator[LevelReason]:
+def facts(answers: Answers, pattern: PatternResult, drug_link: DrugLink) -> Facts:
+    itch = answers.get("itch")
+    treatment = answers.get("usual_treatment_helps")
+    return Facts(
+        red_flags=red_flags_present(answers),
+        screened=RED_FLAGS in answers,
+        eyes=answers.has("look", "red_itchy_eyes"),
+        itch=itch if isinstance(itch, int) else None,
+        severe_impact=answers.has("impact", "severe"),
+        widespread=answers.has("location", "widespread"),
+        pattern=pattern.id,
+        drug_link_score=drug_link.score,
+        drug_link_category=drug_link.category,
+        usual_treatment=treatment if isinstance(treatment, str) else None,
+    )
+
+
+def red_flag_reasons(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
     question = questionnaire.question(RED_FLAGS)
-    for option_id in red_flags_present(answers):
+    for option_id in facts.red_flags:
         option = question.option(option_id)
         assert option.red_flag is not None
         yield LevelReason(
@@ -47,10 +85,8 @@ def red_flag_reasons(questionnaire: Questionnaire, answers: Answers) -> Iterator
         )
 
 
-def not_screened(
-    questionnaire: Questionnaire, answers: Answers, pattern: PatternResult, drug_link: DrugLink
-) -> Iterator[LevelReason]:
-    if RED_FLAGS not in answers:
+def not_screened(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
+    if not facts.screened:
         yield LevelReason(
             TriageLevel.SOON,
             RED_FLAGS,
@@ -60,12 +96,10 @@ def not_screened(
         )
 
 
-def eye_symptoms(
-    questionnaire: Questionnaire, answers: Answers, pattern: PatternResult, drug_link: DrugLink
-) -> Iterator[LevelReason]:
-    if answers.has("look", "red_itchy_eyes"):
+def eye_symptoms(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
+    if facts.eyes:
         question, answer = "look", "red_itchy_eyes"
-    elif pattern.id == "conjunctivitis":
+    elif facts.pattern == "conjunctivitis":
         question, answer = RED_FLAGS, "eye_pain_or_vision"
     else:
         return
@@ -78,19 +112,16 @@ def eye_symptoms(
     )
 
 
-def severe_symptoms(
-    questionnaire: Questionnaire, answers: Answers, pattern: PatternResult, drug_link: DrugLink
-) -> Iterator[LevelReason]:
-    itch = answers.get("itch")
-    if isinstance(itch, int) and itch >= SEVERE_ITCH:
+def severe_symptoms(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
+    if facts.itch is not None and facts.itch >= SEVERE_ITCH:
         yield LevelReason(
             TriageLevel.SOON,
             "itch",
-            itch,
+            facts.itch,
             f"Itch of {SEVERE_ITCH} or more out of 10 counts as severe.",
             SPEC,
         )
-    if answers.has("impact", "severe"):
+    if facts.severe_impact:
         yield LevelReason(
             TriageLevel.SOON,
             "impact",
@@ -98,43 +129,50 @@ def severe_symptoms(
             "The rash badly affects sleep or daily life.",
             SPEC,
         )
-    if answers.has("location", "widespread"):
+    if facts.widespread:
         yield LevelReason(
             TriageLevel.SOON, "location", "widespread", "The rash covers much of the body.", SPEC
         )
 
 
-def uncontrolled_drug_reaction(
-    questionnaire: Questionnaire, answers: Answers, pattern: PatternResult, drug_link: DrugLink
-) -> Iterator[LevelReason]:
-    treatment = answers.get("usual_treatment_helps")
+def uncontrolled_drug_reaction(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
     if (
-        pattern.id in DRUG_REACTION_PATTERNS
-        and drug_link.score >= 1
-        and isinstance(treatment, str)
-        and treatment in UNCONTROLLED
+        facts.pattern in DRUG_REACTION_PATTERNS
+        and facts.drug_link_score >= 1
+        and facts.usual_treatment in UNCONTROLLED
     ):
-        label = questionnaire.pattern(pattern.id).label
+        label = questionnaire.pattern(facts.pattern).label
         yield LevelReason(
             TriageLevel.SOON,
             "usual_treatment_helps",
-            treatment,
-            f"The answers fit {label} with a {drug_link.category} link to dupilumab, "
+            facts.usual_treatment,
+            f"The answers fit {label} with a {facts.drug_link_category} link to dupilumab, "
             "and the usual treatments do not control it.",
             f"{SPEC}. {ARTICLE_REPORT_PROMPTLY}",
         )
 
 
-RULES: tuple[Rule, ...] = (not_screened, eye_symptoms, severe_symptoms, uncontrolled_drug_reaction)
+RULES: tuple[Rule, ...] = (
+    red_flag_reasons,
+    not_screened,
+    eye_symptoms,
+    severe_symptoms,
+    uncontrolled_drug_reaction,
+)
 
 
 def triage(
     questionnaire: Questionnaire, answers: Answers, pattern: PatternResult, drug_link: DrugLink
 ) -> tuple[TriageLevel, tuple[LevelReason, ...]]:
-    reasons = list(red_flag_reasons(questionnaire, answers))
-    for rule in RULES:
-        reasons.extend(rule(questionnaire, answers, pattern, drug_link))
+    return decide(questionnaire, facts(answers, pattern, drug_link))
+
+
+@functools.lru_cache(maxsize=4096)
+def decide(
+    questionnaire: Questionnaire, facts: Facts
+) -> tuple[TriageLevel, tuple[LevelReason, ...]]:
+    reasons = tuple(reason for rule in RULES for reason in rule(questionnaire, facts))
     level = TriageLevel.ROUTINE
     for reason in reasons:
         level = level.at_least(reason.level)
-    return level, tuple(reasons)
+    return level, reasons
