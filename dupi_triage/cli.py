@@ -1,6 +1,6 @@
 """The dupi-triage command line: parse, call the core, pick a renderer, map errors to exit codes.
 
-Exit codes: 0 done; 1 batch rows rejected; 2 bad usage or input (one line, never a traceback);
+Exit codes: 0 done; 1 some batch rows rejected; 2 bad usage or input (one line, never a traceback);
 130 interrupted by the user.
 """
 
@@ -375,6 +375,56 @@ def _questions(
     else:
         sys.stdout.write(listing.render(fmt, questionnaire))
     return EXIT_OK
+
+
+# --- batch ----------------------------------------------------------------------------------------
+
+EXIT_REJECTED = 1
+
+
+@app.command("batch")
+def _batch(
+    input_path: Annotated[
+        str,
+        typer.Argument(
+            metavar="INPUT",
+            help="JSONL (one answers object per line) or CSV (a header row of question ids; "
+            "multi-choice values joined with commas). '-' reads standard input.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        str | None,
+        typer.Option("--output", "-o", metavar="OUT", help="Write results here (owner-only)."),
+    ] = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format", "-f", help="jsonl or csv. Default: from the --output suffix, else jsonl."
+        ),
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option("--input-format", help="jsonl or csv. Default: from the suffix or content."),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
+) -> int:
+    """Score many answer sets: one result per row, in order. Exit 1 if any row was rejected."""
+    from dupi_triage.batch import batch_command
+
+    summary = batch_command(
+        load_questionnaire(),
+        input_path,
+        output,
+        out_format=format,
+        in_format=input_format,
+        force=force,
+        progress_to=sys.stderr,
+        stdin=sys.stdin.buffer,
+        stdout=sys.stdout,
+    )
+    print(summary.line(), file=sys.stderr)
+    return EXIT_REJECTED if summary.rejected else EXIT_OK
 
 
 # --- entry point ----------------------------------------------------------------------------------

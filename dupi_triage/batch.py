@@ -1,0 +1,325 @@
+"""Score a whole survey export: JSONL or CSV in, one result per row out, streaming.
+
+Rows are read, scored and written one at a time, so memory does not grow with the input. A bad row
+becomes an error record with its row number and the rest are still scored. The scoring is the same
+`assess` as the single-person command, so a row and `dupi-triage assess` always agree.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, TextIO
+
+from dupi_triage.answers import answers_document, parse_answers
+from dupi_triage.errors import InputError
+from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.render.json import render_line
+from dupi_triage.scoring import assess
+from dupi_triage.scoring.model import Assessment, TriageLevel
+from dupi_triage.strictjson import MAX_BYTES
+
+INPUT_FORMATS = ("jsonl", "csv")
+OUTPUT_FORMATS = ("jsonl", "csv")
+CSV_COLUMNS = (
+    "row",
+    "level",
+    "pattern",
+    "drug_link_score",
+    "drug_link_category",
+    "risk_band",
+    "red_flags_screened",
+    "missing",
+    "error",
+)
+_INPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
+
+Record = tuple[int, dict[str, Any] | InputError]
+
+
+@dataclass
+class BatchSummary:
+    rows: int = 0
+    rejected: int = 0
+    levels: Counter[str] = field(default_factory=Counter)
+
+    def line(self) -> str:
+        counts = ", ".join(f"{level.value} {self.levels[level.value]}" for level in TriageLevel)
+        scored = self.rows - self.rejected
+        return f"Scored {scored} of {self.rows} rows ({counts}); rejected {self.rejected}."
+
+
+def input_format(name: str | None, path_text: str, first_bytes: bytes) -> str:
+    """The format asked for, else the suffix's, else a guess from the first character."""
+    if name is not None:
+        name = name.strip().lower()
+        if name not in INPUT_FORMATS:
+            raise InputError(
+                "--input-format", f"{name!r} is not an input format", ", ".join(INPUT_FORMATS)
+            )
+        return name
+    suffix = Path(path_text).suffix.lower()
+    if suffix in _INPUT_SUFFIXES:
+        return _INPUT_SUFFIXES[suffix]
+    return "jsonl" if first_bytes.lstrip()[:1] in (b"{", b"") else "csv"
+
+
+def output_format(name: str | None, path_text: str | None) -> str:
+    if name is not None:
+        name = name.strip().lower()
+        if name not in OUTPUT_FORMATS:
+            raise InputError(
+                "--format", f"{name!r} is not a batch output format", ", ".join(OUTPUT_FORMATS)
+            )
+        return name
+    if path_text is not None and Path(path_text).suffix.lower() == ".csv":
+        return "csv"
+    return "jsonl"
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not allowed")
+
+
+_decode_row = json.JSONDecoder(parse_constant=_reject_constant).decode
+
+
+def jsonl_records(stream: BinaryIO, progress: Callable[[int], None]) -> Iterator[Record]:
+    """One answers object per line; blank lines are skipped; `row` is the line number."""
+    for number, raw in enumerate(stream, start=1):
+        progress(len(raw))
+        if not raw.strip():
+            continue
+        if len(raw) > MAX_BYTES:
+            yield number, InputError(f"row {number}", "longer than 1 MiB")
+            continue
+        try:
+            document = _decode_row(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            yield number, InputError(f"row {number}", "not valid UTF-8")
+            continue
+        except (ValueError, RecursionError) as error:
+            message = (
+                error.msg if isinstance(error, json.JSONDecodeError) else str(error) or "too deep"
+            )
+            yield number, InputError(f"row {number}", f"not valid JSON ({message})")
+            continue
+        if not isinstance(document, dict):
+            yield number, InputError(f"row {number}", "must be a JSON object of answers")
+            continue
+        yield number, document
+
+
+def csv_records(
+    questionnaire: Questionnaire, stream: BinaryIO, progress: Callable[[int], None]
+) -> Iterator[Record]:
+    """A header row of question ids, then one row per person; `row` counts data rows from 1.
+
+    Empty cells are unanswered; multi-choice cells hold values joined with commas.
+    """
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
+    reader = csv.reader(text)
+    try:
+        header = next(reader, None)
+    except UnicodeDecodeError:
+        raise InputError("INPUT", "the CSV header is not valid UTF-8") from None
+    if header is None:
+        return
+    columns = [name.strip() for name in header]
+    for name in columns:
+        if name not in questionnaire.by_id:
+            raise InputError(
+                "INPUT", f"CSV column {name!r} is not a question", ", ".join(questionnaire.by_id)
+            )
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            number += 1
+            yield (
+                number,
+                InputError(f"row {number}", "not valid UTF-8; the rest of the file was skipped"),
+            )
+            return
+        except csv.Error as error:
+            number += 1
+            yield number, InputError(f"row {number}", f"not valid CSV ({error})")
+            continue
+        number += 1
+        progress(sum(len(cell) + 1 for cell in cells))
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) != len(columns):
+            yield (
+                number,
+                InputError(f"row {number}", f"has {len(cells)} cells, the header {len(columns)}"),
+            )
+            continue
+        yield (
+            number,
+            {name: cell for name, cell in zip(columns, cells, strict=True) if cell.strip()},
+        )
+
+
+# --- scoring and writing ------------------------------------------------------------------------
+
+
+def score(questionnaire: Questionnaire, document: dict[str, Any], number: int) -> Assessment:
+    try:
+        answers = parse_answers(questionnaire, answers_document(document, f"row {number}"))
+    except InputError as error:
+        raise InputError(f"row {number}", str(error)) from None
+    return assess(questionnaire, answers)
+
+
+class JsonlWriter:
+    def __init__(self, questionnaire: Questionnaire, out: TextIO) -> None:
+        self.questionnaire = questionnaire
+        self.write = out.write
+
+    def result(self, number: int, assessment: Assessment) -> None:
+        self.write(render_line(self.questionnaire, assessment, f'"row":{number},') + "\n")
+
+    def error(self, number: int, error: InputError) -> None:
+        self.write(json.dumps({"row": number, "error": error.problem}, ensure_ascii=False) + "\n")
+
+
+class CsvWriter:
+    def __init__(self, questionnaire: Questionnaire, out: TextIO) -> None:
+        self.writer = csv.writer(out, lineterminator="\n")
+        self.writer.writerow(CSV_COLUMNS)
+
+    def result(self, number: int, assessment: Assessment) -> None:
+        self.writer.writerow(
+            (
+                number,
+                assessment.level.value,
+                assessment.pattern.id,
+                assessment.drug_link.score,
+                assessment.drug_link.category,
+                assessment.risk.band,
+                "true" if assessment.red_flags_screened else "false",
+                ",".join(assessment.missing),
+                "",
+            )
+        )
+
+    def error(self, number: int, error: InputError) -> None:
+        self.writer.writerow((number, "", "", "", "", "", "", "", error.problem))
+
+
+def run_batch(
+    questionnaire: Questionnaire,
+    records: Iterator[Record],
+    out: TextIO,
+    fmt: str,
+) -> BatchSummary:
+    writer: JsonlWriter | CsvWriter = (JsonlWriter if fmt == "jsonl" else CsvWriter)(
+        questionnaire, out
+    )
+    summary = BatchSummary()
+    for number, record in records:
+        summary.rows += 1
+        try:
+            if isinstance(record, InputError):
+                raise record
+            assessment = score(questionnaire, record, number)
+        except InputError as error:
+            summary.rejected += 1
+            writer.error(number, error)
+            continue
+        summary.levels[assessment.level.value] += 1
+        writer.result(number, assessment)
+    return summary
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def batch_command(
+    questionnaire: Questionnaire,
+    input_path: str,
+    output_path: str | None,
+    *,
+    out_format: str | None,
+    in_format: str | None,
+    force: bool,
+    progress_to: TextIO,
+    stdin: BinaryIO,
+    stdout: TextIO,
+) -> BatchSummary:
+    """Open the input and output, stream every row through, and return the counts."""
+    out_fmt = output_format(out_format, output_path)
+    if output_path is not None and output_path != "-":
+        from dupi_triage.files import check_writable
+
+        check_writable(output_path, force=force, field="--output")
+    with _open_input(input_path, stdin) as (stream, size):
+        in_fmt = input_format(
+            in_format, input_path, stream.peek(64) if hasattr(stream, "peek") else b""
+        )
+        with _progress(progress_to, size) as advance:
+            records = (
+                jsonl_records(stream, advance)
+                if in_fmt == "jsonl"
+                else csv_records(questionnaire, stream, advance)
+            )
+            if output_path is None or output_path == "-":
+                return run_batch(questionnaire, records, stdout, out_fmt)
+            from dupi_triage.files import private_file
+
+            with private_file(output_path, force=force, field="--output") as (_, handle):
+                return run_batch(questionnaire, records, handle, out_fmt)
+
+
+@contextlib.contextmanager
+def _open_input(path_text: str, stdin: BinaryIO) -> Iterator[tuple[io.BufferedReader, int | None]]:
+    if path_text == "-":
+        yield io.BufferedReader(stdin), None  # type: ignore[arg-type]
+        return
+    try:
+        handle = open(path_text, "rb")  # noqa: SIM115 - closed below, after streaming
+    except FileNotFoundError:
+        raise InputError("INPUT", f"no such file: {path_text!r}") from None
+    except IsADirectoryError:
+        raise InputError("INPUT", f"{path_text!r} is a folder, not a file") from None
+    except OSError as error:
+        raise InputError("INPUT", f"cannot read {path_text!r}: {error.strerror or error}") from None
+    with handle:
+        yield handle, os.fstat(handle.fileno()).st_size
+
+
+@contextlib.contextmanager
+def _progress(stream: TextIO, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A rich progress bar on a terminal; nothing at all otherwise."""
+    if not stream.isatty():
+        yield lambda _: None
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(file=stream), transient=True) as bar:
+        task = bar.add_task("Scoring", total=total)
+        pending = 0
+
+        def advance(count: int) -> None:
+            nonlocal pending
+            pending += count
+            if pending >= 65536:
+                bar.advance(task, pending)
+                pending = 0
+
+        yield advance
