@@ -1,0 +1,220 @@
+"""Measure what users wait for: start-up of each mode, and batch throughput and memory.
+
+    python benchmarks/bench.py            # the full run (about 2-3 minutes)
+    python benchmarks/bench.py --quick    # smaller batches, for a first look
+
+Start-up figures are medians of whole processes, run round-robin so that a busy moment hits every
+command alike, and are given as ratios to `python -c "import typer"` (and, for the first prompt,
+to `import typer, questionary`). Batch figures stream generated rows through `dupi-triage batch`
+to /dev/null, so they measure scoring and encoding rather than the disk; peak memory is the batch
+process's own maximum resident size (wait4). Targets are printed beside each figure: met or not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import pty
+import random
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+PYTHON = sys.executable
+ROOT = Path(__file__).resolve().parent
+DATA = ROOT / ".data"
+FLAGS = (
+    "--no-input",
+    "--red-flags=none",
+    "--onset=1_to_4_months",
+    "--look=redness_no_scaling",
+    "--location=face_neck",
+    "--itch=6",
+    "--usual-treatment-helps=partly",
+)
+FIRST_PROMPT = b"warning signs"
+# Measure what an installed tool does: with bytecode caches (pip compiles them at install).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | {"COLUMNS": "100"}
+
+
+def wall(command: Sequence[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, check=True
+    )
+    return time.perf_counter() - started
+
+
+def until_first_prompt(command: Sequence[str]) -> float:
+    """Seconds from spawning the interactive command in a pseudo-terminal to its first question."""
+    started = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: become the command
+        os.execve(command[0], list(command), {**ENV, "TERM": "xterm"})
+    seen = b""
+    try:
+        while FIRST_PROMPT not in seen:
+            ready, _, _ = select.select([fd], [], [], 10)
+            if not ready:
+                raise RuntimeError("the first prompt did not appear within 10 s")
+            seen += os.read(fd, 65536)
+        return time.perf_counter() - started
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def medians(probes: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
+    samples: dict[str, list[float]] = {name: [] for name in probes}
+    for probe in probes.values():  # warm the page cache and bytecode first
+        probe()
+    for _ in range(rounds):
+        for name, probe in probes.items():
+            samples[name].append(probe())
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def generate_rows(count: int, path: Path, seed: int = 2026) -> None:
+    """Random but valid answer sets drawn from the questionnaire itself, about 90 % complete."""
+    from dupi_triage.questionnaire import NONE_OPTION, load_questionnaire
+
+    questionnaire = load_questionnaire()
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as out:
+        for _ in range(count):
+            row: dict[str, object] = {}
+            for question in questionnaire:
+                if rng.random() < 0.1:
+                    continue
+                if question.when and row.get(question.when.question) != question.when.equals:
+                    continue
+                if question.type == "integer":
+                    assert question.min is not None
+                    assert question.max is not None
+                    row[question.id] = rng.randint(question.min, question.max)
+                elif question.type == "single":
+                    row[question.id] = rng.choice(question.option_ids)
+                elif NONE_OPTION in question.option_ids and rng.random() < 0.4:
+                    row[question.id] = [NONE_OPTION]
+                else:
+                    others = [o for o in question.option_ids if o != NONE_OPTION]
+                    row[question.id] = rng.sample(others, rng.randint(1, min(3, len(others))))
+            out.write(json.dumps(row) + "\n")
+
+
+def run_measured(command: Sequence[str]) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (bytes) of one process, output to /dev/null."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) not in (0, 1):
+        raise RuntimeError(f"{' '.join(command)} failed with status {status}")
+    return elapsed, usage.ru_maxrss * 1024
+
+
+PARSE_ONLY = "import json, sys\nfor line in open(sys.argv[1], 'rb'):\n    json.loads(line)\n"
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT MET"
+
+
+def machine() -> str:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    system = f"{platform.system()} {platform.release()}"
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}, {system}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="10k/100k rows instead of 10k/100k/1M")
+    parser.add_argument("--rounds", type=int, default=21, help="start-up runs per command")
+    args = parser.parse_args()
+
+    print(f"Machine: {machine()}")
+    where = [PYTHON, "-c", "import dupi_triage; print(dupi_triage.__file__)"]
+    print(f"dupi-triage from: {subprocess.check_output(where, text=True).strip()}")
+
+    import compileall
+
+    import dupi_triage
+
+    compileall.compile_dir(Path(dupi_triage.__file__).parent, quiet=1)
+    tool = [PYTHON, "-m", "dupi_triage"]
+    probes: dict[str, Callable[[], float]] = {
+        "import typer": lambda: wall([PYTHON, "-c", "import typer"]),
+        "import typer, questionary": lambda: wall([PYTHON, "-c", "import typer, questionary"]),
+        "assess --no-input --format json": lambda: wall(
+            [*tool, "assess", *FLAGS, "--format", "json"]
+        ),
+        "assess --no-input (terminal summary)": lambda: wall([*tool, "assess", *FLAGS]),
+        "interactive: first prompt": lambda: until_first_prompt([*tool]),
+    }
+    print(f"\nStart-up (median of {args.rounds} round-robin runs)")
+    times = medians(probes, args.rounds)
+    typer_time = times["import typer"]
+    prompt_base = times["import typer, questionary"]
+    rows = [
+        ("assess --no-input --format json", typer_time, 1.2, "import typer"),
+        ("assess --no-input (terminal summary)", typer_time, 1.5, "import typer"),
+        ("interactive: first prompt", prompt_base, 1.2, "import typer, questionary"),
+    ]
+    print(f"  {'import typer':40} {typer_time * 1000:7.1f} ms")
+    print(f"  {'import typer, questionary':40} {prompt_base * 1000:7.1f} ms")
+    for name, base, target, base_name in rows:
+        ratio = times[name] / base
+        print(
+            f"  {name:40} {times[name] * 1000:7.1f} ms  {ratio:4.2f}x {base_name}"
+            f"  (target <= {target}x: {verdict(ratio <= target)})"
+        )
+
+    DATA.mkdir(exist_ok=True)
+    sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
+    print("\nBatch (JSONL in, JSONL out to /dev/null)")
+    peaks: dict[int, int] = {}
+    for count in sizes:
+        path = DATA / f"rows-{count}.jsonl"
+        if not path.exists():
+            generate_rows(count, path)
+        parse_time, _ = run_measured([PYTHON, "-c", PARSE_ONLY, str(path)])
+        batch_time, peak = run_measured([*tool, "batch", str(path)])
+        peaks[count] = peak
+        rate = count / batch_time
+        ratio = batch_time / parse_time
+        print(
+            f"  {count:>9,} rows: {batch_time:7.2f} s, {rate:9,.0f} rows/s"
+            f" (target >= 50,000: {verdict(rate >= 50_000)});"
+            f" json parsing alone {parse_time:6.2f} s, ratio {ratio:4.2f}x"
+            f" (target <= 3x: {verdict(ratio <= 3)}); peak memory {peak / 2**20:6.1f} MiB"
+        )
+    largest = max(peaks)
+    growth = (peaks[largest] - peaks[min(peaks)]) / 2**20
+    print(
+        f"  peak memory growth from {min(peaks):,} to {largest:,} rows: {growth:+.1f} MiB"
+        f" (target within 10 MB: {verdict(abs(growth) * 2**20 <= 10_000_000)})"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
