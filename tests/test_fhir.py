@@ -1,0 +1,305 @@
+"""FHIR: the Questionnaire and QuestionnaireResponse validate as R4 (R4B) and agree with each other.
+
+fhir.resources is a test dependency only: the product builds plain dicts, and these tests hold
+them to the published models.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
+from fhir.resources.R4B.questionnaireresponse import (
+    QuestionnaireResponse as FhirQuestionnaireResponse,
+)
+
+from dupi_triage.answers import parse_answers
+from dupi_triage.questionnaire import NONE_OPTION, Questionnaire
+from dupi_triage.render.fhir import (
+    ITEM_WEIGHT,
+    OPTION_EXCLUSIVE,
+    QUESTIONNAIRE_URL,
+    questionnaire_resource,
+    render,
+    render_questionnaire,
+)
+from dupi_triage.scoring import assess
+from tests.conftest import RunCli
+from tests.report_cases import CASES, FACIAL_REDNESS, HALF_ANSWERED, as_flags
+
+PACKAGE = Path(__file__).resolve().parents[1] / "dupi_triage"
+CONDITIONAL = ("improved_on_pause", "returned_on_restart")
+
+
+def _response(questionnaire: Questionnaire, answers: dict[str, object]) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(
+        render(questionnaire, assess(questionnaire, parse_answers(questionnaire, answers)))
+    )
+    return document
+
+
+def _walk(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for item in items:
+        yield item
+        yield from _walk(item.get("item", []))
+
+
+def _by_link(resource: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {item["linkId"]: item for item in _walk(resource["item"])}
+
+
+@pytest.fixture(scope="module")
+def fhir_questionnaire(questionnaire: Questionnaire) -> dict[str, Any]:
+    return questionnaire_resource(questionnaire)
+
+
+# --- validation against the published R4B models --------------------------------------------------
+
+
+def test_the_questionnaire_validates_as_r4b(questionnaire: Questionnaire) -> None:
+    document = json.loads(render_questionnaire(questionnaire))
+    model = FhirQuestionnaire.model_validate(document)
+    assert model.url == QUESTIONNAIRE_URL
+    assert model.status == "active"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_response_validates_as_r4b(questionnaire: Questionnaire, case: str) -> None:
+    document = _response(questionnaire, CASES[case])
+    model = FhirQuestionnaireResponse.model_validate(document)
+    assert model.status in ("completed", "in-progress")
+
+
+def test_questions_format_fhir_prints_the_questionnaire(
+    run_cli: RunCli, questionnaire: Questionnaire
+) -> None:
+    run = run_cli("questions", "--format", "fhir")
+    assert run.code == 0, run.err
+    assert run.out == render_questionnaire(questionnaire)
+    FhirQuestionnaire.model_validate(json.loads(run.out))
+
+
+def test_assess_format_fhir_prints_a_valid_response(run_cli: RunCli) -> None:
+    run = run_cli("assess", "--no-input", *as_flags(FACIAL_REDNESS), "--format", "fhir")
+    assert run.code == 0, run.err
+    FhirQuestionnaireResponse.model_validate(json.loads(run.out))
+
+
+# --- the Questionnaire ----------------------------------------------------------------------------
+
+
+def test_one_item_per_question_in_order_then_the_result(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    links = [item["linkId"] for item in fhir_questionnaire["item"]]
+    assert links == [question.id for question in questionnaire] + ["result"]
+    all_links = [item["linkId"] for item in _walk(fhir_questionnaire["item"])]
+    assert len(all_links) == len(set(all_links)), "linkIds must be unique"
+
+
+def test_item_types_follow_the_question_types(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    items = _by_link(fhir_questionnaire)
+    for question in questionnaire:
+        item = items[question.id]
+        assert item["type"] == ("integer" if question.type == "integer" else "choice")
+        assert item.get("repeats", False) == (question.type == "multi")
+        assert item["required"] is True
+        assert item["text"] == question.text
+
+
+def test_conditional_questions_carry_enable_when(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    items = _by_link(fhir_questionnaire)
+    dose_paused_codings = [o["valueCoding"] for o in items["dose_paused"]["answerOption"]]
+    yes = next(coding for coding in dose_paused_codings if coding["code"] == "yes")
+    for question_id in CONDITIONAL:
+        assert items[question_id]["enableWhen"] == [
+            {
+                "question": "dose_paused",
+                "operator": "=",
+                "answerCoding": {"system": yes["system"], "code": "yes"},
+            }
+        ]
+    conditional = {question.id for question in questionnaire if question.when is not None}
+    assert conditional == set(CONDITIONAL)
+    for question in questionnaire:
+        assert ("enableWhen" in items[question.id]) == (question.id in conditional)
+
+
+def test_every_option_is_an_answer_option_coding(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    items = _by_link(fhir_questionnaire)
+    for question in questionnaire:
+        if question.type == "integer":
+            assert "answerOption" not in items[question.id]
+            continue
+        codings = [option["valueCoding"] for option in items[question.id]["answerOption"]]
+        assert [coding["code"] for coding in codings] == list(question.option_ids)
+        assert [coding["display"] for coding in codings] == [o.label for o in question.options]
+        systems = {coding["system"] for coding in codings}
+        assert systems == {f"https://dupi-triage.invalid/fhir/CodeSystem/{question.id}"}
+
+
+def test_option_points_are_item_weights_never_ordinal_values(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    assert "ordinalValue" not in json.dumps(fhir_questionnaire)
+    items = _by_link(fhir_questionnaire)
+    weighted = 0
+    for question in questionnaire:
+        for option, entry in zip(
+            question.options, items[question.id].get("answerOption", []), strict=True
+        ):
+            weights = [e for e in entry.get("extension", []) if e["url"] == ITEM_WEIGHT]
+            if option.points is None:
+                assert weights == []
+            else:
+                assert weights == [{"url": ITEM_WEIGHT, "valueDecimal": option.points}]
+                weighted += 1
+    assert weighted > 0
+    assert ITEM_WEIGHT == "http://hl7.org/fhir/StructureDefinition/itemWeight"
+
+
+def test_none_is_exclusive_in_multi_choice_questions(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    items = _by_link(fhir_questionnaire)
+    for question in questionnaire:
+        for entry in items[question.id].get("answerOption", []):
+            exclusive = {"url": OPTION_EXCLUSIVE, "valueBoolean": True}
+            expected = question.type == "multi" and entry["valueCoding"]["code"] == NONE_OPTION
+            assert (exclusive in entry.get("extension", [])) == expected
+
+
+def test_integer_questions_carry_their_range(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    itch = _by_link(fhir_questionnaire)["itch"]
+    values = {e["url"].rsplit("/", 1)[1]: e["valueInteger"] for e in itch["extension"]}
+    question = questionnaire.question("itch")
+    assert values == {"minValue": question.min, "maxValue": question.max}
+
+
+def test_the_result_group_is_read_only(fhir_questionnaire: dict[str, Any]) -> None:
+    result = _by_link(fhir_questionnaire)["result"]
+    assert result["type"] == "group"
+    for item in result["item"]:
+        assert item["type"] == "display" or item["readOnly"] is True
+
+
+# --- the response, and how it matches the Questionnaire -------------------------------------------
+
+
+def test_the_response_names_the_questionnaire_by_canonical_url_and_version(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    response = _response(questionnaire, FACIAL_REDNESS)
+    expected = f"{fhir_questionnaire['url']}|{fhir_questionnaire['version']}"
+    assert response["questionnaire"] == expected
+
+
+def test_a_complete_response_is_completed_and_a_partial_one_in_progress(
+    questionnaire: Questionnaire,
+) -> None:
+    assert _response(questionnaire, FACIAL_REDNESS)["status"] == "completed"
+    assert _response(questionnaire, HALF_ANSWERED)["status"] == "in-progress"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_answer_is_one_the_questionnaire_offers(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any], case: str
+) -> None:
+    offered = _by_link(fhir_questionnaire)
+    response = _response(questionnaire, CASES[case])
+    top_links = [item["linkId"] for item in response["item"]]
+    order = [item["linkId"] for item in fhir_questionnaire["item"]]
+    assert top_links == sorted(top_links, key=order.index), "items follow the Questionnaire"
+
+    for item in _walk(response["item"]):
+        definition = offered[item["linkId"]]
+        assert item.get("text") == definition["text"]
+        if definition["type"] == "group":
+            assert "answer" not in item
+            continue
+        assert item["answer"], "FHIR forbids empty arrays"
+        if not definition.get("repeats"):
+            assert len(item["answer"]) == 1
+        for answer in item["answer"]:
+            if definition["type"] == "choice":
+                choices = [option["valueCoding"] for option in definition["answerOption"]]
+                assert answer["valueCoding"] in choices
+            else:
+                value_key = {
+                    "integer": "valueInteger",
+                    "boolean": "valueBoolean",
+                    "string": "valueString",
+                }[definition["type"]]
+                assert list(answer) == [value_key]
+
+
+def test_the_response_holds_every_answer_given(questionnaire: Questionnaire) -> None:
+    response = _by_link(_response(questionnaire, FACIAL_REDNESS))
+    for question_id, value in FACIAL_REDNESS.items():
+        answers = response[question_id]["answer"]
+        if isinstance(value, int):
+            assert answers == [{"valueInteger": value}]
+        else:
+            chosen = value if isinstance(value, list) else [value]
+            assert [answer["valueCoding"]["code"] for answer in answers] == chosen
+
+
+def test_unanswered_questions_are_left_out(questionnaire: Questionnaire) -> None:
+    response = _by_link(_response(questionnaire, HALF_ANSWERED))
+    assert "red_flags" not in response
+    screened = response["result.red_flags_screened"]["answer"]
+    assert screened == [{"valueBoolean": False}]
+
+
+def test_result_code_systems_cannot_clash_with_question_code_systems(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    result = _by_link(fhir_questionnaire)["result"]
+    systems = {
+        option["valueCoding"]["system"]
+        for item in result["item"]
+        for option in item.get("answerOption", [])
+    }
+    question_systems = {
+        f"https://dupi-triage.invalid/fhir/CodeSystem/{question.id}" for question in questionnaire
+    }
+    assert systems
+    assert not systems & question_systems
+
+
+# --- fhir.resources stays a test dependency -------------------------------------------------------
+
+
+def test_product_code_never_imports_fhir_resources() -> None:
+    for path in PACKAGE.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                assert not name.startswith(("fhir", "pydantic")), f"{path.name} imports {name}"
+
+
+def test_the_validation_is_not_vacuous(questionnaire: Questionnaire) -> None:
+    """A misspelt element must fail, or the validation tests above would prove nothing."""
+    document = _response(questionnaire, FACIAL_REDNESS)
+    document["item"][0]["answers"] = document["item"][0].pop("answer")
+    with pytest.raises(ValueError, match="answers"):
+        FhirQuestionnaireResponse.model_validate(document)
