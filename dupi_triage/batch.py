@@ -21,7 +21,7 @@ from typing import Any, BinaryIO, TextIO
 from dupi_triage.answers import answers_document, parse_answers
 from dupi_triage.errors import InputError
 from dupi_triage.questionnaire import Questionnaire
-from dupi_triage.render.json import render_line
+from dupi_triage.render.json import contract_line
 from dupi_triage.scoring import assess
 from dupi_triage.scoring.model import Assessment, TriageLevel
 from dupi_triage.strictjson import MAX_BYTES
@@ -191,10 +191,11 @@ class JsonlWriter:
         self.write = out.write
 
     def result(self, number: int, assessment: Assessment) -> None:
-        self.write(render_line(self.questionnaire, assessment, f'"row":{number},') + "\n")
+        self.write(contract_line(self.questionnaire, assessment, f'"row":{number},') + "\n")
 
     def error(self, number: int, error: InputError) -> None:
-        self.write(json.dumps({"row": number, "error": error.problem}, ensure_ascii=False) + "\n")
+        record = {"row": number, "error": error.problem}
+        self.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
 
 
 class CsvWriter:

@@ -1,8 +1,9 @@
 """The JSON result: the contract for scripts. Keys may be added, never renamed or removed.
 
-`assessment_to_dict` is the one definition of the shape. `render_line` writes the same object as
-one compact line for batch scoring, assembled from cached pieces: the parts of a result (a
-drug-link item, a contribution, an answer) repeat across thousands of rows, so each is encoded once.
+`assessment_to_dict` is the one definition of the full result (`--format json`). Batch scoring
+writes, per row, the keys the spec's contract names (`contract_subset`) as one compact line,
+assembled from cached pieces: the parts of a result (a drug-link item, a contribution, an answer)
+repeat across thousands of rows, so each is encoded once.
 """
 
 from __future__ import annotations
@@ -103,7 +104,34 @@ def render(questionnaire: Questionnaire, assessment: Assessment) -> str:
     )
 
 
-# --- one compact line, from cached pieces -----------------------------------------------------
+# --- the contract's keys, as one compact line --------------------------------------------------
+
+CONTRACT_ITEM_KEYS = ("item", "points", "reason")
+CONTRACT_CONTRIBUTION_KEYS = ("question", "answer", "effect", "reason")
+
+
+def contract_subset(result: dict[str, Any]) -> dict[str, Any]:
+    """The keys the JSON contract names (spec, "JSON output contract"), from a full result."""
+    drug_link = result["drug_link"]
+    return {
+        **{
+            key: result[key]
+            for key in ("tool", "version", "questionnaire_version", "level", "pattern")
+        },
+        "drug_link": {
+            "score": drug_link["score"],
+            "category": drug_link["category"],
+            "items": [{k: item[k] for k in CONTRACT_ITEM_KEYS} for item in drug_link["items"]],
+        },
+        "risk": {"band": result["risk"]["band"], "factors": result["risk"]["factors"]},
+        "red_flags": result["red_flags"],
+        "red_flags_screened": result["red_flags_screened"],
+        "contributions": [
+            {k: c[k] for k in CONTRACT_CONTRIBUTION_KEYS} for c in result["contributions"]
+        ],
+        **{key: result[key] for key in ("advice", "tell_your_prescriber", "answers", "missing")},
+    }
+
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -114,10 +142,10 @@ def _cached(kind: str, value: Any) -> str:
 
 
 _ENCODERS: dict[str, Any] = {
-    "evidence": _evidence,
-    "item": _item,
-    "level_reason": _level_reason,
-    "contribution": _contribution,
+    "item": lambda item: {k: v for k, v in _item(item).items() if k in CONTRACT_ITEM_KEYS},
+    "contribution": lambda c: {
+        k: v for k, v in _contribution(c).items() if k in CONTRACT_CONTRIBUTION_KEYS
+    },
     "string": lambda value: value,
     "answer": lambda pair: {pair[0]: _plain(pair[1])},
 }
@@ -128,20 +156,17 @@ def _array(kind: str, values: Any) -> str:
 
 
 @functools.lru_cache(maxsize=4)
-def _constants(questionnaire: Questionnaire) -> tuple[str, str, str]:
-    head = _encode(
+def _head(questionnaire: Questionnaire) -> str:
+    return _encode(
         {"tool": TOOL, "version": __version__, "questionnaire_version": questionnaire.version}
-    )
-    return (
-        head[1:-1],
-        _encode(questionnaire.wording.drug_link_note),
-        _encode(questionnaire.wording.disclaimer),
-    )
+    )[1:-1]
 
 
-def render_line(questionnaire: Questionnaire, assessment: Assessment, prefix: str = "") -> str:
-    """The same object as assessment_to_dict, as one line; `prefix` adds leading members."""
-    head, note, disclaimer = _constants(questionnaire)
+def contract_line(questionnaire: Questionnaire, assessment: Assessment, prefix: str = "") -> str:
+    """contract_subset(assessment_to_dict(...)) as one line, from cached pieces (batch).
+
+    `prefix` adds leading members, such as the row number.
+    """
     a = assessment
     answers = ",".join(
         [_cached("answer", pair)[1:-1] for pair in a.answers.in_order(questionnaire)]
@@ -150,35 +175,25 @@ def render_line(questionnaire: Questionnaire, assessment: Assessment, prefix: st
         [
             "{",
             prefix,
-            head,
+            _head(questionnaire),
             ',"level":"',
             a.level.value,
             '","pattern":"',
             a.pattern.id,
-            '","pattern_support":',
-            _array("evidence", a.pattern.evidence),
-            ',"also_consistent_with":',
-            _array("string", a.pattern.also_consistent_with),
-            ',"drug_link":{"score":',
+            '","drug_link":{"score":',
             str(a.drug_link.score),
             ',"category":"',
             a.drug_link.category,
             '","items":',
             _array("item", a.drug_link.items),
-            ',"note":',
-            note,
             '},"risk":{"band":"',
             a.risk.band,
             '","factors":',
             _array("string", [factor.id for factor in a.risk.factors]),
-            ',"answered":',
-            "true" if a.risk.answered else "false",
             '},"red_flags":',
             _array("string", a.red_flags),
             ',"red_flags_screened":',
             "true" if a.red_flags_screened else "false",
-            ',"level_reasons":',
-            _array("level_reason", a.level_reasons),
             ',"contributions":',
             _array("contribution", a.contributions),
             ',"advice":',
@@ -189,8 +204,6 @@ def render_line(questionnaire: Questionnaire, assessment: Assessment, prefix: st
             answers,
             '},"missing":',
             _array("string", a.missing),
-            ',"disclaimer":',
-            disclaimer,
             "}",
         ]
     )
