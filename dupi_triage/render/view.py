@@ -80,7 +80,7 @@ class SummaryView(NamedTuple):
     @property
     def risk_sentence(self) -> str:
         if not self.risk_answered:
-            return "Risk factors were not asked about."
+            return "The risk-factor question was not answered."
         count = len(self.risk_rows)
         noun = "factor" if count == 1 else "factors"
         return f"{self.risk_band.capitalize()}: {count} risk {noun} from the article's table."
