@@ -200,7 +200,7 @@ def test_the_drug_link_table_has_item_answer_points_and_source(
     view = summary_view(
         questionnaire, assess(questionnaire, parse_answers(questionnaire, FACIAL_REDNESS))
     )
-    match = re.search(r'<table class="drug-link">.*?</table>', page, flags=re.DOTALL)
+    match = re.search(r'<table class="drug-link"[^>]*>.*?</table>', page, flags=re.DOTALL)
     assert match is not None
     table = html.unescape(match.group(0))
     headers = re.findall(r'<th scope="col"[^>]*>([^<]*)</th>', table)

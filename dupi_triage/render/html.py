@@ -179,7 +179,7 @@ def _pattern(view: SummaryView) -> str:
     if view.also_consistent_with:
         also = "; ".join(view.also_consistent_with)
         inner.append(f"<p>Also consistent with: {_e(also)}.</p>")
-    return _section("Pattern", "\n".join(inner))
+    return _section("Pattern", "\n".join(inner), "keep")
 
 
 def _points(points: int) -> str:
@@ -195,8 +195,7 @@ def _drug_link(view: SummaryView) -> str:
         for row in view.drug_link_rows
     )
     table = (
-        '<table class="drug-link">'
-        "<caption>" + _e(view.drug_link_name) + "</caption>"
+        f'<table class="drug-link" aria-label="{_e(view.drug_link_name)}">'
         '<colgroup><col class="c-num"><col class="c-item"><col class="c-answer">'
         '<col class="c-points"><col class="c-source"></colgroup>'
         '<thead><tr><th scope="col" class="num">#</th><th scope="col">Item</th>'
@@ -209,7 +208,7 @@ def _drug_link(view: SummaryView) -> str:
         "</table>"
     )
     inner = [
-        f"<p><strong>{_e(view.drug_link_sentence)}</strong></p>",
+        f"<p><strong>{_e(view.drug_link_sentence)}</strong> {_e(view.drug_link_name)}.</p>",
         table,
         f'<p class="note">{_e(view.drug_link_note)}</p>',
     ]
@@ -229,7 +228,7 @@ def _risk(view: SummaryView) -> str:
             '<th scope="col">What the article says</th><th scope="col">Impact on risk</th>'
             f"</tr></thead><tbody>{rows}</tbody></table>"
         )
-    return _section("Risk factors", "\n".join(inner))
+    return _section("Risk factors", "\n".join(inner), "keep")
 
 
 def _answers(view: SummaryView) -> str:
@@ -301,8 +300,7 @@ def _sources(view: SummaryView) -> str:
 def _footer(view: SummaryView) -> str:
     return (
         '<footer class="colophon">'
-        f"<p>{_e(view.uncommon)}</p>"
-        f"<p>dupi-triage {_e(view.tool_version)}, questionnaire {_e(view.questionnaire_version)}."
-        " Made on this computer; nothing was sent anywhere.</p>"
+        f"<p>{_e(view.uncommon)} Made by dupi-triage {_e(view.tool_version)} (questionnaire "
+        f"{_e(view.questionnaire_version)}) on this computer; nothing was sent anywhere.</p>"
         "</footer>"
     )

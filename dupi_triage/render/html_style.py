@@ -153,7 +153,6 @@ ul.why { margin: 0; font-size: 0.9rem; }
 .card-note { font-size: 0.78rem; }
 
 table { width: 100%; border-collapse: collapse; margin-bottom: 0.4rem; font-size: 0.88rem; }
-caption { text-align: left; font-size: 0.8rem; color: var(--muted); padding-bottom: 0.2rem; }
 th, td { text-align: left; vertical-align: top; padding: 0.22rem 0.45rem 0.22rem 0; }
 thead th {
   font-size: 0.76rem;
@@ -170,11 +169,11 @@ tbody th { font-weight: 600; }
 tr.zero td { color: var(--muted); }
 tr.zero .points { font-weight: 400; }
 tr.total th, tr.total td { border-top: 1px solid var(--ink); font-weight: 650; }
-tbody tr.total { border-bottom: 0; }
+tbody tr.total { border-bottom: 0; break-before: avoid; page-break-before: avoid; }
 .source { font-size: 0.92em; color: var(--muted); }
 col.c-num { width: 2.2rem; }
-col.c-item { width: 35%; }
-col.c-answer { width: 37%; }
+col.c-item { width: 40%; }
+col.c-answer { width: 32%; }
 col.c-points { width: 3.8rem; }
 .risk td:first-child { width: 30%; }
 .missing { margin-top: 0.3rem; }
@@ -187,7 +186,7 @@ col.c-points { width: 3.8rem; }
 }
 .answers th[scope="row"] { width: 45%; }
 
-.notes { break-inside: avoid; page-break-inside: avoid; }
+.keep, .notes { break-inside: avoid; page-break-inside: avoid; }
 .notes-box {
   border: 1.5px solid var(--ink);
   border-radius: 4px;
@@ -199,8 +198,9 @@ col.c-points { width: 3.8rem; }
 .sources { font-size: 0.76rem; padding-left: 1.4rem; columns: 2; column-gap: 1.6rem; }
 .sources li { margin-bottom: 0.12rem; break-inside: avoid; page-break-inside: avoid; }
 .source-key { margin: 0.3rem 0 0; font-size: 0.76rem; color: var(--muted); }
-.source-key div { display: flex; gap: 0.5rem; }
-.source-key dt { flex: 0 0 4.6rem; font-weight: 600; }
+.source-key div, .source-key dt, .source-key dd { display: inline; }
+.source-key div { margin-right: 0.9rem; }
+.source-key dt { font-weight: 650; margin-right: 0.3rem; }
 .source-key dd { margin: 0; }
 .colophon {
   margin-top: 0.9rem;
@@ -217,7 +217,6 @@ col.c-points { width: 3.8rem; }
   .level-word { border-right: 0; border-bottom: 1px solid var(--bar); }
   .glance, .answers-grid { grid-template-columns: 1fr; }
   .sources { columns: 1; }
-  .source-key div { display: block; }
 }
 
 @page { margin: 11mm 12mm 12mm; }
