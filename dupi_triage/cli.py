@@ -192,7 +192,7 @@ def _given_answers(
     given = {key: value for key, value in flag_values.items() if value is not None}
     flagged = parse_answers(questionnaire, given, flag_field) if given else Answers()
     answers = base.merged(flagged)
-    check_conditions(questionnaire, answers, flag_field if flagged else lambda q: q.id)
+    check_conditions(questionnaire, answers, lambda q: flag_field(q) if q.id in flagged else q.id)
     return answers
 
 

@@ -269,6 +269,23 @@ def test_a_bad_answers_file_exits_2_with_one_line_naming_the_field(
     assert "Traceback" not in result.err
 
 
+def test_a_contradiction_between_file_and_flags_names_each_answer_where_it_was_given(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"improved_on_pause": "yes"}))
+    from_file = run_cli("assess", "--no-input", "--answers", str(answers), "--dose-paused", "no")
+    assert from_file.code == 2
+    assert "error: improved_on_pause: only applies when dose_paused is yes" in from_file.err
+
+    answers.write_text(json.dumps({"dose_paused": "no"}))
+    from_flag = run_cli(
+        "assess", "--no-input", "--answers", str(answers), "--improved-on-pause", "yes"
+    )
+    assert from_flag.code == 2
+    assert "error: --improved-on-pause: only applies when dose_paused is yes" in from_flag.err
+
+
 def test_a_bad_value_in_a_separate_process_exits_2_without_a_traceback() -> None:
     result = run_module("assess", "--no-input", "--impact", "awful")
     assert result.returncode == 2
