@@ -160,7 +160,7 @@ def _glance(view: SummaryView) -> str:
 
 def _risk_headline(view: SummaryView) -> str:
     if not view.risk_answered:
-        return "Not asked"
+        return "Not answered"
     count = len(view.risk_rows)
     return f"{_capital(view.risk_band)}, {count} {'factor' if count == 1 else 'factors'}"
 
