@@ -7,6 +7,7 @@ Exit codes: 0 done; 1 some batch rows rejected; 2 bad usage or input (one line, 
 from __future__ import annotations
 
 import inspect
+import os
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -166,11 +167,11 @@ def run_assess(
     interactive = False
     if not no_input and missing(questionnaire, answers):
         unanswered = missing(questionnaire, answers)
-        if not sys.stdin.isatty():
+        if not sys.stdin.isatty() or not (sys.stdout.isatty() or sys.stderr.isatty()):
             raise InputError(
                 "--no-input",
-                "standard input is not a terminal, so questions cannot be asked; add --no-input to "
-                f"score what was given, or answer: {', '.join(unanswered)}",
+                "there is no terminal to ask questions on; add --no-input to score what was "
+                f"given, or answer: {', '.join(unanswered)}",
             )
         answers = _ask(questionnaire, answers, output, save_answers)
         interactive = True
@@ -226,8 +227,17 @@ def _ask(
 ) -> Answers:
     from dupi_triage.prompts import Interrupted, run_questionnaire
 
+    # With the summary redirected to a file, the questions go to the terminal on stderr.
+    on_stderr = not sys.stdout.isatty()
+    io: dict[str, Any] = {}
+    if on_stderr:
+        from prompt_toolkit.output import create_output
+
+        io["output"] = create_output(stdout=sys.stderr)
     try:
-        return run_questionnaire(questionnaire, answers, console=_console(output))
+        return run_questionnaire(
+            questionnaire, answers, console=_console(output, stderr=on_stderr), **io
+        )
     except Interrupted as stop:
         err = _console(output, stderr=True)
         if save_answers is not None and len(stop.answers):
@@ -290,7 +300,8 @@ def _emit(
 
     to_file = output.output not in (None, "-")
     if fmt == TERMINAL or (to_file and also_on_screen):
-        if output.plain:
+        # A dumb terminal cannot draw boxes or colour: it gets the plain text.
+        if output.plain or os.environ.get("TERM") == "dumb":
             sys.stdout.write(render_document("text", questionnaire, assessment))
         else:
             from dupi_triage.render.terminal import print_summary

@@ -42,6 +42,10 @@ def level_banner(view: SummaryView) -> Panel:
     )
 
 
+def _points(points: int) -> str:
+    return f"{points:+d}" if points else "0"
+
+
 def _drug_link_table(view: SummaryView) -> Table:
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
     table.add_column("#", justify="right", no_wrap=True)
@@ -51,8 +55,7 @@ def _drug_link_table(view: SummaryView) -> Table:
     table.add_column("Source", ratio=1)
     for row in view.drug_link_rows:
         style = "dim" if row.points == 0 else ""
-        points = f"{row.points:+d}" if row.points else "0"
-        cells = (str(row.number), row.item, row.answer, points, row.source)
+        cells = (str(row.number), row.item, row.answer, _points(row.points), row.source)
         table.add_row(*(Text(cell) for cell in cells), style=style)
     return table
 
@@ -65,6 +68,28 @@ def _risk_table(view: SummaryView) -> Table:
     for row in view.risk_rows:
         table.add_row(Text(row.label), Text(row.description), Text(row.impact))
     return table
+
+
+def _drug_link_list(view: SummaryView, width: int) -> Text:
+    """The drug-link table as a list: columns would be too narrow to read."""
+    return _bullets(
+        tuple(
+            f"{row.number}. {row.item} Answer: {row.answer}. "
+            f"Points: {_points(row.points)} ({row.source})."
+            for row in view.drug_link_rows
+        ),
+        width,
+    )
+
+
+def _risk_list(view: SummaryView, width: int) -> Text:
+    return _bullets(
+        tuple(f"{row.label}. {row.description} {row.impact}" for row in view.risk_rows), width
+    )
+
+
+# Below this width a table's columns get too narrow to read, so tables become lists.
+NARROW = 64
 
 
 def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
@@ -91,12 +116,12 @@ def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
     parts += [
         _heading(f"Link to dupilumab ({view.drug_link_name})"),
         Text(view.drug_link_sentence, style="bold"),
-        _drug_link_table(view),
+        _drug_link_list(view, width) if width < NARROW else _drug_link_table(view),
         Text(view.drug_link_note, style="italic"),
     ]
     parts += [_heading("Risk factors"), Text(view.risk_sentence)]
     if view.risk_rows:
-        parts.append(_risk_table(view))
+        parts.append(_risk_list(view, width) if width < NARROW else _risk_table(view))
 
     parts += [_heading("What to do"), _bullets(view.advice, width)]
     parts += [_heading("What to tell your prescriber"), _bullets(view.tell_your_prescriber, width)]

@@ -67,7 +67,7 @@ class SummaryView(NamedTuple):
 
     @property
     def headline(self) -> str:
-        return f"{self.level_label.upper()}: {self.level_action}"
+        return f"{self.level_label.upper()}. {self.level_action}"
 
     @property
     def pattern_sentence(self) -> str:
