@@ -22,7 +22,7 @@ from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.render.json import assessment_to_dict
 from dupi_triage.scoring import assess
 from dupi_triage.scoring.model import Assessment
-from tests.conftest import ALL_FORMATS, ORDINARY_FLARE, Assess, Render, run_module
+from tests.conftest import ALL_FORMATS, ORDINARY_FLARE, Assess, Render, RunCli, run_module
 
 LEVELS = ["routine", "soon", "urgent", "emergency"]
 EMERGENCY_FLAGS = ["breathing_or_swelling", "faint_or_widespread_hives"]
@@ -251,9 +251,10 @@ FORBIDDEN_ADVICE = re.compile(
 )
 
 
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
 @pytest.mark.parametrize("outcome", list(OUTCOMES))
 def test_rule3_every_outcome_says_contact_the_prescriber_and_never_to_stop_alone(
-    questionnaire: Questionnaire, assessed: Assess, render_as: Render, outcome: str
+    questionnaire: Questionnaire, assessed: Assess, render_as: Render, outcome: str, fmt: str
 ) -> None:
     assessment = assessed(OUTCOMES[outcome])
     assert assessment.level.value == outcome.split("_")[0]
@@ -266,16 +267,17 @@ def test_rule3_every_outcome_says_contact_the_prescriber_and_never_to_stop_alone
     assert "prescriber" in do_not_stop[0]
     assert "rebound" in do_not_stop[0]
 
-    for fmt in ("rich", "text", "markdown", "json"):
-        shown = " ".join(render_as(assessment, fmt).split())
-        assert "prescriber" in shown
-        found = FORBIDDEN_ADVICE.search(shown)
-        assert found is None, f"{fmt} says {found.group(0)!r}" if found else ""
+    shown = " ".join(render_as(assessment, fmt).split())
+    assert "prescriber" in shown
+    assert do_not_stop[0] in shown.replace("\\", ""), f"{fmt} drops the do-not-stop advice"
+    found = FORBIDDEN_ADVICE.search(shown)
+    assert found is None, f"{fmt} says {found.group(0)!r}" if found else ""
 
 
+@pytest.mark.parametrize("fmt", ALL_FORMATS)
 @pytest.mark.parametrize("pattern_id", list(PATTERN_CASES))
 def test_rule4_results_say_consistent_with_and_carry_a_not_a_diagnosis_statement(
-    questionnaire: Questionnaire, assessed: Assess, render_as: Render, pattern_id: str
+    questionnaire: Questionnaire, assessed: Assess, render_as: Render, pattern_id: str, fmt: str
 ) -> None:
     answers, _ = PATTERN_CASES[pattern_id]
     assessment = assessed(_with(DRUG_REACTION_BASE, **answers))
@@ -283,13 +285,14 @@ def test_rule4_results_say_consistent_with_and_carry_a_not_a_diagnosis_statement
     label = questionnaire.pattern(pattern_id).label.lower()
     assert "consistent with" in assessment.tell_your_prescriber[-1]
 
-    for fmt in ("rich", "text", "markdown", "json", "html"):
-        shown = " ".join(render_as(assessment, fmt).split()).replace("\\_", "_")
-        lowered = shown.lower()
-        assert "not a diagnosis" in lowered, f"{fmt} lacks the not-a-diagnosis statement"
+    lowered = " ".join(render_as(assessment, fmt).split()).replace("\\_", "_").lower()
+    assert "not a diagnosis" in lowered, f"{fmt} lacks the not-a-diagnosis statement"
+    if fmt != "fhir":  # FHIR codes the pattern; its item text says "most consistent with"
         assert f"consistent with {label}" in lowered, fmt
-        for claim in (f"you have {label}", f"this is {label}", "diagnosed with", "diagnosis:"):
-            assert claim not in lowered, f"{fmt} says {claim!r}"
+    else:
+        assert "consistent with" in lowered
+    for claim in (f"you have {label}", f"this is {label}", "diagnosed with", "diagnosis:"):
+        assert claim not in lowered, f"{fmt} says {claim!r}"
 
 
 def test_rule5_same_answers_same_result_and_every_contribution_explained(
@@ -439,6 +442,20 @@ def test_rule7_no_output_shows_per_trial_names_or_figures(
     shown = render_as(assessed(_with(DRUG_REACTION_BASE, **answers)), fmt)
     found = TRIAL_FIGURES.search(shown)
     assert found is None, f"{fmt} shows {found.group(0)!r}" if found else ""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["questions"], ["questions", "--format", "json"], ["--help"], ["assess", "--help"]],
+)
+def test_rule7_the_question_listings_and_help_show_no_per_trial_figures(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    result = run_cli(*args)
+    assert result.code == 0, result.err
+    found = TRIAL_FIGURES.search(result.out)
+    assert found is None, f"{args} shows {found.group(0)!r}" if found else ""
 
 
 # =================================================================================================
