@@ -144,6 +144,7 @@ class Wording(NamedTuple):
     drug_link_note: str
     not_screened: str
     uncommon: str
+    source_key: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -287,12 +288,7 @@ def parse_questionnaire(data: Mapping[str, Any]) -> Questionnaire:
         drug_link=scale,
         patterns=patterns,
         unclear=unclear,
-        wording=Wording(
-            **{
-                name: _text(_table(data, "report"), name, "report")
-                for name in ("disclaimer", "drug_link_note", "not_screened", "uncommon")
-            }
-        ),
+        wording=_wording(_table(data, "report")),
     )
 
 
@@ -489,6 +485,20 @@ def _drug_link(data: Mapping[str, Any]) -> DrugLinkScale:
         source=_text(data, "source", where),
         categories=categories,
         items=items,
+    )
+
+
+def _wording(data: Mapping[str, Any]) -> Wording:
+    key = tuple(
+        (_text(entry, "word", "report.source_key"), _text(entry, "meaning", "report.source_key"))
+        for entry in _table_list(data, "source_key")
+    )
+    return Wording(
+        disclaimer=_text(data, "disclaimer", "report"),
+        drug_link_note=_text(data, "drug_link_note", "report"),
+        not_screened=_text(data, "not_screened", "report"),
+        uncommon=_text(data, "uncommon", "report"),
+        source_key=key,
     )
 
 

@@ -22,16 +22,6 @@ from dupi_triage.render.view import Row, SummaryView, summary_view
 from dupi_triage.scoring.model import Assessment
 
 KNOWN_LEVELS = ("routine", "soon", "urgent", "emergency")
-SOURCE_KEY = (
-    ("ARTICLE", '"Can Dupixent Cause Eczema?", the article dupi-triage is built from.'),
-    (
-        "NARANJO",
-        "Naranjo CA, Busto U, Sellers EM, et al. A method for estimating the probability of "
-        "adverse drug reactions. Clin Pharmacol Ther. 1981;30(2):239-245.",
-    ),
-    ("LABEL", "DUPIXENT (dupilumab) prescribing information, Warnings and Precautions."),
-    ("SPEC", "The dupi-triage product specification: safety rules and triage policy."),
-)
 NOTE_LINES = 5
 
 
@@ -286,11 +276,8 @@ def _notes() -> str:
 def _sources(view: SummaryView) -> str:
     """The sources name their documents by short words; the key spells them out for a reader."""
     items = "".join(f"<li>{_e(source)}</li>" for source in view.sources)
-    cited = " ".join(view.sources)
     key = "".join(
-        f"<div><dt>{_e(word)}</dt><dd>{_e(meaning)}</dd></div>"
-        for word, meaning in SOURCE_KEY
-        if word in cited
+        f"<div><dt>{_e(word)}</dt><dd>{_e(meaning)}</dd></div>" for word, meaning in view.source_key
     )
     return _section(
         "Sources", f'<ol class="sources">{items}</ol>\n<dl class="source-key">{key}</dl>'

@@ -72,6 +72,7 @@ def render_view(view: SummaryView) -> str:
     lines += ["", "## Your answers", "", "| Question | Answer |", "|---|---|"]
     lines += [f"| {_escape(row.label)} | {_escape(row.value)} |" for row in view.answers]
     lines += ["", "## Sources", "", *_bullets(view.sources)]
+    lines += _bullets(tuple(f"{word}: {meaning}" for word, meaning in view.source_key))
     lines += ["", _escape(view.uncommon), "", f"**{_escape(view.disclaimer)}**", ""]
     lines += [f"*dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}.*"]
     return "\n".join(lines) + "\n"

@@ -61,6 +61,7 @@ def render_view(view: SummaryView) -> str:
         tuple(f"{row.label}: {row.value}" for row in view.answers)
     )
     lines += _heading("Sources") + _bullets(view.sources)
+    lines += _bullets(tuple(f"{word}: {meaning}" for word, meaning in view.source_key))
     lines += ["", *_para(view.uncommon), "", *_para(view.disclaimer)]
     lines += _para(f"dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}.")
     return "\n".join(lines) + "\n"

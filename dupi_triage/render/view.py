@@ -62,6 +62,7 @@ class SummaryView(NamedTuple):
     answers: tuple[Row, ...]
     missing: tuple[str, ...]
     sources: tuple[str, ...]
+    source_key: tuple[tuple[str, str], ...]
     uncommon: str
     disclaimer: str
 
@@ -108,7 +109,8 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         elif item.answer is None:
             answer = "not answered"
         else:
-            answer = describe_answer(questionnaire.question(item.question), item.answer)
+            question = questionnaire.question(item.question)
+            answer = describe_answer(question, item.decisive or item.answer)
         source = f"Naranjo item {item.number}"
         if item.question and "ARTICLE" in (
             questionnaire.question(item.question).points_source or ""
@@ -165,7 +167,12 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         missing=tuple(
             questionnaire.question(question_id).short for question_id in assessment.missing
         ),
-        sources=tuple(dict.fromkeys(source for source in sources if source)),
+        sources=(cited := tuple(dict.fromkeys(source for source in sources if source))),
+        source_key=tuple(
+            (word, meaning)
+            for word, meaning in questionnaire.wording.source_key
+            if any(word in source for source in cited)
+        ),
         uncommon=questionnaire.wording.uncommon,
         disclaimer=questionnaire.wording.disclaimer,
     )
