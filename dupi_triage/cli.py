@@ -234,6 +234,10 @@ def _ask(
         from prompt_toolkit.output import create_output
 
         io["output"] = create_output(stdout=sys.stderr)
+    if output.no_color:
+        from prompt_toolkit.output import ColorDepth
+
+        io["color_depth"] = ColorDepth.DEPTH_1_BIT
     try:
         return run_questionnaire(
             questionnaire, answers, console=_console(output, stderr=on_stderr), **io

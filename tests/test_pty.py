@@ -190,10 +190,5 @@ def test_no_color_removes_colour_from_the_questions_and_the_summary() -> None:
     assert "SOON" in shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="product bug: --no-color reaches the rich summary but not the questionary prompts "
-    "(cli._ask passes no colour setting to run_questionnaire)",
-)
 def test_the_no_color_flag_removes_colour_from_the_questions_too() -> None:
     assert _colour_codes(_answer_itch_and_accept("--no-color")) == []
