@@ -203,7 +203,12 @@ def read_answers_file(questionnaire: Questionnaire, path_text: str) -> Answers:
     source = "standard input" if path_text == "-" else path_text
     data = _read_limited(path_text, "--answers")
     document = strictjson.loads(data, f"--answers {source}")
-    return parse_answers(questionnaire, answers_document(document, f"--answers {source}"))
+    try:
+        return parse_answers(questionnaire, answers_document(document, f"--answers {source}"))
+    except InputError as error:
+        if error.field.startswith("--answers"):
+            raise
+        raise InputError(f"--answers {source}", str(error)) from None
 
 
 def _read_limited(path_text: str, field: str) -> bytes:
