@@ -256,6 +256,7 @@ def _ask(
                 f"finish with: {PROG} assess --answers {save_answers}",
                 markup=False,
                 highlight=False,
+                soft_wrap=True,
             )
         else:
             err.print("Stopped. Nothing was saved.", markup=False, highlight=False)

@@ -21,7 +21,7 @@ import pytest
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.render.json import assessment_to_dict
 from dupi_triage.scoring import assess
-from dupi_triage.scoring.model import Assessment
+from dupi_triage.scoring.model import Assessment, TriageLevel
 from tests.conftest import ALL_FORMATS, ORDINARY_FLARE, Assess, Render, RunCli, run_module
 
 LEVELS = ["routine", "soon", "urgent", "emergency"]
@@ -742,6 +742,25 @@ def test_more_supporting_answers_beat_the_listing_order(assessed: Assess) -> Non
         {"look": ["redness_no_scaling", "injection_site_reaction"], "location": ["face_neck"]}
     )
     assert result.pattern.id == "facial_redness"
+
+
+@pytest.mark.parametrize(
+    ("red_flag", "pattern_id"),
+    [
+        ("painful_blisters", "possible_infection"),
+        ("spreading_infection", "possible_infection"),
+        ("eye_pain_or_vision", "conjunctivitis"),
+    ],
+)
+def test_a_warning_sign_is_never_hidden_behind_an_ordinary_looking_flare(
+    assessed: Assess, red_flag: str, pattern_id: str
+) -> None:
+    ordinary = _with(ORDINARY_FLARE, red_flags=[red_flag], usual_treatment_helps="yes")
+    result = assessed(ordinary)
+    assert result.level is TriageLevel.URGENT
+    assert result.pattern.id == pattern_id
+    assert "eczema_flare" in result.pattern.also_consistent_with
+    assert not any("moisturisers" in line for line in result.advice)
 
 
 def test_no_key_sign_means_unclear(assessed: Assess) -> None:

@@ -2,8 +2,10 @@
 
 Each pattern lists key signs and supporting signs (questionnaire.toml, with sources). A pattern is
 a candidate only when a key sign is present. Each question counts once, at its strongest sign: a key
-sign 2 points, a supporting sign 1. The candidate with the most points wins; a tie goes to the
-pattern listed first, and patterns are listed most time-sensitive first. No candidate: `unclear`.
+sign 2 points, a supporting sign 1. A candidate whose key sign is a warning sign (a red flag such as
+spreading infection or eye pain) comes first, so an ordinary-looking rash never hides it; then the
+most points win; a tie goes to the pattern listed first, and patterns are listed most
+time-sensitive first. No candidate: `unclear`.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.scoring.model import Evidence, PatternResult
 
 KEY_POINTS = 2
+RED_FLAGS = "red_flags"
 SUPPORT_POINTS = 1
 
 
@@ -25,17 +28,19 @@ def match_pattern(questionnaire: Questionnaire, answers: Answers) -> PatternResu
 @functools.lru_cache(maxsize=4096)
 def _match(questionnaire: Questionnaire, present: frozenset[tuple[str, str]]) -> PatternResult:
     """The pattern depends only on which pattern signs are present: computed once per set."""
-    candidates: list[tuple[int, int, str, tuple[Evidence, ...]]] = []
+    candidates: list[tuple[bool, int, int, str, tuple[Evidence, ...]]] = []
     for order, pattern in enumerate(questionnaire.patterns):
         if present.isdisjoint(pattern.key):
             continue
         evidence = _evidence(questionnaire, order, present.intersection(pattern.signs))
-        candidates.append((sum(item.points for item in evidence), -order, pattern.id, evidence))
+        warning = any(item.key and item.question == RED_FLAGS for item in evidence)
+        points = sum(item.points for item in evidence)
+        candidates.append((warning, points, -order, pattern.id, evidence))
     if not candidates:
         return PatternResult(questionnaire.unclear.id, 0, (), ())
-    candidates.sort(key=lambda candidate: (candidate[0], candidate[1]), reverse=True)
-    points, _, best, evidence = candidates[0]
-    others = tuple(candidate[2] for candidate in candidates[1:])
+    candidates.sort(key=lambda candidate: candidate[:3], reverse=True)
+    _, points, _, best, evidence = candidates[0]
+    others = tuple(candidate[3] for candidate in candidates[1:])
     return PatternResult(best, points, evidence, others)
 
 

@@ -1,0 +1,139 @@
+"""Stopping at any prompt, and odd terminals, in a real pseudo-terminal (pexpect).
+
+A person who presses Ctrl-C or Ctrl-D gets exit code 130, one calm line, no traceback and no
+half-written report; with --save-answers the answers so far are kept and a later run asks only
+what is left.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import stat
+import sys
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+CTRL_C = "\x03"
+CTRL_D = "\x04"
+ENTER = "\r"
+SPACE = " "
+TIMEOUT = 20
+FIRST_QUESTION = "Do you have any of these warning signs"
+
+
+def spawn(
+    *args: str, term: str = "xterm", size: tuple[int, int] = (30, 100)
+) -> tuple[Any, io.StringIO]:
+    transcript = io.StringIO()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR", "COLUMNS")}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "dupi_triage", *args],
+        env={**env, "TERM": term},
+        cwd=str(PROJECT_ROOT),
+        dimensions=size,
+        encoding="utf-8",
+        codec_errors="replace",
+        timeout=TIMEOUT,
+    )
+    child.logfile_read = transcript
+    return child, transcript
+
+
+def finish(child: Any) -> int:
+    child.expect(pexpect.EOF)
+    child.close()
+    status: int = child.exitstatus
+    return status
+
+
+@pytest.mark.parametrize("key", [CTRL_C, CTRL_D], ids=["ctrl-c", "ctrl-d"])
+def test_stopping_at_the_first_prompt_exits_130_calmly_and_writes_no_report(
+    key: str, tmp_path: Path
+) -> None:
+    report = tmp_path / "report.md"
+    child, transcript = spawn("assess", "--output", str(report))
+    child.expect(FIRST_QUESTION)
+    child.send(key)
+    assert finish(child) == 130
+    text = transcript.getvalue()
+    assert "Traceback" not in text
+    assert "Stopped. Nothing was saved." in text
+    assert not report.exists()
+    assert list(tmp_path.iterdir()) == [], "no temporary file left behind either"
+
+
+def test_stopping_in_the_middle_saves_the_answers_so_far_and_a_later_run_resumes(
+    tmp_path: Path,
+) -> None:
+    saved = tmp_path / "answers.json"
+    report = tmp_path / "report.txt"
+    child, transcript = spawn("assess", "--save-answers", str(saved), "--output", str(report))
+    child.expect(FIRST_QUESTION)
+    child.send("\x1b[A" + SPACE + ENTER)  # up from the first option wraps to "None of these"
+    child.expect("When did this new or worse rash start")
+    child.send(ENTER)  # It was there before I started dupilumab, as usual
+    child.expect("worse in the days after each injection")
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    text = transcript.getvalue()
+    assert "Traceback" not in text
+    assert f"saved in {saved}" in text
+    assert not report.exists()
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    partial = json.loads(saved.read_text())
+    assert partial["onset"] == "before_starting"
+    assert partial["red_flags"] == ["none"]
+
+    resumed, resumed_transcript = spawn("assess", "--answers", str(saved), "--format", "json")
+    resumed.expect("worse in the days after each injection")
+    resumed.send(CTRL_C)
+    assert finish(resumed) == 130
+    assert FIRST_QUESTION not in resumed_transcript.getvalue(), (
+        "answered questions are not asked again"
+    )
+
+
+def test_a_terminal_resized_or_too_small_mid_questionnaire_does_not_crash() -> None:
+    child, transcript = spawn("assess", "--red-flags", "none", "--format", "json")
+    child.expect("When did this new or worse rash start")
+    child.setwinsize(6, 20)
+    child.send("\x1b[B")
+    child.setwinsize(2, 10)
+    child.send("\x1b[A")
+    child.setwinsize(50, 200)
+    child.send(ENTER)
+    child.expect("worse in the days after each injection")
+    child.setwinsize(3, 15)
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    assert "Traceback" not in transcript.getvalue()
+
+
+def test_a_dumb_terminal_can_still_answer_and_gets_plain_text(tmp_path: Path) -> None:
+    answers = {
+        "red_flags": ["none"], "onset": "before_starting", "injection_pattern": "no",
+        "location": ["usual_eczema_areas"], "look": ["typical_eczema"], "impact": "some",
+        "dose_paused": "no", "usual_treatment_helps": "yes", "alternative_causes": ["none"],
+        "similar_before": "no", "confirmed_by_clinician": "no", "risk_factors": ["none"],
+    }  # fmt: skip
+    saved = tmp_path / "answers.json"
+    saved.write_text(json.dumps(answers))
+    child, transcript = spawn("assess", "--answers", str(saved), term="dumb")
+    child.expect("How bad was the itch")
+    child.send("4" + ENTER)
+    child.expect("Review your answers")
+    child.send(ENTER)
+    assert finish(child) == 0
+    text = transcript.getvalue()
+    assert "How soon: ROUTINE." in text
+    summary = text[text.index("dupi-triage summary") :]
+    assert "\x1b[" not in summary, "the summary on a dumb terminal has no escape codes"
+    assert "╭" not in summary
