@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Group
+from rich.constrain import Constrain
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -88,8 +89,10 @@ def _risk_list(view: SummaryView, width: int) -> Text:
     )
 
 
-# Below this width a table's columns get too narrow to read, so tables become lists.
+# Below this width a table's columns get too narrow to read, so tables become lists; above the
+# maximum, lines get too long to read comfortably, so wide terminals get the maximum.
 NARROW = 64
+MAX_WIDTH = 100
 
 
 def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
@@ -139,4 +142,5 @@ def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
 
 def print_summary(console: Console, questionnaire: Questionnaire, assessment: Assessment) -> None:
     view = summary_view(questionnaire, assessment)
-    console.print(Group(*renderables(view, console.width)))
+    width = min(console.width, MAX_WIDTH)
+    console.print(Constrain(Group(*renderables(view, width)), width))

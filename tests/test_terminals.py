@@ -1,0 +1,104 @@
+"""Every terminal, and none: pipes, cron, narrow and wide screens, dumb ones, screen readers."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+
+from tests.conftest import ORDINARY_FLARE, run_module
+
+ANSI = re.compile(r"\x1b\[")
+BOX_DRAWING = re.compile(r"[\u2500-\u257f]")
+FACIAL_REDNESS = [
+    "--red-flags=none",
+    "--onset=1_to_4_months",
+    "--look=redness_no_scaling",
+    "--location=face_neck",
+    "--risk-factors=other_skin_conditions",
+    "--usual-treatment-helps=partly",
+]
+
+
+@pytest.mark.parametrize("stdin", [subprocess.DEVNULL, subprocess.PIPE], ids=["dev-null", "pipe"])
+def test_without_a_terminal_missing_answers_exit_2_naming_no_input_and_never_hang(
+    stdin: int,
+) -> None:
+    result = run_module("assess", "--red-flags=none", stdin=stdin)
+    assert result.returncode == 2
+    assert "--no-input" in result.stderr
+    assert "onset" in result.stderr, "the unanswered questions are named"
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Warning" not in result.stderr, "no prompt_toolkit warnings"
+    assert result.stdout == ""
+
+
+def test_without_a_terminal_complete_flags_go_straight_to_the_result() -> None:
+    flags = [
+        f"--{key.replace('_', '-')}={','.join(value) if isinstance(value, list) else value}"
+        for key, value in ORDINARY_FLARE.items()
+    ]
+    result = run_module("assess", *flags, "--format", "json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["missing"] == []
+
+
+def test_answers_can_come_from_standard_input() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "dupi_triage", "assess", "--no-input", "--answers=-", "-f", "json"],
+        input=json.dumps({"red_flags": ["fever_or_unwell"], "itch": 3}),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["level"] == "urgent"
+    assert document["answers"]["itch"] == 3
+
+
+@pytest.mark.parametrize("width", [40, 200])
+def test_the_summary_reads_whole_at_40_and_200_columns(width: int) -> None:
+    result = run_module("assess", "--no-input", *FACIAL_REDNESS, env={"COLUMNS": str(width)})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    assert "…" not in result.stdout, "no word is cut short"
+    flat = " ".join(result.stdout.split())
+    assert "SOON" in flat
+    assert "dupilumab facial redness (rosacea-like)" in flat
+    assert "Contact your prescriber within 1 to 3 days." in flat
+    assert "A history of psoriasis" in flat
+    for item in range(1, 11):
+        assert re.search(rf"\b{item}\b", result.stdout)
+
+
+def test_a_dumb_terminal_gets_plain_text() -> None:
+    result = run_module("assess", "--no-input", *FACIAL_REDNESS, env={"TERM": "dumb"})
+    assert result.returncode == 0
+    assert ANSI.search(result.stdout) is None
+    assert BOX_DRAWING.search(result.stdout) is None
+    assert "How soon: SOON." in result.stdout
+
+
+def test_plain_mode_suits_screen_readers() -> None:
+    result = run_module("assess", "--no-input", *FACIAL_REDNESS, "--plain", env={"TERM": "xterm"})
+    assert result.returncode == 0
+    text = result.stdout
+    assert ANSI.search(text) is None
+    assert BOX_DRAWING.search(text) is None
+    symbols = {ch for ch in text if unicodedata.category(ch) in ("So", "Sk") or ord(ch) > 0x2FFF}
+    assert symbols == set(), f"no emoji or symbols: {symbols}"
+    assert "How soon: SOON. Contact your prescriber within 1 to 3 days." in " ".join(text.split())
+
+
+@pytest.mark.parametrize("env", [{"NO_COLOR": "1"}, {"TERM": "xterm-256color"}])
+def test_output_piped_to_a_file_carries_no_escape_codes(env: dict[str, str]) -> None:
+    result = run_module("assess", "--no-input", *FACIAL_REDNESS, env=env)
+    assert result.returncode == 0
+    assert ANSI.search(result.stdout) is None
