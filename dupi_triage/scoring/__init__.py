@@ -14,7 +14,7 @@ from dupi_triage.scoring.drug_link import score_drug_link
 from dupi_triage.scoring.model import Assessment, TriageLevel
 from dupi_triage.scoring.pattern import match_pattern
 from dupi_triage.scoring.risk import assess_risk
-from dupi_triage.scoring.triage import RED_FLAGS, red_flags_present, triage
+from dupi_triage.scoring.triage import RED_FLAGS, red_flags_present, triage_level
 
 __all__ = ["Assessment", "TriageLevel", "assess"]
 
@@ -22,7 +22,7 @@ __all__ = ["Assessment", "TriageLevel", "assess"]
 def assess(questionnaire: Questionnaire, answers: Answers) -> Assessment:
     drug_link = score_drug_link(questionnaire, answers)
     pattern = match_pattern(questionnaire, answers)
-    level, level_reasons = triage(questionnaire, answers, pattern, drug_link)
+    level, level_reasons = triage_level(questionnaire, answers, pattern, drug_link)
     risk = assess_risk(questionnaire, answers)
     unanswered = missing(questionnaire, answers)
     screened = RED_FLAGS in answers

@@ -161,7 +161,7 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def triage(
+def triage_level(
     questionnaire: Questionnaire, answers: Answers, pattern: PatternResult, drug_link: DrugLink
 ) -> tuple[TriageLevel, tuple[LevelReason, ...]]:
     return decide(questionnaire, facts(answers, pattern, drug_link))
