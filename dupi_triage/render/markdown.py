@@ -69,8 +69,6 @@ def render_view(view: SummaryView) -> str:
     lines += ["", "## What to tell your prescriber", "", *_bullets(view.tell_your_prescriber)]
     if view.missing:
         lines += ["", "## Not answered", "", _escape(", ".join(view.missing)) + "."]
-    lines += ["", "## Your answers", "", "| Question | Answer |", "|---|---|"]
-    lines += [f"| {_escape(row.label)} | {_escape(row.value)} |" for row in view.answers]
     lines += ["", "## Sources", "", *_bullets(view.sources)]
     lines += _bullets(tuple(f"{word}: {meaning}" for word, meaning in view.source_key))
     lines += ["", _escape(view.uncommon), "", f"**{_escape(view.disclaimer)}**", ""]

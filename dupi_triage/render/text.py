@@ -44,8 +44,10 @@ def render_view(view: SummaryView) -> str:
 
     lines += _heading(f"Link to dupilumab ({view.drug_link_name})") + _para(view.drug_link_sentence)
     for row in view.drug_link_rows:
-        lines += _para(
-            f"{row.points:+d}  {row.number}. {row.item} Answer: {row.answer}. [{row.source}]", "  "
+        points = f"{row.points:+d}" if row.points else "0"
+        text = f"{row.number}. {row.item} Answer: {row.answer}. [{row.source}]"
+        lines += textwrap.wrap(
+            text, WIDTH, initial_indent=f"  {points:>3}  ", subsequent_indent=" " * 7
         )
     lines += ["", *_para(view.drug_link_note)]
 
@@ -57,9 +59,6 @@ def render_view(view: SummaryView) -> str:
     lines += _heading("What to tell your prescriber") + _bullets(view.tell_your_prescriber)
     if view.missing:
         lines += _heading("Not answered") + _para(", ".join(view.missing) + ".")
-    lines += _heading("Your answers") + _bullets(
-        tuple(f"{row.label}: {row.value}" for row in view.answers)
-    )
     lines += _heading("Sources") + _bullets(view.sources)
     lines += _bullets(tuple(f"{word}: {meaning}" for word, meaning in view.source_key))
     lines += ["", *_para(view.uncommon), "", *_para(view.disclaimer)]
