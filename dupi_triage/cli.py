@@ -378,7 +378,10 @@ def _questions(
     format: Annotated[
         str,
         typer.Option(
-            "--format", "-f", help="table (terminal), json or fhir (an R4 Questionnaire)."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="table (terminal), json or fhir (an R4 Questionnaire).",
         ),
     ] = "table",
 ) -> int:
@@ -421,12 +424,19 @@ def _batch(
     format: Annotated[
         str | None,
         typer.Option(
-            "--format", "-f", help="jsonl or csv. Default: from the --output suffix, else jsonl."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="jsonl or csv. Default: from the --output suffix, else jsonl.",
         ),
     ] = None,
     input_format: Annotated[
         str | None,
-        typer.Option("--input-format", help="jsonl or csv. Default: from the suffix or content."),
+        typer.Option(
+            "--input-format",
+            metavar="FORMAT",
+            help="jsonl or csv. Default: from the suffix or content.",
+        ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
 ) -> int:

@@ -81,6 +81,7 @@ def output_parameters() -> list[inspect.Parameter]:
                 typer.Option(
                     "--format",
                     "-f",
+                    metavar="FORMAT",
                     help=f"Output format: {', '.join(FORMATS)}. Default: the terminal summary, or "
                     "the format matching the --output suffix.",
                     rich_help_panel=OUTPUT_PANEL,
