@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from dupi_triage.answers import answers_document, parse_answers
-from dupi_triage.errors import InputError
+from dupi_triage.errors import InputError, one_of
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.render.json import contract_line
 from dupi_triage.scoring import assess
@@ -59,12 +59,7 @@ class BatchSummary:
 def input_format(name: str | None, path_text: str, first_bytes: bytes) -> str:
     """The format asked for, else the suffix's, else a guess from the first character."""
     if name is not None:
-        name = name.strip().lower()
-        if name not in INPUT_FORMATS:
-            raise InputError(
-                "--input-format", f"{name!r} is not an input format", ", ".join(INPUT_FORMATS)
-            )
-        return name
+        return one_of(name, INPUT_FORMATS, "--input-format")
     suffix = Path(path_text).suffix.lower()
     if suffix in _INPUT_SUFFIXES:
         return _INPUT_SUFFIXES[suffix]
@@ -73,12 +68,7 @@ def input_format(name: str | None, path_text: str, first_bytes: bytes) -> str:
 
 def output_format(name: str | None, path_text: str | None) -> str:
     if name is not None:
-        name = name.strip().lower()
-        if name not in OUTPUT_FORMATS:
-            raise InputError(
-                "--format", f"{name!r} is not a batch output format", ", ".join(OUTPUT_FORMATS)
-            )
-        return name
+        return one_of(name, OUTPUT_FORMATS, "--format")
     if path_text is not None and Path(path_text).suffix.lower() == ".csv":
         return "csv"
     return "jsonl"

@@ -22,7 +22,7 @@ from dupi_triage.answers import (
     missing,
     parse_answers,
 )
-from dupi_triage.errors import InputError
+from dupi_triage.errors import InputError, one_of
 from dupi_triage.options import (
     INPUT_PANEL,
     OUTPUT_PANEL,
@@ -389,9 +389,7 @@ def _questions(
     from dupi_triage.render import questions as listing
 
     questionnaire = load_questionnaire()
-    fmt = format.strip().lower()
-    if fmt not in listing.FORMATS:
-        raise InputError("--format", f"{format!r} is not a format", ", ".join(listing.FORMATS))
+    fmt = one_of(format, listing.FORMATS, "--format")
     if fmt == "table":
         from rich.console import Console
 

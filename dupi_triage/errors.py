@@ -21,3 +21,11 @@ class InputError(ValueError):
         if self.allowed:
             text += f" (allowed: {self.allowed})"
         return text
+
+
+def one_of(value: str, allowed: tuple[str, ...], field: str, kind: str = "format") -> str:
+    """`value` normalised (trimmed, lower case), if it is one of `allowed`; else an InputError."""
+    normalised = value.strip().lower()
+    if normalised not in allowed:
+        raise InputError(field, f"{value!r} is not a {kind} here", ", ".join(allowed))
+    return normalised

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from tests.conftest import ORDINARY_FLARE
+
 # A rosacea-like redness that came back after restarting: the worked example, `soon`.
 FACIAL_REDNESS: dict[str, object] = {
     "red_flags": ["none"],
@@ -25,22 +27,6 @@ FACIAL_REDNESS: dict[str, object] = {
     "similar_before": "no",
     "confirmed_by_clinician": "no",
     "risk_factors": ["other_skin_conditions"],
-}
-
-ORDINARY_FLARE: dict[str, object] = {
-    "red_flags": ["none"],
-    "onset": "before_starting",
-    "injection_pattern": "no",
-    "location": ["usual_eczema_areas"],
-    "look": ["typical_eczema"],
-    "itch": 3,
-    "impact": "some",
-    "dose_paused": "no",
-    "usual_treatment_helps": "yes",
-    "alternative_causes": ["stress_or_sleep"],
-    "similar_before": "no",
-    "confirmed_by_clinician": "no",
-    "risk_factors": ["none"],
 }
 
 SORE_EYES: dict[str, object] = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 from pathlib import Path
 
-from dupi_triage.errors import InputError
+from dupi_triage.errors import InputError, one_of
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.scoring.model import Assessment
 
@@ -35,9 +35,7 @@ def render_document(fmt: str, questionnaire: Questionnaire, assessment: Assessme
 def choose_format(fmt: str | None, output: str | None) -> str:
     """The format asked for, else the one the output file's suffix implies, else the terminal."""
     if fmt is not None:
-        fmt = fmt.strip().lower()
-        if fmt not in FORMATS:
-            raise InputError("--format", f"{fmt!r} is not a format", ", ".join(FORMATS))
+        fmt = one_of(fmt, FORMATS, "--format")
         if fmt == TERMINAL and output not in (None, "-"):
             raise InputError(
                 "--format",
