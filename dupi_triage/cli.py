@@ -4,8 +4,6 @@ Exit codes: 0 done; 1 some batch rows rejected; 2 bad usage or input (one line, 
 130 interrupted by the user.
 """
 
-from __future__ import annotations
-
 import inspect
 import os
 import sys
@@ -292,7 +290,7 @@ def _check_file(path: str, *, force: bool, field: str) -> None:
     check_writable(path, force=force, field=field)
 
 
-def _console(output: OutputOptions, *, stderr: bool = False) -> Console:
+def _console(output: OutputOptions, *, stderr: bool = False) -> "Console":
     from rich.console import Console
 
     return Console(stderr=stderr, no_color=output.no_color or None, highlight=False, emoji=False)
@@ -300,7 +298,7 @@ def _console(output: OutputOptions, *, stderr: bool = False) -> Console:
 
 def _emit(
     questionnaire: Questionnaire,
-    assessment: Assessment,
+    assessment: "Assessment",
     output: OutputOptions,
     fmt: str,
     *,
