@@ -228,7 +228,7 @@ def _read_limited(path_text: str, field: str) -> bytes:
 def _ask(
     questionnaire: Questionnaire, answers: Answers, output: OutputOptions, save_answers: str | None
 ) -> Answers:
-    from dupi_triage.prompts import Interrupted, run_questionnaire
+    from dupi_triage.prompts import Interrupted, TerminalNotes, run_questionnaire
 
     # With the summary redirected to a file, the questions go to the terminal on stderr.
     on_stderr = not sys.stdout.isatty()
@@ -237,27 +237,27 @@ def _ask(
         from prompt_toolkit.output import create_output
 
         io["output"] = create_output(stdout=sys.stderr)
+    no_colour = output.no_color or bool(os.environ.get("NO_COLOR"))
     if output.no_color:
         from prompt_toolkit.output import ColorDepth
 
         io["color_depth"] = ColorDepth.DEPTH_1_BIT
+    notes = TerminalNotes(
+        sys.stderr if on_stderr else sys.stdout,
+        colour=not no_colour and os.environ.get("TERM") != "dumb",
+    )
     try:
-        return run_questionnaire(
-            questionnaire, answers, console=_console(output, stderr=on_stderr), **io
-        )
+        return run_questionnaire(questionnaire, answers, console=notes, **io)
     except Interrupted as stop:
-        err = _console(output, stderr=True)
         if save_answers is not None and len(stop.answers):
             _save_answers(questionnaire, stop.answers, save_answers, force=output.force)
-            err.print(
+            message = (
                 f"Stopped. Your answers so far are saved in {save_answers}; "
-                f"finish with: {PROG} assess --answers {save_answers}",
-                markup=False,
-                highlight=False,
-                soft_wrap=True,
+                f"finish with: {PROG} assess --answers {save_answers}"
             )
         else:
-            err.print("Stopped. Nothing was saved.", markup=False, highlight=False)
+            message = "Stopped. Nothing was saved."
+        print(message, file=sys.stderr)
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 

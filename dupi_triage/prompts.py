@@ -8,14 +8,12 @@ condition; a review step at the end lets the person change any answer before the
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol, TextIO
 
 import questionary
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.keys import Keys
 from questionary import Choice, Separator
-from rich.panel import Panel
-from rich.text import Text
 
 from dupi_triage.answers import (
     Answers,
@@ -28,9 +26,6 @@ from dupi_triage.answers import (
 )
 from dupi_triage.questionnaire import NONE_OPTION, Question, Questionnaire
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
 # prompt_toolkit asks the terminal for the cursor position and warns when no answer comes (dumb
 # terminals, some multiplexers). Our prompts are short, so that information is not needed.
 os.environ.setdefault("PROMPT_TOOLKIT_NO_CPR", "1")
@@ -38,6 +33,38 @@ os.environ.setdefault("PROMPT_TOOLKIT_NO_CPR", "1")
 DONE = "__done__"
 STOP = "stop"
 CONTINUE = "continue"
+
+
+class Printer(Protocol):
+    """Where the walk prints between prompts; a rich Console fits too."""
+
+    def print(
+        self, text: str = "", *, style: str = "", markup: bool = ..., highlight: bool = ...
+    ) -> None: ...
+
+
+_ANSI = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "dark_orange": "33"}
+
+
+class TerminalNotes:
+    """Prints section headings, progress and warnings between prompts.
+
+    A few ANSI styles written by hand: loading rich for this would cost more start-up than the
+    first prompt itself (rich is loaded later, for the summary).
+    """
+
+    def __init__(self, stream: TextIO, *, colour: bool) -> None:
+        self.stream = stream
+        self.colour = colour
+
+    def print(
+        self, text: str = "", *, style: str = "", markup: bool = False, highlight: bool = False
+    ) -> None:
+        codes = ";".join(_ANSI[word] for word in style.split() if word in _ANSI)
+        if self.colour and codes:
+            text = f"\x1b[{codes}m{text}\x1b[0m"
+        self.stream.write(text + "\n")
+        self.stream.flush()
 
 
 class Interrupted(Exception):
@@ -71,7 +98,7 @@ class Walk:
     """One person's pass through the questionnaire; `io` is prompt_toolkit input/output (tests)."""
 
     def __init__(
-        self, questionnaire: Questionnaire, answers: Answers, console: Console, **io: Any
+        self, questionnaire: Questionnaire, answers: Answers, console: Printer, **io: Any
     ) -> None:
         self.questionnaire = questionnaire
         self.answers = answers
@@ -119,18 +146,15 @@ class Walk:
             self._section = question.section
             section = self.questionnaire.section(question.section)
             number = [s.id for s in sections].index(section.id) + 1
-            self.console.print()
-            self.console.print(
-                Text.assemble(
-                    (f"Section {number} of {len(sections)}: {section.title}", "bold"),
-                    f"  {section.intro}",
-                )
-            )
+            self.say()
+            self.say(f"Section {number} of {len(sections)}: {section.title}", "bold")
+            self.say(section.intro)
         plan = self._plan()
         position = plan.index(question) + 1 if question in plan else len(plan)
-        self.console.print(
-            Text(f"Question {position} of {len(plan)}. {question.help}", style="dim")
-        )
+        self.say(f"Question {position} of {len(plan)}. {question.help}", "dim")
+
+    def say(self, text: str = "", style: str = "") -> None:
+        self.console.print(text, style=style, markup=False, highlight=False)
 
     def _plan(self) -> list[Question]:
         return [
@@ -180,15 +204,15 @@ class Walk:
         if not flagged:
             return CONTINUE
         level = self.questionnaire.level("emergency" if emergency else "urgent")
-        signs = "\n".join(f"  - {o.label}" for o in (emergency or flagged))
-        body = Text.assemble(
-            (f"{level.label.upper()}: {level.action}\n", "bold"),
-            f"You reported:\n{signs}\n",
-            "Tell your prescriber as well. Do not stop or change dupilumab on your own.",
-        )
-        self.console.print(
-            Panel(body, border_style=f"bold {level.colour}", title=level.label.upper())
-        )
+        rule = f"==== {level.label.upper()} " + "=" * 40
+        self.say()
+        self.say(rule, f"bold {level.colour}")
+        self.say(f"{level.label.upper()}: {level.action}", f"bold {level.colour}")
+        self.say("You reported:")
+        for option in emergency or flagged:
+            self.say(f"  - {option.label}")
+        self.say("Tell your prescriber as well. Do not stop or change dupilumab on your own.")
+        self.say("=" * len(rule), f"bold {level.colour}")
         if not emergency:
             return CONTINUE
         choice = _run(
@@ -226,7 +250,7 @@ class Walk:
             if picked == DONE:
                 return
             question = self.questionnaire.question(str(picked))
-            self.console.print(Text(question.help, style="dim"))
+            self.say(question.help, "dim")
             self._record(question, self.ask(question))
             if question.id == "red_flags" and self._red_flag_alert() == STOP:
                 return
@@ -254,7 +278,7 @@ def _check_integer(question: Question, text: str) -> bool | str:
 
 
 def run_questionnaire(
-    questionnaire: Questionnaire, answers: Answers, *, console: Console, **io: Any
+    questionnaire: Questionnaire, answers: Answers, *, console: Printer, **io: Any
 ) -> Answers:
     """Ask every applicable question not already answered, then review. Raises Interrupted."""
     return Walk(questionnaire, answers, console, **io).run()
