@@ -39,7 +39,7 @@ def _heading(title: str) -> Text:
 def level_banner(view: SummaryView) -> Panel:
     banner = Text.assemble((view.level_label.upper(), "bold"), "  ", view.level_action)
     return Panel(
-        banner, title="How soon", title_align="left", border_style=f"bold {view.level_colour}"
+        banner, title=Text("How soon"), title_align="left", border_style=f"bold {view.level_colour}"
     )
 
 
