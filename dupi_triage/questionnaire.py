@@ -161,6 +161,7 @@ class Questionnaire:
     wording: Wording
     by_id: Mapping[str, Question] = field(init=False, repr=False)
     pattern_signs: frozenset[tuple[str, str]] = field(init=False, repr=False)
+    key_signs: frozenset[tuple[str, str]] = field(init=False, repr=False)
     conditional: tuple[Question, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -168,6 +169,8 @@ class Questionnaire:
         object.__setattr__(self, "by_id", by_id)
         signs = frozenset().union(*(pattern.signs for pattern in self.patterns))
         object.__setattr__(self, "pattern_signs", signs)
+        keys = frozenset((sign.question, sign.option) for p in self.patterns for sign in p.key)
+        object.__setattr__(self, "key_signs", keys)
         conditional = tuple(q for q in self.questions if q.when is not None)
         object.__setattr__(self, "conditional", conditional)
 

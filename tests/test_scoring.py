@@ -763,6 +763,30 @@ def test_a_warning_sign_is_never_hidden_behind_an_ordinary_looking_flare(
     assert not any("moisturisers" in line for line in result.advice)
 
 
+@pytest.mark.parametrize(
+    ("red_flags", "look", "location"),
+    [
+        (["faint_or_widespread_hives"], ["injection_site_reaction"], ["injection_site"]),
+        (["breathing_or_swelling"], ["typical_eczema"], ["usual_eczema_areas"]),
+        (["sores_or_peeling", "fever_or_unwell"], ["redness_no_scaling"], ["face_neck"]),
+    ],
+)
+def test_a_systemic_warning_sign_gets_no_reassuring_skin_label_or_advice(
+    assessed: Assess, red_flags: list[str], look: list[str], location: list[str]
+) -> None:
+    result = assessed(
+        {"red_flags": red_flags, "look": look, "location": location, "onset": "within_4_weeks"}
+    )
+    assert result.level in (TriageLevel.URGENT, TriageLevel.EMERGENCY)
+    assert result.pattern.id == "unclear"
+    assert result.pattern.also_consistent_with, "the skin pictures are still listed"
+    advice = " ".join(result.advice)
+    assert "moisturisers" not in advice
+    assert "can often be managed" not in advice
+    assert "skip" not in advice, "after a warning sign, the next injection is discussed first"
+    assert "before your next injection" in advice
+
+
 def test_no_key_sign_means_unclear(assessed: Assess) -> None:
     result = assessed(_with(DRUG_REACTION_BASE, location=["face_neck", "scalp"], look=["other"]))
     assert result.pattern.id == "unclear"

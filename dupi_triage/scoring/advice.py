@@ -2,6 +2,7 @@
 
 Safety rule 3: every outcome says to contact the prescriber (only the timing differs) and never to
 stop or change dupilumab alone; the article warns that stopping abruptly can cause a rebound flare.
+After an urgent or emergency warning sign, the next injection is to be discussed first.
 Everything here is drawn from the article's 'Treatment Strategies' and 'Patient Communication'
 sections and says what the answers are consistent with, never a diagnosis.
 """
@@ -25,6 +26,11 @@ NOT_SCREENED = (
 NOTES_AND_PHOTOS = (
     "Keep short notes and take photos of the rash in good light, so your prescriber can see how it "
     "changes over time."
+)
+BEFORE_NEXT_DOSE = (
+    "Do not stop or change your dupilumab (Dupixent) treatment on your own (stopping suddenly can "
+    "cause a rebound flare of eczema), and talk to your prescriber before your next injection: "
+    "together you will decide whether and how to go on."
 )
 MISSING = "Some questions were not answered; the result may change when they are."
 
@@ -72,7 +78,8 @@ def _advice(
     advice = [_contact_line(questionnaire, level)]
     if not screened:
         advice.append(NOT_SCREENED)
-    advice.append(DO_NOT_STOP)
+    # After a warning sign, "do not skip a dose" could read as "inject again as planned".
+    advice.append(BEFORE_NEXT_DOSE if level.rank >= TriageLevel.URGENT.rank else DO_NOT_STOP)
     advice.append(_PATTERN_ADVICE.get(pattern_id, _DRUG_REACTION_ADVICE))
     advice.append(NOTES_AND_PHOTOS)
     if incomplete:

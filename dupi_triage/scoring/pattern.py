@@ -6,6 +6,11 @@ sign 2 points, a supporting sign 1. A candidate whose key sign is a warning sign
 spreading infection or eye pain) comes first, so an ordinary-looking rash never hides it; then the
 most points win; a tie goes to the pattern listed first, and patterns are listed most
 time-sensitive first. No candidate: `unclear`.
+
+A warning sign that belongs to no pattern (a severe allergic reaction, fever or feeling very
+unwell, sores or peeling skin) means the rash is part of something bigger than any skin picture
+here: the pattern is then `unclear`, with the skin pictures listed as also consistent, so no
+reassuring label or advice sits beside an emergency.
 """
 
 from __future__ import annotations
@@ -22,12 +27,18 @@ SUPPORT_POINTS = 1
 
 
 def match_pattern(questionnaire: Questionnaire, answers: Answers) -> PatternResult:
-    return _match(questionnaire, answers.pairs & questionnaire.pattern_signs)
+    systemic = any(
+        flag != "none" and (RED_FLAGS, flag) not in questionnaire.key_signs
+        for flag in answers.choices(RED_FLAGS)
+    )
+    return _match(questionnaire, answers.pairs & questionnaire.pattern_signs, systemic)
 
 
 @functools.lru_cache(maxsize=4096)
-def _match(questionnaire: Questionnaire, present: frozenset[tuple[str, str]]) -> PatternResult:
-    """The pattern depends only on which pattern signs are present: computed once per set."""
+def _match(
+    questionnaire: Questionnaire, present: frozenset[tuple[str, str]], systemic: bool
+) -> PatternResult:
+    """The pattern depends only on which signs are present: computed once per set."""
     candidates: list[tuple[bool, int, int, str, tuple[Evidence, ...]]] = []
     for order, pattern in enumerate(questionnaire.patterns):
         if present.isdisjoint(pattern.key):
@@ -39,7 +50,10 @@ def _match(questionnaire: Questionnaire, present: frozenset[tuple[str, str]]) ->
     if not candidates:
         return PatternResult(questionnaire.unclear.id, 0, (), ())
     candidates.sort(key=lambda candidate: candidate[:3], reverse=True)
-    _, points, _, best, evidence = candidates[0]
+    warning, points, _, best, evidence = candidates[0]
+    if systemic and not warning:
+        others = tuple(candidate[3] for candidate in candidates)
+        return PatternResult(questionnaire.unclear.id, 0, (), others)
     others = tuple(candidate[3] for candidate in candidates[1:])
     return PatternResult(best, points, evidence, others)
 
