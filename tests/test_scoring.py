@@ -787,6 +787,32 @@ def test_a_systemic_warning_sign_gets_no_reassuring_skin_label_or_advice(
     assert "before your next injection" in advice
 
 
+def test_a_possible_infection_without_a_warning_sign_is_at_least_soon(assessed: Assess) -> None:
+    ordinary = _with(ORDINARY_FLARE, look=["typical_eczema", "bumps_or_pustules"])
+    result = assessed(ordinary)
+    assert "possible_infection" in (result.pattern.id, *result.pattern.also_consistent_with)
+    assert result.level is TriageLevel.SOON
+    assert any(r.answer == "bumps_or_pustules" for r in result.level_reasons)
+
+
+def test_ticking_one_more_description_never_makes_the_advice_less_urgent(
+    assessed: Assess,
+) -> None:
+    base = {
+        "red_flags": ["none"],
+        "onset": "after_4_months",
+        "location": ["usual_eczema_areas", "new_areas"],
+        "usual_treatment_helps": "partly",
+        "alternative_causes": ["stress_or_sleep"],
+        "itch": 5,
+        "impact": "some",
+    }
+    plaques = assessed({**base, "look": ["thick_scaly_plaques"]})
+    mixed = assessed({**base, "look": ["thick_scaly_plaques", "typical_eczema"]})
+    assert plaques.level is TriageLevel.SOON
+    assert mixed.level.rank >= plaques.level.rank
+
+
 def test_no_key_sign_means_unclear(assessed: Assess) -> None:
     result = assessed(_with(DRUG_REACTION_BASE, location=["face_neck", "scalp"], look=["other"]))
     assert result.pattern.id == "unclear"

@@ -24,6 +24,11 @@ ARTICLE_REPORT_PROMPTLY = (
     "ARTICLE, 'The Importance of Patient Communication': report new rashes promptly "
     "instead of assuming all skin changes are 'just eczema'."
 )
+ARTICLE_INFECTION = (
+    "ARTICLE, 'Treatment Strategies': bacterial colonisation (e.g. Staphylococcus aureus) often "
+    "worsens eczematous lesions; appropriate antibiotics may be necessary."
+)
+INFECTION = "possible_infection"
 DRUG_REACTION_PATTERNS = frozenset(
     {"facial_redness", "psoriasiform", "seborrheic_like", "injection_site"}
 )
@@ -42,9 +47,11 @@ class Facts(NamedTuple):
     severe_impact: bool
     widespread: bool
     pattern: str
+    also_consistent_with: tuple[str, ...]
     drug_link_score: int
     drug_link_category: str
     usual_treatment: str | None
+    infection_signs: tuple[tuple[str, str], ...]
 
 
 Rule = Callable[[Questionnaire, Facts], Iterator[LevelReason]]
@@ -54,8 +61,11 @@ def red_flags_present(answers: Answers) -> tuple[str, ...]:
     return tuple(option_id for option_id in answers.choices(RED_FLAGS) if option_id != "none")
 
 
-def facts(answers: Answers, pattern: PatternResult, drug_link: DrugLink) -> Facts:
+def facts(
+    questionnaire: Questionnaire, answers: Answers, pattern: PatternResult, drug_link: DrugLink
+) -> Facts:
     itch = answers.get("itch")
+    infection = questionnaire.pattern(INFECTION)
     treatment = answers.get("usual_treatment_helps")
     return Facts(
         red_flags=red_flags_present(answers),
@@ -65,9 +75,13 @@ def facts(answers: Answers, pattern: PatternResult, drug_link: DrugLink) -> Fact
         severe_impact=answers.has("impact", "severe"),
         widespread=answers.has("location", "widespread"),
         pattern=pattern.id,
+        also_consistent_with=pattern.also_consistent_with,
         drug_link_score=drug_link.score,
         drug_link_category=drug_link.category,
         usual_treatment=treatment if isinstance(treatment, str) else None,
+        infection_signs=tuple(
+            (sign.question, sign.option) for sign in infection.key if answers.has(*sign)
+        ),
     )
 
 
@@ -136,19 +150,35 @@ def severe_symptoms(questionnaire: Questionnaire, facts: Facts) -> Iterator[Leve
 
 
 def uncontrolled_drug_reaction(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
-    if (
-        facts.pattern in DRUG_REACTION_PATTERNS
-        and facts.drug_link_score >= 1
-        and facts.usual_treatment in UNCONTROLLED
-    ):
-        label = questionnaire.pattern(facts.pattern).label
+    """A drug-reaction picture, even beside another one: a mixed rash is no reason to wait."""
+    drug_reactions = [
+        p for p in (facts.pattern, *facts.also_consistent_with) if p in DRUG_REACTION_PATTERNS
+    ]
+    if drug_reactions and facts.drug_link_score >= 1 and facts.usual_treatment in UNCONTROLLED:
+        label = questionnaire.pattern(drug_reactions[0]).label
+        fit = "fit" if drug_reactions[0] == facts.pattern else "also fit"
         yield LevelReason(
             TriageLevel.SOON,
             "usual_treatment_helps",
             facts.usual_treatment,
-            f"The answers fit {label} with a {facts.drug_link_category} link to dupilumab, "
+            f"The answers {fit} {label} with a {facts.drug_link_category} link to dupilumab, "
             "and the usual treatments do not control it.",
             f"{SPEC}. {ARTICLE_REPORT_PROMPTLY}",
+        )
+
+
+def possible_infection(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
+    """Beyond the spec's list (it allows rules that raise): infection needs its own treatment."""
+    if facts.infection_signs and INFECTION in (facts.pattern, *facts.also_consistent_with):
+        fit = "fit" if facts.pattern == INFECTION else "also fit"
+        question, answer = facts.infection_signs[0]
+        yield LevelReason(
+            TriageLevel.SOON,
+            question,
+            answer,
+            f"The answers {fit} a possible skin infection, which may need its own treatment "
+            "(such as antibiotics) rather than more eczema treatment.",
+            f"{SPEC}: more rules may raise a level. {ARTICLE_INFECTION}",
         )
 
 
@@ -158,13 +188,14 @@ RULES: tuple[Rule, ...] = (
     eye_symptoms,
     severe_symptoms,
     uncontrolled_drug_reaction,
+    possible_infection,
 )
 
 
 def triage_level(
     questionnaire: Questionnaire, answers: Answers, pattern: PatternResult, drug_link: DrugLink
 ) -> tuple[TriageLevel, tuple[LevelReason, ...]]:
-    return decide(questionnaire, facts(answers, pattern, drug_link))
+    return decide(questionnaire, facts(questionnaire, answers, pattern, drug_link))
 
 
 @functools.lru_cache(maxsize=4096)
