@@ -18,13 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
+from dupi_triage import strictjson
 from dupi_triage.answers import answers_document, parse_answers
 from dupi_triage.errors import InputError, one_of
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.render.json import contract_line
 from dupi_triage.scoring import assess
 from dupi_triage.scoring.model import Assessment, TriageLevel
-from dupi_triage.strictjson import MAX_BYTES
 
 INPUT_FORMATS = ("jsonl", "csv")
 OUTPUT_FORMATS = ("jsonl", "csv")
@@ -40,6 +40,7 @@ CSV_COLUMNS = (
     "error",
 )
 _INPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
+_OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
 Record = tuple[int, dict[str, Any] | InputError]
 
@@ -63,46 +64,40 @@ def input_format(name: str | None, path_text: str, first_bytes: bytes) -> str:
     suffix = Path(path_text).suffix.lower()
     if suffix in _INPUT_SUFFIXES:
         return _INPUT_SUFFIXES[suffix]
-    return "jsonl" if first_bytes.lstrip()[:1] in (b"{", b"") else "csv"
+    start = first_bytes.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+    return "jsonl" if start in (b"{", b"") else "csv"
 
 
 def output_format(name: str | None, path_text: str | None) -> str:
     if name is not None:
         return one_of(name, OUTPUT_FORMATS, "--format")
-    if path_text is not None and Path(path_text).suffix.lower() == ".csv":
-        return "csv"
-    return "jsonl"
+    suffix = Path(path_text).suffix.lower() if path_text not in (None, "-") else ""
+    if suffix and suffix not in _OUTPUT_SUFFIXES:
+        raise InputError(
+            "--output",
+            f"cannot tell the format from {suffix!r}; add --format",
+            ", ".join(sorted(_OUTPUT_SUFFIXES)),
+        )
+    return _OUTPUT_SUFFIXES.get(suffix, "jsonl")
 
 
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not allowed")
-
-
-_decode_row = json.JSONDecoder(parse_constant=_reject_constant).decode
-
-
 def jsonl_records(stream: BinaryIO, progress: Callable[[int], None]) -> Iterator[Record]:
-    """One answers object per line; blank lines are skipped; `row` is the line number."""
+    """One answers object per line; blank lines are skipped; `row` is the line number.
+
+    Each line is read as strictly as an answers file: duplicated keys, NaN and absurd numbers
+    make the row an error instead of silently keeping one of the values.
+    """
     for number, raw in enumerate(stream, start=1):
         progress(len(raw))
         if not raw.strip():
             continue
-        if len(raw) > MAX_BYTES:
-            yield number, InputError(f"row {number}", "longer than 1 MiB")
-            continue
         try:
-            document = _decode_row(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            yield number, InputError(f"row {number}", "not valid UTF-8")
-            continue
-        except (ValueError, RecursionError) as error:
-            message = (
-                error.msg if isinstance(error, json.JSONDecodeError) else str(error) or "too deep"
-            )
-            yield number, InputError(f"row {number}", f"not valid JSON ({message})")
+            document = strictjson.loads(raw, f"row {number}")
+        except InputError as error:
+            yield number, error
             continue
         if not isinstance(document, dict):
             yield number, InputError(f"row {number}", "must be a JSON object of answers")
@@ -126,11 +121,13 @@ def csv_records(
     if header is None:
         return
     columns = [name.strip() for name in header]
-    for name in columns:
+    for index, name in enumerate(columns):
         if name not in questionnaire.by_id:
             raise InputError(
                 "INPUT", f"CSV column {name!r} is not a question", ", ".join(questionnaire.by_id)
             )
+        if name in columns[:index]:
+            raise InputError("INPUT", f"CSV column {name!r} appears twice")
     number = 0
     while True:
         try:

@@ -231,3 +231,37 @@ def test_the_compact_batch_line_is_the_contract_subset_of_the_full_result(
     assert decoded.pop("row") == 7
     assert decoded == contract_subset(assessment_to_dict(questionnaire, assessment))
     assert "\n" not in line
+
+
+def test_a_row_that_names_a_question_twice_is_rejected_not_half_read(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    source = tmp_path / "in.jsonl"
+    source.write_text('{"red_flags": "breathing_or_swelling", "red_flags": "none"}\n')
+    code, rows, _ = batch_rows(run_cli, str(source))
+    assert code == 1
+    assert "duplicated key" in rows[0]["error"]
+
+    export = tmp_path / "export.csv"
+    export.write_text("red_flags,red_flags\nbreathing_or_swelling,none\n")
+    result = run_cli("batch", str(export))
+    assert result.code == 2
+    assert "twice" in result.err
+
+
+def test_a_byte_order_mark_does_not_confuse_jsonl(run_cli: RunCli, tmp_path: Path) -> None:
+    source = tmp_path / "in"
+    source.write_bytes(b"\xef\xbb\xbf" + json.dumps(EMERGENCY).encode() + b"\n")
+    code, rows, _ = batch_rows(run_cli, str(source))
+    assert code == 0
+    assert rows[0]["level"] == "emergency"
+
+
+def test_an_output_suffix_that_names_no_batch_format_is_refused(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    source = write_jsonl(tmp_path / "in.jsonl", [ORDINARY_FLARE])
+    result = run_cli("batch", str(source), "--output", str(tmp_path / "out.xlsx"))
+    assert result.code == 2
+    assert ".csv" in result.err
+    assert not (tmp_path / "out.xlsx").exists()

@@ -151,6 +151,8 @@ def _glance(view: SummaryView) -> str:
 def _risk_headline(view: SummaryView) -> str:
     if not view.risk_answered:
         return "Not answered"
+    if view.risk_unsure and not view.risk_rows:
+        return "Not known"
     count = len(view.risk_rows)
     return f"{_capital(view.risk_band)}, {count} {'factor' if count == 1 else 'factors'}"
 

@@ -56,6 +56,7 @@ class SummaryView(NamedTuple):
     drug_link_note: str
     risk_band: str
     risk_answered: bool
+    risk_unsure: bool
     risk_rows: tuple[RiskRow, ...]
     advice: tuple[str, ...]
     tell_your_prescriber: tuple[str, ...]
@@ -82,6 +83,8 @@ class SummaryView(NamedTuple):
     def risk_sentence(self) -> str:
         if not self.risk_answered:
             return "The risk-factor question was not answered."
+        if self.risk_unsure and not self.risk_rows:
+            return "Not known: you were not sure whether any risk factor applies."
         count = len(self.risk_rows)
         noun = "factor" if count == 1 else "factors"
         return f"{self.risk_band.capitalize()}: {count} risk {noun} from the article's table."
@@ -153,6 +156,7 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         drug_link_note=questionnaire.wording.drug_link_note,
         risk_band=assessment.risk.band,
         risk_answered=assessment.risk.answered,
+        risk_unsure=assessment.answers.has("risk_factors", "unsure"),
         risk_rows=tuple(
             RiskRow(factor.label, factor.description, factor.impact)
             for factor in assessment.risk.factors
