@@ -8,7 +8,7 @@ answers file replay a run exactly.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -18,8 +18,6 @@ from dupi_triage.questionnaire import NONE_OPTION, Question, Questionnaire
 
 AnswerValue = str | int | tuple[str, ...]
 FieldName = Callable[[Question], str]
-
-_MAX_VALUE_CHARS = 200
 
 
 def file_field(question: Question) -> str:
@@ -157,7 +155,11 @@ def _parse_multi(question: Question, raw: object, field_name: str) -> tuple[str,
             question.allowed_values(),
         )
     if NONE_OPTION in chosen and len(chosen) > 1:
-        raise InputError(field_name, "'none' cannot be combined with other options")
+        raise InputError(
+            field_name,
+            "'none' cannot be combined with other options",
+            question.allowed_values(),
+        )
     return tuple(option_id for option_id in question.option_ids if option_id in chosen)
 
 
@@ -188,7 +190,7 @@ def parse_answers(
         question = questionnaire.by_id.get(question_id)
         if question is None:
             raise InputError(
-                _quote(question_id)[:_MAX_VALUE_CHARS],
+                _quote(question_id),
                 "is not a question",
                 ", ".join(questionnaire.by_id),
             )
@@ -282,8 +284,3 @@ def _describe(raw: object) -> str:
 def _quote(raw: object) -> str:
     text = repr(raw)
     return text if len(text) <= 60 else text[:57] + "..."
-
-
-def iter_flag_values(values: Iterable[str]) -> list[str]:
-    """Flatten repeated and comma-separated flag values."""
-    return [part for value in values for part in value.split(",")]

@@ -256,9 +256,7 @@ def batch_command(
 
         check_writable(output_path, force=force, field="--output")
     with _open_input(input_path, stdin) as (stream, size):
-        in_fmt = input_format(
-            in_format, input_path, stream.peek(64) if hasattr(stream, "peek") else b""
-        )
+        in_fmt = input_format(in_format, input_path, _peek(stream))
         with _progress(progress_to, size) as advance:
             records = (
                 jsonl_records(stream, advance)
@@ -274,9 +272,10 @@ def batch_command(
 
 
 @contextlib.contextmanager
-def _open_input(path_text: str, stdin: BinaryIO) -> Iterator[tuple[io.BufferedReader, int | None]]:
+def _open_input(path_text: str, stdin: BinaryIO) -> Iterator[tuple[BinaryIO, int | None]]:
     if path_text == "-":
-        yield io.BufferedReader(stdin), None  # type: ignore[arg-type]
+        # Not wrapped again: a second buffer would wait for 8 KiB before the first row.
+        yield stdin, None
         return
     try:
         handle = open(path_text, "rb")  # noqa: SIM115 - closed below, after streaming
@@ -311,3 +310,9 @@ def _progress(stream: TextIO, total: int | None) -> Iterator[Callable[[int], Non
                 pending = 0
 
         yield advance
+
+
+def _peek(stream: BinaryIO) -> bytes:
+    """The first bytes, left in the stream (buffered readers, such as stdin, can peek)."""
+    peek = getattr(stream, "peek", None)
+    return peek(64)[:64] if peek is not None else b""

@@ -6,6 +6,7 @@ Exit codes: 0 done; 1 some batch rows rejected; 2 bad usage or input (one line, 
 
 import inspect
 import os
+import signal
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -14,9 +15,9 @@ import typer
 from dupi_triage import __version__
 from dupi_triage.answers import (
     Answers,
-    answers_document,
     check_conditions,
     flag_field,
+    is_applicable,
     missing,
     parse_answers,
 )
@@ -158,27 +159,31 @@ def run_assess(
 ) -> int:
     questionnaire = load_questionnaire()
     fmt = _check_output(output)
+    # Saving back into the answers file being finished is what resuming means: no --force needed.
+    save_force = output.force or _same_file(save_answers, answers_path)
     if save_answers is not None:
-        _check_file(save_answers, force=output.force, field="--save-answers")
+        if _same_file(save_answers, output.output):
+            raise InputError("--save-answers", "must not be the same file as --output")
+        _check_file(save_answers, force=save_force, field="--save-answers")
     answers = _given_answers(questionnaire, flag_values, answers_path)
 
     interactive = False
-    if not no_input and missing(questionnaire, answers):
-        unanswered = missing(questionnaire, answers)
+    unanswered = missing(questionnaire, answers)
+    if not no_input and unanswered:
         if not sys.stdin.isatty() or not (sys.stdout.isatty() or sys.stderr.isatty()):
             raise InputError(
                 "--no-input",
                 "there is no terminal to ask questions on; add --no-input to score what was "
                 f"given, or answer: {', '.join(unanswered)}",
             )
-        answers = _ask(questionnaire, answers, output, save_answers)
+        answers = _ask(questionnaire, answers, output, save_answers, save_force)
         interactive = True
 
     from dupi_triage.scoring import assess
 
     assessment = assess(questionnaire, answers)
     if save_answers is not None:
-        _save_answers(questionnaire, answers, save_answers, force=output.force)
+        _save_answers(questionnaire, answers, save_answers, force=save_force)
     _emit(questionnaire, assessment, output, fmt, also_on_screen=interactive)
     return EXIT_OK
 
@@ -187,46 +192,41 @@ def _given_answers(
     questionnaire: Questionnaire, flag_values: dict[str, Any], answers_path: str | None
 ) -> Answers:
     """Answers file first, flags over it (the one precedence rule), checked together."""
-    base = read_answers_file(questionnaire, answers_path) if answers_path is not None else Answers()
+    base = Answers()
+    if answers_path is not None:
+        from dupi_triage.answers_file import read_answers_file
+
+        base = read_answers_file(questionnaire, answers_path, "--answers")
     given = {key: value for key, value in flag_values.items() if value is not None}
     flagged = parse_answers(questionnaire, given, flag_field) if given else Answers()
     answers = base.merged(flagged)
+    # A flag that changes a condition (--dose-paused no) drops the file's answers that hung on it.
+    stale = [
+        q.id
+        for q in questionnaire.conditional
+        if q.id in base
+        and q.id not in flagged
+        and q.when is not None
+        and q.when.question in flagged
+        and not is_applicable(q, answers)
+    ]
+    answers = answers.without(*stale)
     check_conditions(questionnaire, answers, lambda q: flag_field(q) if q.id in flagged else q.id)
     return answers
 
 
-def read_answers_file(questionnaire: Questionnaire, path_text: str) -> Answers:
-    from dupi_triage import strictjson
-
-    source = "standard input" if path_text == "-" else path_text
-    data = _read_limited(path_text, "--answers")
-    document = strictjson.loads(data, f"--answers {source}")
-    try:
-        return parse_answers(questionnaire, answers_document(document, f"--answers {source}"))
-    except InputError as error:
-        if error.field.startswith("--answers"):
-            raise
-        raise InputError(f"--answers {source}", str(error)) from None
-
-
-def _read_limited(path_text: str, field: str) -> bytes:
-    from dupi_triage.strictjson import MAX_BYTES
-
-    try:
-        if path_text == "-":
-            return sys.stdin.buffer.read(MAX_BYTES + 1)
-        with open(path_text, "rb") as handle:
-            return handle.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError(field, f"no such file: {path_text!r}") from None
-    except IsADirectoryError:
-        raise InputError(field, f"{path_text!r} is a folder, not a file") from None
-    except OSError as error:
-        raise InputError(field, f"cannot read {path_text!r}: {error.strerror or error}") from None
+def _same_file(first: str | None, second: str | None) -> bool:
+    if first is None or second is None or "-" in (first, second):
+        return False
+    return os.path.abspath(os.path.expanduser(first)) == os.path.abspath(os.path.expanduser(second))
 
 
 def _ask(
-    questionnaire: Questionnaire, answers: Answers, output: OutputOptions, save_answers: str | None
+    questionnaire: Questionnaire,
+    answers: Answers,
+    output: OutputOptions,
+    save_answers: str | None,
+    save_force: bool,
 ) -> Answers:
     from dupi_triage.prompts import Interrupted, TerminalNotes, run_questionnaire
 
@@ -250,14 +250,14 @@ def _ask(
         return run_questionnaire(questionnaire, answers, console=notes, **io)
     except Interrupted as stop:
         if save_answers is not None and len(stop.answers):
-            _save_answers(questionnaire, stop.answers, save_answers, force=output.force)
+            _save_answers(questionnaire, stop.answers, save_answers, force=save_force)
             message = (
-                f"Stopped. Your answers so far are saved in {save_answers}; "
-                f"finish with: {PROG} assess --answers {save_answers}"
+                f"Stopped. Your answers so far are saved in {save_answers}; finish with: "
+                f"{PROG} assess --answers {save_answers} --save-answers {save_answers}"
             )
         else:
             message = "Stopped. Nothing was saved."
-        print(message, file=sys.stderr)
+        _report_stop(message)
         raise typer.Exit(EXIT_INTERRUPTED) from None
 
 
@@ -335,7 +335,9 @@ def _report(path: str, **values: Any) -> int:
     output = OutputOptions(**values)
     questionnaire = load_questionnaire()
     fmt = _check_output(output)
-    answers = read_answers_file(questionnaire, path)
+    from dupi_triage.answers_file import read_answers_file
+
+    answers = read_answers_file(questionnaire, path, "PATH")
     from dupi_triage.scoring import assess
 
     _emit(questionnaire, assess(questionnaire, answers), output, fmt)
@@ -465,7 +467,22 @@ def _click_exception_type() -> type[Exception]:
     raise RuntimeError("typer.BadParameter does not derive from ClickException")
 
 
+_stop_reported = False
+
+
+def _report_stop(message: str) -> None:
+    global _stop_reported
+    _stop_reported = True
+    print(message, file=sys.stderr)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM unwinds like an interruption, so half-written files are removed."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGTERM, _terminate)
     command = typer.main.get_command(app)
     click_exception = _click_exception_type()
     try:
@@ -476,12 +493,12 @@ def main(argv: list[str] | None = None) -> int:
     except click_exception as error:
         message = error.format_message()  # type: ignore[attr-defined]
         context = getattr(error, "ctx", None)
-        hint = f" (see '{context.command_path} --help')" if context is not None else ""
-        _fail(" ".join(message.split()) + hint)
+        where = context.command_path if context is not None else PROG
+        _fail(" ".join(message.split()) + f" (see '{where} --help')")
         return int(getattr(error, "exit_code", EXIT_USAGE))
-    except (KeyboardInterrupt, EOFError):
-        print(f"\n{PROG}: stopped.", file=sys.stderr)
-        return EXIT_INTERRUPTED
+    # Typer turns Ctrl-C outside the questions into exit code 130; say so calmly, once.
+    if result == EXIT_INTERRUPTED and not _stop_reported:
+        print(f"\n{PROG}: stopped. Nothing was saved.", file=sys.stderr)
     if isinstance(result, int):
         return result
     return EXIT_OK

@@ -269,14 +269,24 @@ def test_a_bad_answers_file_exits_2_with_one_line_naming_the_field(
     assert "Traceback" not in result.err
 
 
-def test_a_contradiction_between_file_and_flags_names_each_answer_where_it_was_given(
+def test_a_flag_that_changes_a_condition_drops_the_file_answers_that_hung_on_it(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
     answers = tmp_path / "answers.json"
-    answers.write_text(json.dumps({"improved_on_pause": "yes"}))
-    from_file = run_cli("assess", "--no-input", "--answers", str(answers), "--dose-paused", "no")
-    assert from_file.code == 2
-    assert "error: improved_on_pause: only applies when dose_paused is yes" in from_file.err
+    answers.write_text(json.dumps({"dose_paused": "yes", "improved_on_pause": "yes"}))
+    result = run_cli(
+        "assess", "--no-input", "--answers", str(answers), "--dose-paused", "no", "-f", "json"
+    )
+    assert result.code == 0, result.err
+    given = json.loads(result.out)["answers"]
+    assert given["dose_paused"] == "no"
+    assert "improved_on_pause" not in given
+
+
+def test_a_flag_that_contradicts_the_file_is_named_as_a_flag(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    answers = tmp_path / "answers.json"
 
     answers.write_text(json.dumps({"dose_paused": "no"}))
     from_flag = run_cli(
@@ -467,3 +477,38 @@ def test_run_cli_helper_and_subprocess_agree(
     separate = run_subprocess(*DONE_WHEN, "--format", "json")
     assert separate.returncode == 0, separate.stderr
     assert json.loads(separate.stdout) == in_process
+
+
+def test_report_errors_name_its_path_argument(run_cli: RunCli, tmp_path: Path) -> None:
+    result = run_cli("report", str(tmp_path / "missing.json"))
+    assert result.code == 2
+    assert result.err.startswith("dupi-triage: error: PATH: no such file")
+
+
+def test_saving_answers_over_the_report_is_refused_before_anything_is_asked(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    same = str(tmp_path / "out.json")
+    result = run_cli("assess", "--no-input", "--save-answers", same, "--output", same)
+    assert result.code == 2
+    assert "--save-answers" in result.err
+    assert not Path(same).exists()
+
+
+def test_finishing_an_answers_file_may_save_back_into_it_without_force(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    saved = tmp_path / "answers.json"
+    saved.write_text(json.dumps({"red_flags": ["none"]}))
+    result = run_cli(
+        "assess", "--no-input", "--answers", str(saved), "--save-answers", str(saved),
+        "--itch", "4", "-f", "json",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    assert json.loads(saved.read_text()) == {"red_flags": ["none"], "itch": 4}
+
+    other = tmp_path / "other.json"
+    other.write_text("{}")
+    refused = run_cli("assess", "--no-input", "--answers", str(saved), "--save-answers", str(other))
+    assert refused.code == 2
+    assert "--force" in refused.err

@@ -137,3 +137,26 @@ def test_a_dumb_terminal_can_still_answer_and_gets_plain_text(tmp_path: Path) ->
     summary = text[text.index("dupi-triage summary") :]
     assert "\x1b[" not in summary, "the summary on a dumb terminal has no escape codes"
     assert "╭" not in summary
+
+
+def test_ctrl_c_while_batch_waits_for_input_says_so_calmly_and_exits_130() -> None:
+    child, transcript = spawn("batch", "-")
+    child.send('{"red_flags": ["none"]}\r')
+    child.expect('"row":1')  # scoring has started: the next key is Ctrl-C
+    child.sendintr()
+    assert finish(child) == 130
+    assert "stopped" in transcript.getvalue()
+    assert "Traceback" not in transcript.getvalue()
+
+
+def test_sigterm_mid_batch_leaves_no_partial_file(tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    child, _ = spawn("batch", "-", "--output", str(out))
+    child.send('{"red_flags": ["none"]}\r')
+    child.expect("Scoring")  # the progress bar: rows are being written to the temporary file
+    child.kill(15)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.signalstatus is None, "SIGTERM is handled, not fatal"
+    assert child.exitstatus == 143
+    assert list(tmp_path.iterdir()) == [], "no results file and no temporary file"
