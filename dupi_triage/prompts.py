@@ -24,7 +24,7 @@ from dupi_triage.answers import (
     parse_value,
     prune_inapplicable,
 )
-from dupi_triage.questionnaire import NONE_OPTION, Question, Questionnaire
+from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Question, Questionnaire
 
 # prompt_toolkit asks the terminal for the cursor position and warns when no answer comes (dumb
 # terminals, some multiplexers). Our prompts are short, so that information is not needed.
@@ -180,13 +180,13 @@ class Walk:
         try:
             asked = False
             # Warning signs given as flags are not asked again, but their advice still comes first.
-            if self.answers.choices("red_flags") and self._red_flag_alert() == STOP:
+            if self.answers.choices(RED_FLAGS) and self._red_flag_alert() == STOP:
                 return self.answers
             while (question := self._next_missing()) is not None:
                 self._show_progress(question)
                 self._record(question, self.ask(question))
                 asked = True
-                if question.id == "red_flags" and self._red_flag_alert() == STOP:
+                if question.id == RED_FLAGS and self._red_flag_alert() == STOP:
                     return self.answers
             if asked:
                 self.review()
@@ -196,10 +196,8 @@ class Walk:
 
     def _red_flag_alert(self) -> str:
         """Emergency advice at once, before any further question; urgent advice too."""
-        question = self.questionnaire.question("red_flags")
-        flagged = [
-            question.option(o) for o in self.answers.choices("red_flags") if o != NONE_OPTION
-        ]
+        question = self.questionnaire.question(RED_FLAGS)
+        flagged = [question.option(o) for o in self.answers.choices(RED_FLAGS) if o != NONE_OPTION]
         emergency = [o for o in flagged if o.red_flag == "emergency"]
         if not flagged:
             return CONTINUE
@@ -252,7 +250,7 @@ class Walk:
             question = self.questionnaire.question(str(picked))
             self.say(question.help, "dim")
             self._record(question, self.ask(question))
-            if question.id == "red_flags" and self._red_flag_alert() == STOP:
+            if question.id == RED_FLAGS and self._red_flag_alert() == STOP:
                 return
             while (follow_up := self._next_missing()) is not None:
                 self._show_progress(follow_up)

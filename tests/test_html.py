@@ -17,7 +17,8 @@ import pytest
 
 from dupi_triage import __version__
 from dupi_triage.answers import parse_answers
-from dupi_triage.questionnaire import Questionnaire, parse_questionnaire
+from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.questionnaire_loader import parse_questionnaire
 from dupi_triage.render import html as html_report
 from dupi_triage.render.view import summary_view
 from dupi_triage.scoring import assess

@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from dupi_triage.questionnaire import Questionnaire, QuestionnaireError, parse_questionnaire
+from dupi_triage.questionnaire import Questionnaire, QuestionnaireError
+from dupi_triage.questionnaire_loader import parse_questionnaire
 
 # The spec's "Questionnaire contract": question id -> (section, type, option ids).
 CONTRACT: dict[str, tuple[str, str, tuple[str, ...]]] = {

@@ -7,14 +7,14 @@ The same answers always give the same Assessment, and every answer that moved it
 from __future__ import annotations
 
 from dupi_triage.answers import Answers, missing
-from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
 from dupi_triage.scoring.advice import build_advice, build_tell_your_prescriber
 from dupi_triage.scoring.contributions import contributions
 from dupi_triage.scoring.drug_link import score_drug_link
 from dupi_triage.scoring.model import Assessment, TriageLevel
 from dupi_triage.scoring.pattern import match_pattern
 from dupi_triage.scoring.risk import assess_risk
-from dupi_triage.scoring.triage import RED_FLAGS, red_flags_present, triage_level
+from dupi_triage.scoring.triage import red_flags_present, triage_level
 
 __all__ = ["Assessment", "TriageLevel", "assess"]
 

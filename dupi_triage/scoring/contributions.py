@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
 from dupi_triage.scoring.model import (
     Contribution,
     DrugLink,
@@ -19,7 +19,6 @@ from dupi_triage.scoring.model import (
     Risk,
     RiskFactor,
 )
-from dupi_triage.scoring.triage import RED_FLAGS
 
 
 def contributions(

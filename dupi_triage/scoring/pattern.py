@@ -18,11 +18,10 @@ from __future__ import annotations
 import functools
 
 from dupi_triage.answers import Answers
-from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
 from dupi_triage.scoring.model import Evidence, PatternResult
 
 KEY_POINTS = 2
-RED_FLAGS = "red_flags"
 SUPPORT_POINTS = 1
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from dupi_triage.answers import Answers
-from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
 from dupi_triage.scoring.model import DrugLink, LevelReason, PatternResult, TriageLevel
 
 SPEC = "dupi-triage specification, triage policy"
@@ -34,7 +34,6 @@ DRUG_REACTION_PATTERNS = frozenset(
 )
 SEVERE_ITCH = 7
 UNCONTROLLED = frozenset({"no", "partly"})
-RED_FLAGS = "red_flags"
 
 
 class Facts(NamedTuple):
