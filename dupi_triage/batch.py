@@ -255,20 +255,30 @@ def batch_command(
         from dupi_triage.files import check_writable
 
         check_writable(output_path, force=force, field="--output")
-    with _open_input(input_path, stdin) as (stream, size):
+    with (
+        _open_input(input_path, stdin) as (stream, size),
+        _open_output(output_path, force, stdout) as out,
+        _progress(progress_to, size) as advance,
+    ):
         in_fmt = input_format(in_format, input_path, _peek(stream))
-        with _progress(progress_to, size) as advance:
-            records = (
-                jsonl_records(stream, advance)
-                if in_fmt == "jsonl"
-                else csv_records(questionnaire, stream, advance)
-            )
-            if output_path is None or output_path == "-":
-                return run_batch(questionnaire, records, stdout, out_fmt)
-            from dupi_triage.files import private_file
+        records = (
+            jsonl_records(stream, advance)
+            if in_fmt == "jsonl"
+            else csv_records(questionnaire, stream, advance)
+        )
+        return run_batch(questionnaire, records, out, out_fmt)
 
-            with private_file(output_path, force=force, field="--output") as (_, handle):
-                return run_batch(questionnaire, records, handle, out_fmt)
+
+@contextlib.contextmanager
+def _open_output(path_text: str | None, force: bool, stdout: TextIO) -> Iterator[TextIO]:
+    """Standard output, or a private file that appears only once every row is written."""
+    if path_text is None or path_text == "-":
+        yield stdout
+        return
+    from dupi_triage.files import private_file
+
+    with private_file(path_text, force=force, field="--output") as (_, handle):
+        yield handle
 
 
 @contextlib.contextmanager
