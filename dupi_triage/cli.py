@@ -6,7 +6,6 @@ Exit codes: 0 done; 1 some batch rows rejected; 2 bad usage or input (one line, 
 
 import inspect
 import os
-import signal
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -476,13 +475,7 @@ def _report_stop(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM unwinds like an interruption, so half-written files are removed."""
-    raise SystemExit(128 + signum)
-
-
 def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGTERM, _terminate)
     command = typer.main.get_command(app)
     click_exception = _click_exception_type()
     try:

@@ -48,26 +48,48 @@ def private_file(path_text: str, *, force: bool, field: str) -> Iterator[tuple[P
     leaves the old file, if any, untouched.
     """
     path = check_writable(path_text, force=force, field=field)
-    descriptor, temporary = _temporary_beside(path, field)
+    with _sigterm_unwinds():
+        descriptor, temporary = _temporary_beside(path, field)
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
+                yield path, handle
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(temporary, PRIVATE_MODE)
+            if force:
+                os.replace(temporary, path)
+            else:
+                _place_without_replacing(temporary, path)
+        except FileExistsError:
+            raise InputError(
+                field, f"{str(path)!r} already exists; add --force to replace it"
+            ) from None
+        except OSError as error:
+            reason = error.strerror or error
+            raise InputError(field, f"cannot write {str(path)!r}: {reason}") from None
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+
+
+@contextlib.contextmanager
+def _sigterm_unwinds() -> Iterator[None]:
+    """While a file is being written, SIGTERM unwinds like Ctrl-C, so the cleanup above runs."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def unwind(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, unwind)
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            yield path, handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, PRIVATE_MODE)
-        if force:
-            os.replace(temporary, path)
-        else:
-            _place_without_replacing(temporary, path)
-    except FileExistsError:
-        raise InputError(
-            field, f"{str(path)!r} already exists; add --force to replace it"
-        ) from None
-    except OSError as error:
-        raise InputError(field, f"cannot write {str(path)!r}: {error.strerror or error}") from None
+        yield
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _place_without_replacing(temporary: str, path: Path) -> None:
