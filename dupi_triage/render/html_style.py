@@ -122,6 +122,10 @@ ul.why { margin: 0; font-size: 0.9rem; }
 .level-urgent { --accent: #8f3508; --tint: #fdeee3; --bar: #d9631c; }
 .level-emergency { --accent: #8e1414; --tint: #fbe9e9; --bar: #c42b2b; }
 
+.completeness {
+  margin: 0.4rem 0 0;
+  font-style: italic;
+}
 .alert {
   margin: 0.6rem 0 0;
   padding: 0.5rem 0.8rem;

@@ -21,6 +21,8 @@ def render_view(view: SummaryView) -> str:
         "",
         f"**Level: {view.level_label.upper()}.** {_escape(view.level_action)}",
     ]
+    if view.completeness:
+        lines += ["", f"*{_escape(view.completeness)}*"]
     if not view.red_flags_screened:
         lines += ["", f"> **{_escape(view.not_screened_warning)}**"]
     if view.red_flags:

@@ -28,6 +28,8 @@ def _heading(title: str) -> list[str]:
 def render_view(view: SummaryView) -> str:
     lines = ["dupi-triage summary", "=" * 19, ""]
     lines += _para(f"How soon: {view.headline}")
+    if view.completeness:
+        lines += _para(view.completeness)
     if not view.red_flags_screened:
         lines += ["", *_para(view.not_screened_warning)]
     if view.red_flags:

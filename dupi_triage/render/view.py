@@ -7,7 +7,7 @@ sent to a prescriber matches what the person saw on screen.
 from typing import NamedTuple
 
 from dupi_triage import __version__
-from dupi_triage.answers import describe_answer
+from dupi_triage.answers import applicable_questions, describe_answer
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.scoring.model import Assessment
 
@@ -62,6 +62,7 @@ class SummaryView(NamedTuple):
     tell_your_prescriber: tuple[str, ...]
     answers: tuple[Row, ...]
     missing: tuple[str, ...]
+    question_count: int
     sources: tuple[str, ...]
     source_key: tuple[tuple[str, str], ...]
     uncommon: str
@@ -70,6 +71,17 @@ class SummaryView(NamedTuple):
     @property
     def headline(self) -> str:
         return f"{self.level_label.upper()}. {self.level_action}"
+
+    @property
+    def completeness(self) -> str | None:
+        """A line beside the level when it rests on part of the questionnaire."""
+        if not self.missing:
+            return None
+        answered = self.question_count - len(self.missing)
+        return (
+            f"Based on {answered} of {self.question_count} questions: "
+            "the result may change when the rest are answered."
+        )
 
     @property
     def pattern_sentence(self) -> str:
@@ -171,6 +183,7 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         missing=tuple(
             questionnaire.question(question_id).short for question_id in assessment.missing
         ),
+        question_count=len(applicable_questions(questionnaire, answers)),
         sources=(cited := tuple(dict.fromkeys(source for source in sources if source))),
         source_key=tuple(
             (word, meaning)

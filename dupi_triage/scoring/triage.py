@@ -110,16 +110,13 @@ def not_screened(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelRe
 
 
 def eye_symptoms(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
-    if facts.eyes:
-        question, answer = "look", "red_itchy_eyes"
-    elif facts.pattern == "conjunctivitis":
-        question, answer = RED_FLAGS, "eye_pain_or_vision"
-    else:
+    """Red, itchy eyes (the conjunctivitis pattern); eye pain is a red flag and already urgent."""
+    if not facts.eyes:
         return
     yield LevelReason(
         TriageLevel.SOON,
-        question,
-        answer,
+        "look",
+        "red_itchy_eyes",
         "Eye symptoms on dupilumab should be checked by a clinician.",
         f"{SPEC}: eye symptoms. LABEL: conjunctivitis and keratitis.",
     )
