@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 
+class Stopped(Exception):
+    """The person stopped the questions (Ctrl-C, Ctrl-D); the message says what was kept."""
+
+
 class InputError(ValueError):
     """A flag, answers-file field or other input the user gave is not acceptable.
 

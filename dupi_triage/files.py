@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -117,6 +116,8 @@ def _temporary_beside(path: Path, field: str) -> tuple[int, str]:
     running as root), so the folder's answer here is an input error too, never a traceback.
     """
     try:
+        import tempfile  # only when a file is written: it costs start-up for everyone else
+
         return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     except OSError as error:
         raise InputError(
