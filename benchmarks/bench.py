@@ -2,6 +2,7 @@
 
     python benchmarks/bench.py            # the full run (about 2-3 minutes)
     python benchmarks/bench.py --quick    # smaller batches, for a first look
+    python benchmarks/bench.py --startup-only
 
 Start-up figures are medians of whole processes, run round-robin so that a busy moment hits every
 command alike, and are given as ratios to `python -c "import typer"` (and, for the first prompt,
@@ -148,7 +149,8 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="10k/100k rows instead of 10k/100k/1M")
-    parser.add_argument("--rounds", type=int, default=21, help="start-up runs per command")
+    parser.add_argument("--rounds", type=int, default=41, help="start-up runs per command")
+    parser.add_argument("--startup-only", action="store_true", help="skip the batch figures")
     args = parser.parse_args()
 
     print(f"Machine: {machine()}")
@@ -188,6 +190,8 @@ def main() -> int:
             f"  (target <= {target}x: {verdict(ratio <= target)})"
         )
 
+    if args.startup_only:
+        return 0
     DATA.mkdir(exist_ok=True)
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     print("\nBatch (JSONL in, JSONL out to /dev/null)")
