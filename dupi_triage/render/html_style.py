@@ -225,12 +225,13 @@ col.c-points { width: 3.8rem; }
 
 @page { margin: 11mm 12mm 12mm; }
 @media print {
-  html { font-size: 9pt; }
+  html { font-size: 8.5pt; }
   html, body { background: #fff; }
   body { line-height: 1.3; }
   .report { max-width: none; margin: 0; padding: 0; box-shadow: none; }
   h2 { margin-top: 0.85rem; }
   .level, .level-word, .alert { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .notes-box .line { height: 8mm; }
+  .sources, .source-key { font-size: 0.72rem; }
 }
 """

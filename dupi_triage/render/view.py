@@ -133,8 +133,13 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
             source += "; article"
         rows.append(DrugLinkRow(item.number, item.text, answer, item.points, source))
 
+    # The scale's citation, then the full source of every rule that moved this result.
     sources = [questionnaire.drug_link.source]
-    sources += [q.points_source for q in questionnaire if q.points_source]
+    sources += [
+        questionnaire.question(item.question).points_source or ""
+        for item in assessment.drug_link.items
+        if item.points and item.question is not None
+    ]
     if assessment.pattern.evidence:
         sources.append(pattern.source)
     sources += [
