@@ -10,12 +10,14 @@ from dupi_triage.errors import InputError
 from dupi_triage.questionnaire import Questionnaire
 
 
-def read_answers_file(questionnaire: Questionnaire, path_text: str, field: str) -> Answers:
+def read_answers_file(
+    questionnaire: Questionnaire, path_text: str, field: str, *, orphans: bool = False
+) -> Answers:
     """The answers in a file ('-' for standard input); errors name `field` and the file."""
     where = f"{field} {'standard input' if path_text == '-' else path_text}"
     document = strictjson.loads(_read_limited(path_text, field), where)
     try:
-        return parse_answers(questionnaire, answers_document(document, where))
+        return parse_answers(questionnaire, answers_document(document, where), orphans=orphans)
     except InputError as error:
         if error.field == where:
             raise

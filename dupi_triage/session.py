@@ -14,13 +14,14 @@ from dupi_triage import PROG
 from dupi_triage.answers import (
     Answers,
     check_conditions,
+    condition_state,
     flag_field,
-    is_applicable,
     missing,
     parse_answers,
 )
 from dupi_triage.errors import InputError, Stopped
 from dupi_triage.files import check_writable, write_private
+from dupi_triage.migrations import VERSION_KEY
 from dupi_triage.options import OutputOptions
 from dupi_triage.output import check_output, emit
 from dupi_triage.questionnaire import Questionnaire, load_questionnaire
@@ -43,7 +44,7 @@ def run_assess(
         if _same_file(save_answers, output.output):
             raise InputError("--save-answers", "must not be the same file as --output")
         check_writable(save_answers, force=save_force, field="--save-answers")
-    answers = _given_answers(questionnaire, flag_values, answers_path)
+    answers = _given_answers(questionnaire, flag_values, answers_path, no_input=no_input)
 
     interactive = False
     unanswered = missing(questionnaire, answers)
@@ -66,16 +67,25 @@ def run_assess(
 
 
 def _given_answers(
-    questionnaire: Questionnaire, flag_values: dict[str, Any], answers_path: str | None
+    questionnaire: Questionnaire,
+    flag_values: dict[str, Any],
+    answers_path: str | None,
+    *,
+    no_input: bool,
 ) -> Answers:
-    """Answers file first, flags over it (the one precedence rule), checked together."""
+    """Answers file first, flags over it (the one precedence rule), checked together.
+
+    A conditional answer whose condition is not given is an error with --no-input (it could not
+    be scored honestly); interactively the condition is asked, and an answer that contradicts it
+    drops the conditional one with a note.
+    """
     base = Answers()
     if answers_path is not None:
         from dupi_triage.answers_file import read_answers_file
 
-        base = read_answers_file(questionnaire, answers_path, "--answers")
-    given = {key: value for key, value in flag_values.items() if value is not None}
-    flagged = parse_answers(questionnaire, given, flag_field) if given else Answers()
+        base = read_answers_file(questionnaire, answers_path, "--answers", orphans=not no_input)
+    given = _flag_answers(questionnaire, flag_values)
+    flagged = parse_answers(questionnaire, given, flag_field, orphans=True) if given else Answers()
     answers = base.merged(flagged)
     # A flag that changes a condition (--dose-paused no) drops the file's answers that hung on it.
     stale = [
@@ -84,12 +94,39 @@ def _given_answers(
         if q.id in base
         and q.id not in flagged
         and q.when is not None
-        and q.when.question in flagged
-        and not is_applicable(q, answers)
+        and any(parent in flagged for parent in q.when.questions)
+        and condition_state(q, answers) is False
     ]
     answers = answers.without(*stale)
-    check_conditions(questionnaire, answers, lambda q: flag_field(q) if q.id in flagged else q.id)
+    check_conditions(
+        questionnaire,
+        answers,
+        lambda q: flag_field(q) if q.id in flagged else q.id,
+        orphans=not no_input,
+    )
     return answers
+
+
+def _flag_answers(questionnaire: Questionnaire, flag_values: dict[str, Any]) -> dict[str, Any]:
+    """Every question flag arrives as a list; a single-value question takes exactly one."""
+    given: dict[str, Any] = {}
+    for question_id, values in flag_values.items():
+        if not values:
+            continue
+        question = questionnaire.question(question_id)
+        if question.type != "multi":
+            distinct = list(dict.fromkeys(values))
+            if len(distinct) > 1:
+                raise InputError(
+                    question.flag,
+                    f"was given {len(values)} times ({', '.join(map(repr, distinct[:4]))}); "
+                    "give it once",
+                    question.allowed_values(),
+                )
+            given[question_id] = distinct[0]
+        else:
+            given[question_id] = values
+    return given
 
 
 def _same_file(first: str | None, second: str | None) -> bool:
@@ -140,5 +177,7 @@ def _ask(
 def _save_answers(
     questionnaire: Questionnaire, answers: Answers, path: str, *, force: bool
 ) -> None:
-    text = json.dumps(answers.to_json(questionnaire), indent=2, ensure_ascii=False) + "\n"
+    version = answers.saved_under or questionnaire.version
+    document = {VERSION_KEY: version, **answers.to_json(questionnaire)}
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     write_private(path, text, force=force, field="--save-answers")

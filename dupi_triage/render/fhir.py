@@ -31,7 +31,7 @@ from typing import Any
 
 from dupi_triage import __version__
 from dupi_triage.answers import AnswerValue
-from dupi_triage.questionnaire import LEVEL_IDS, NONE_OPTION, Question, Questionnaire
+from dupi_triage.questionnaire import LEVEL_IDS, NONE_OPTION, Question, Questionnaire, When
 from dupi_triage.scoring.model import Assessment
 
 BASE = "https://dupi-triage.invalid/fhir"
@@ -100,6 +100,35 @@ def questionnaire_resource(questionnaire: Questionnaire) -> dict[str, Any]:
     }
 
 
+def enable_when(when: When) -> dict[str, Any]:
+    """`enableWhen` and `enableBehavior` for a condition FHIR can state without nesting.
+
+    `in` with several options is any of them; `not_in` is none of them (each `!=`, all).
+    """
+    behaviours = set()
+    checks = []
+    for condition in when.conditions:
+        operator = "=" if condition.operator == "in" else "!="
+        if len(condition.options) > 1:
+            behaviours.add("any" if condition.operator == "in" else "all")
+        checks += [
+            {
+                "question": condition.question,
+                "operator": operator,
+                "answerCoding": {"system": code_system(condition.question), "code": option},
+            }
+            for option in condition.options
+        ]
+    if len(when.conditions) > 1:
+        behaviours.add(when.behaviour)
+    if len(behaviours) > 1:
+        raise ValueError(f"FHIR enableWhen cannot state {when.describe()!r} without nesting")
+    result: dict[str, Any] = {"enableWhen": checks}
+    if len(checks) > 1:
+        result["enableBehavior"] = behaviours.pop() if behaviours else "all"
+    return result
+
+
 def _question_item(question: Question) -> dict[str, Any]:
     item: dict[str, Any] = {
         "linkId": question.id,
@@ -110,16 +139,7 @@ def _question_item(question: Question) -> dict[str, Any]:
     if question.type == "multi":
         item["repeats"] = True
     if question.when is not None:
-        item["enableWhen"] = [
-            {
-                "question": question.when.question,
-                "operator": "=",
-                "answerCoding": {
-                    "system": code_system(question.when.question),
-                    "code": question.when.equals,
-                },
-            }
-        ]
+        item.update(enable_when(question.when))
     if question.type == "integer":
         item["extension"] = [
             {"url": MIN_VALUE, "valueInteger": question.min},

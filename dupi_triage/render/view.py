@@ -11,6 +11,8 @@ from dupi_triage.answers import applicable_questions, describe_answer
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.scoring.model import Assessment
 
+NOT_APPLICABLE = "Not applicable"
+
 
 class Row(NamedTuple):
     """A labelled line: what was asked (short) and the answer in the person's words."""
@@ -67,6 +69,9 @@ class SummaryView(NamedTuple):
     source_key: tuple[tuple[str, str], ...]
     uncommon: str
     disclaimer: str
+    emergency: bool = False
+    for_later: str = ""
+    for_later_note: str = ""
 
     @property
     def headline(self) -> str:
@@ -74,8 +79,11 @@ class SummaryView(NamedTuple):
 
     @property
     def completeness(self) -> str | None:
-        """A line beside the level when it rests on part of the questionnaire."""
-        if not self.missing:
+        """A line beside the level when it rests on part of the questionnaire.
+
+        Not beside an emergency: it cannot rise, and nothing may suggest it could change.
+        """
+        if not self.missing or self.emergency:
             return None
         answered = self.question_count - len(self.missing)
         return (
@@ -89,7 +97,13 @@ class SummaryView(NamedTuple):
 
     @property
     def drug_link_sentence(self) -> str:
-        return f"Score {self.drug_link_score}: {self.drug_link_category} link to dupilumab."
+        """What the answers score, never that a link exists; no band beside an emergency."""
+        if self.emergency:
+            return f"The answers score {self.drug_link_score} on the adapted scale."
+        return (
+            f"The answers score {self.drug_link_score} on the adapted scale: "
+            f"the '{self.drug_link_category}' band of its published cut-offs."
+        )
 
     @property
     def risk_sentence(self) -> str:
@@ -121,6 +135,8 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
     for item in assessment.drug_link.items:
         if item.question is None:
             answer = "cannot be answered here"
+        elif item.shown is not None:
+            answer = item.shown
         elif item.answer is None:
             answer = "not answered"
         else:
@@ -147,6 +163,10 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
     ]
     if assessment.risk.factors:
         sources.append(questionnaire.question("risk_factors").risk_source or "")
+    sources += [item.source for item in assessment.drug_link.items if item.source and item.points]
+    sources += [line.source for line in assessment.advice_lines if line.source]
+    emergency = assessment.emergency
+    drug_reaction = pattern.drug_reaction
 
     return SummaryView(
         tool_version=__version__,
@@ -182,8 +202,10 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         tell_your_prescriber=assessment.tell_your_prescriber,
         answers=tuple(
             Row(question.short, describe_answer(question, value))
-            for question in questionnaire
             if (value := answers.get(question.id)) is not None
+            else Row(question.short, NOT_APPLICABLE)
+            for question in questionnaire
+            if question.id in answers or question.id in assessment.not_applicable
         ),
         missing=tuple(
             questionnaire.question(question_id).short for question_id in assessment.missing
@@ -195,6 +217,9 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
             for word, meaning in questionnaire.wording.source_key
             if any(word in source for source in cited)
         ),
-        uncommon=questionnaire.wording.uncommon,
+        uncommon=questionnaire.wording.uncommon if drug_reaction and not emergency else "",
         disclaimer=questionnaire.wording.disclaimer,
+        emergency=emergency,
+        for_later=questionnaire.wording.for_later,
+        for_later_note=questionnaire.wording.for_later_note,
     )
