@@ -131,5 +131,5 @@ class Terminal:
 
 def words_whole(text: str, screen_text: str) -> list[str]:
     """Words of `text` that are not found whole among the screen's words (cut or split)."""
-    on_screen = set(re.findall(r"[\w'’-]+", screen_text))
-    return [word for word in re.findall(r"[\w'’-]+", text) if word not in on_screen]
+    on_screen = set(re.findall(r"[\w'\u2019-]+", screen_text))
+    return [word for word in re.findall(r"[\w'\u2019-]+", text) if word not in on_screen]

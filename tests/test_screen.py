@@ -7,6 +7,7 @@ progress count only goes up by one; the review shows whole answers.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -81,7 +82,7 @@ def test_every_question_option_and_help_reads_whole_at_each_width(
 
     numbers = [number for number, _, _ in progress]
     assert numbers == list(range(1, len(numbers) + 1)), "the count goes up one at a time"
-    for (_, before, _), (_, after, added) in zip(progress, progress[1:], strict=False):
+    for (_, before, _), (_, after, added) in itertools.pairwise(progress):
         assert after >= before, "the total never goes back"
         assert after == before or added, "a bigger total says follow-ups were added"
     assert progress[-1][:2] == (len(numbers), len(numbers)), "it ends at 'N of N'"
