@@ -85,7 +85,7 @@ def test_stopping_in_the_middle_saves_the_answers_so_far_and_a_later_run_resumes
     assert finish(child) == 130
     text = transcript.getvalue()
     assert "Traceback" not in text
-    assert f"saved in {saved}" in text
+    assert f"saved in '{saved}'" in text
     assert not report.exists()
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     partial = json.loads(saved.read_text())
