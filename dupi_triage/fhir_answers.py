@@ -17,7 +17,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from dupi_triage.answers import Answers, parse_value, prune_inapplicable
-from dupi_triage.errors import InputError
+from dupi_triage.errors import InputError, quoted
 from dupi_triage.fhir_codes import QUESTIONNAIRE_URL, RESULT, canonical, code_system
 from dupi_triage.questionnaire import Question, Questionnaire
 
@@ -64,12 +64,12 @@ def _check_questionnaire(questionnaire: Questionnaire, reference: object) -> Non
     url, _, version = reference.partition("|")
     if url != QUESTIONNAIRE_URL:
         raise InputError(
-            "questionnaire", f"{_quote(reference)} is not the dupi-triage questionnaire", expected
+            "questionnaire", f"{quoted(reference)} is not the dupi-triage questionnaire", expected
         )
     if version and version != questionnaire.version:
         raise InputError(
             "questionnaire",
-            f"version {_quote(version)} is not one this dupi-triage reads",
+            f"version {quoted(version)} is not one this dupi-triage reads",
             expected,
         )
 
@@ -181,7 +181,7 @@ def _raw_answer(question: Question, answer: object, field: str) -> object:
     if system != code_system(question.id):
         raise InputError(
             field,
-            f"coding system {_quote(system)} is not this question's",
+            f"coding system {quoted(system)} is not this question's",
             code_system(question.id),
         )
     code = value.get("code")
@@ -194,7 +194,7 @@ def _raw_answer(question: Question, answer: object, field: str) -> object:
 
 
 def _field(link: str) -> str:
-    return f"item {_quote(link)}"
+    return f"item {quoted(link)}"
 
 
 def _kind(value: object) -> str:
@@ -207,8 +207,3 @@ def _kind(value: object) -> str:
     if isinstance(value, list):
         return "a list"
     return "a string" if isinstance(value, str) else "a number"
-
-
-def _quote(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
