@@ -103,6 +103,18 @@ class When(NamedTuple):
     def questions(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(condition.question for condition in self.conditions))
 
+    @property
+    def question(self) -> str:
+        """The first question it depends on (the whole story for a one-test condition)."""
+        return self.conditions[0].question
+
+    @property
+    def equals(self) -> str:
+        """An answer to `question` that satisfies the first test (for a one-test `in`)."""
+        first = self.conditions[0]
+        assert first.operator == "in", "a not_in condition has no single answer that meets it"
+        return first.options[0]
+
     def state(self, answers: Mapping[str, object]) -> bool | None:
         """True: asked. False: not applicable. None: not known until an earlier one is answered."""
         states = [condition.state(answers.get(condition.question)) for condition in self.conditions]

@@ -18,7 +18,7 @@ from tests.conftest import PROJECT_ROOT
 
 DOWN = "\x1b[B"
 ENTER = "\r"
-TIMEOUT = 20
+TIMEOUT = 90  # an upper bound only: every step waits for what the screen shows
 
 # Everything but the itch and its effect on daily life, given as flags.
 GIVEN = {
@@ -139,8 +139,15 @@ def test_ctrl_c_with_save_answers_keeps_the_answers_so_far_for_the_owner_only(
 ) -> None:
     saved = tmp_path / "answers.json"
     child, transcript = _spawn(
-        "assess", "--save-answers", str(saved), "--red-flags", "none", "--onset", "unsure",
-        "--treatment-duration", "under-4-months",
+        "assess",
+        "--save-answers",
+        str(saved),
+        "--red-flags",
+        "none",
+        "--onset",
+        "unsure",
+        "--treatment-duration",
+        "under-4-months",
     )
     try:
         child.expect("Does the rash get worse")

@@ -54,7 +54,7 @@ def _condition(question: Question) -> dict[str, Any] | None:
 
 def render(fmt: str, questionnaire: Questionnaire) -> str:
     if fmt == "fhir":
-        from dupi_triage.render.fhir import render_questionnaire
+        from dupi_triage.render.fhir_questionnaire import render_questionnaire
 
         return render_questionnaire(questionnaire)
     if fmt != "json":
