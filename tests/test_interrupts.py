@@ -189,11 +189,15 @@ def test_a_hangup_or_kill_at_a_prompt_keeps_the_answers_like_ctrl_c(
     child, transcript = spawn("assess", "--save-answers", str(saved), "--red-flags", "none")
     child.expect("When did this new or worse rash start")
     child.send(ENTER)  # It was there before I started dupilumab, as usual
-    child.expect("worse in the days after each injection")
+    child.expect("been on dupilumab")
     child.kill(signum)
     assert finish(child) == 128 + signum
     assert "Traceback" not in transcript.getvalue()
-    assert json.loads(saved.read_text()) == {"red_flags": ["none"], "onset": "before_starting"}
+    assert json.loads(saved.read_text()) == {
+        "questionnaire_version": "2.0",
+        "red_flags": ["none"],
+        "onset": "before_starting",
+    }
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
 
 
