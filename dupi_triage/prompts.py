@@ -8,6 +8,7 @@ condition; a review step at the end lets the person change any answer before the
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import Any, Protocol, TextIO
 
 import questionary
@@ -98,13 +99,20 @@ class Walk:
     """One person's pass through the questionnaire; `io` is prompt_toolkit input/output (tests)."""
 
     def __init__(
-        self, questionnaire: Questionnaire, answers: Answers, console: Printer, **io: Any
+        self,
+        questionnaire: Questionnaire,
+        answers: Answers,
+        console: Printer,
+        origins: Mapping[str, tuple[AnswerValue, tuple[str, ...]]] | None = None,
+        **io: Any,
     ) -> None:
         self.questionnaire = questionnaire
         self.answers = answers
         self.console = console
         self.io = io
         self.preset = frozenset(answers.values)
+        # Answers filled from the diary: (value, evidence), shown as such in the review.
+        self.origins = origins or {}
         self._section: str | None = None
 
     # -- asking ----------------------------------------------------------------------------------
@@ -176,8 +184,24 @@ class Walk:
 
     # -- the walk --------------------------------------------------------------------------------
 
+    def _show_diary_answers(self) -> None:
+        if not self.origins:
+            return
+        self.say()
+        self.say("From your diary (you can change these at the end):", "bold")
+        for question_id, (value, evidence) in self.origins.items():
+            question = self.questionnaire.question(question_id)
+            self.say(f"  {question.short}: {describe_answer(question, value)}")
+            for line in evidence:
+                self.say(f"      {line}", "dim")
+
+    def _from_diary(self, question: Question) -> bool:
+        origin = self.origins.get(question.id)
+        return origin is not None and self.answers.get(question.id) == origin[0]
+
     def run(self) -> Answers:
         try:
+            self._show_diary_answers()
             asked = False
             # Warning signs given as flags are not asked again, but their advice still comes first.
             if self.answers.choices(RED_FLAGS) and self._red_flag_alert() == STOP:
@@ -236,6 +260,8 @@ class Walk:
             for question in applicable_questions(self.questionnaire, self.answers):
                 value = self.answers.get(question.id)
                 shown = "not answered" if value is None else describe_answer(question, value)
+                if self._from_diary(question):
+                    shown += " (from your diary)"
                 choices.append(Choice(f"{question.short}: {shown}", value=question.id))
             picked = _run(
                 questionary.select(
@@ -249,6 +275,9 @@ class Walk:
                 return
             question = self.questionnaire.question(str(picked))
             self.say(question.help, "dim")
+            if self._from_diary(question):
+                for line in self.origins[question.id][1]:
+                    self.say(f"From your diary: {line}", "dim")
             self._record(question, self.ask(question))
             if question.id == RED_FLAGS and self._red_flag_alert() == STOP:
                 return
@@ -276,7 +305,29 @@ def _check_integer(question: Question, text: str) -> bool | str:
 
 
 def run_questionnaire(
-    questionnaire: Questionnaire, answers: Answers, *, console: Printer, **io: Any
+    questionnaire: Questionnaire,
+    answers: Answers,
+    *,
+    console: Printer,
+    origins: Mapping[str, tuple[AnswerValue, tuple[str, ...]]] | None = None,
+    **io: Any,
 ) -> Answers:
     """Ask every applicable question not already answered, then review. Raises Interrupted."""
-    return Walk(questionnaire, answers, console, **io).run()
+    return Walk(questionnaire, answers, console, origins, **io).run()
+
+
+def offer_diary(path: str, **io: Any) -> bool:
+    """Take the timing answers from the person's diary? Yes by default; Ctrl-C stops."""
+    try:
+        return bool(
+            _run(
+                questionary.confirm(
+                    f"You keep a diary ({path}). Answer the timing questions from it? "
+                    "You can check and change each answer before your result.",
+                    default=True,
+                    **io,
+                )
+            )
+        )
+    except (KeyboardInterrupt, EOFError):
+        raise Interrupted(Answers()) from None
