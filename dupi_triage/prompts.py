@@ -8,7 +8,7 @@ condition; a review step at the end lets the person change any answer before the
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TextIO
 
 import questionary
@@ -68,6 +68,10 @@ class TerminalNotes:
         self.stream.flush()
 
 
+# Asked after the warning signs: answers and their evidence from the person's diary, or None.
+DiaryOffer = Callable[[], tuple[Answers, Mapping[str, tuple[str, ...]]] | None]
+
+
 class Interrupted(Exception):
     """The person pressed Ctrl-C or Ctrl-D; `answers` holds what was answered so far."""
 
@@ -104,6 +108,7 @@ class Walk:
         answers: Answers,
         console: Printer,
         origins: Mapping[str, tuple[AnswerValue, tuple[str, ...]]] | None = None,
+        diary_offer: DiaryOffer | None = None,
         **io: Any,
     ) -> None:
         self.questionnaire = questionnaire
@@ -112,7 +117,8 @@ class Walk:
         self.io = io
         self.preset = frozenset(answers.values)
         # Answers filled from the diary: (value, evidence), shown as such in the review.
-        self.origins = origins or {}
+        self.origins = dict(origins or {})
+        self.diary_offer = diary_offer
         self._section: str | None = None
 
     # -- asking ----------------------------------------------------------------------------------
@@ -199,19 +205,37 @@ class Walk:
         origin = self.origins.get(question.id)
         return origin is not None and self.answers.get(question.id) == origin[0]
 
+    def _after_red_flags(self) -> None:
+        """Once the warning signs are screened: offer the diary, if any, and show its answers."""
+        offer, self.diary_offer = self.diary_offer, None
+        if offer is not None and (offered := offer()) is not None:
+            values, evidence = offered
+            fresh = {k: v for k, v in values.values.items() if k not in self.answers}
+            self.answers = prune_inapplicable(
+                self.questionnaire, Answers(fresh).merged(self.answers)
+            )
+            self.origins = {
+                k: (v, evidence.get(k, ())) for k, v in fresh.items() if self.answers.get(k) == v
+            }
+            self.preset = self.preset | frozenset(self.origins)
+        self._show_diary_answers()
+
     def run(self) -> Answers:
         try:
-            self._show_diary_answers()
             asked = False
             # Warning signs given as flags are not asked again, but their advice still comes first.
-            if self.answers.choices(RED_FLAGS) and self._red_flag_alert() == STOP:
-                return self.answers
+            if self.answers.choices(RED_FLAGS):
+                if self._red_flag_alert() == STOP:
+                    return self.answers
+                self._after_red_flags()
             while (question := self._next_missing()) is not None:
                 self._show_progress(question)
                 self._record(question, self.ask(question))
                 asked = True
-                if question.id == RED_FLAGS and self._red_flag_alert() == STOP:
-                    return self.answers
+                if question.id == RED_FLAGS:
+                    if self._red_flag_alert() == STOP:
+                        return self.answers
+                    self._after_red_flags()
             if asked:
                 self.review()
         except (KeyboardInterrupt, EOFError):
@@ -310,24 +334,22 @@ def run_questionnaire(
     *,
     console: Printer,
     origins: Mapping[str, tuple[AnswerValue, tuple[str, ...]]] | None = None,
+    diary_offer: DiaryOffer | None = None,
     **io: Any,
 ) -> Answers:
     """Ask every applicable question not already answered, then review. Raises Interrupted."""
-    return Walk(questionnaire, answers, console, origins, **io).run()
+    return Walk(questionnaire, answers, console, origins, diary_offer, **io).run()
 
 
 def offer_diary(path: str, **io: Any) -> bool:
     """Take the timing answers from the person's diary? Yes by default; Ctrl-C stops."""
-    try:
-        return bool(
-            _run(
-                questionary.confirm(
-                    f"You keep a diary ({path}). Answer the timing questions from it? "
-                    "You can check and change each answer before your result.",
-                    default=True,
-                    **io,
-                )
+    return bool(
+        _run(
+            questionary.confirm(
+                f"You keep a diary ({path}). Answer the timing questions from it? "
+                "You can check and change each answer before your result.",
+                default=True,
+                **io,
             )
         )
-    except (KeyboardInterrupt, EOFError):
-        raise Interrupted(Answers()) from None
+    )

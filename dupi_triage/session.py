@@ -27,6 +27,7 @@ from dupi_triage.questionnaire import Questionnaire, load_questionnaire
 
 if TYPE_CHECKING:
     from dupi_triage.diary.for_assess import FromDiary
+    from dupi_triage.prompts import DiaryOffer
 
 
 def run_assess(
@@ -60,12 +61,17 @@ def run_assess(
                 "there is no terminal to ask questions on; add --no-input to score what was "
                 f"given, or answer: {', '.join(unanswered)}",
             )
-        if from_the_diary is None and _offer_diary(output):
-            from_the_diary = _diary_answers(questionnaire, None)
-            answers, overridden = _given_answers(
-                questionnaire, flag_values, answers_path, from_the_diary
-            )
-        answers = _ask(questionnaire, answers, output, save_answers, save_force, from_the_diary)
+        offered: list[FromDiary] = []
+        answers = _ask(
+            questionnaire,
+            answers,
+            output,
+            save_answers,
+            save_force,
+            from_the_diary,
+            None if from_the_diary is not None else _diary_offer(questionnaire, output, offered),
+        )
+        from_the_diary = from_the_diary or (offered[0] if offered else None)
         interactive = True
 
     from dupi_triage.scoring import assess
@@ -87,16 +93,26 @@ def _diary_answers(questionnaire: Questionnaire, path: str | None) -> FromDiary:
     return answers_from_diary(questionnaire, path)
 
 
-def _offer_diary(output: OutputOptions) -> bool:
-    """On a terminal, when the person keeps a diary, offer its timing answers."""
-    from dupi_triage.diary.store import default_path
+def _diary_offer(
+    questionnaire: Questionnaire, output: OutputOptions, taken: list[FromDiary]
+) -> DiaryOffer:
+    """On a terminal, once the warning signs are screened: offer the person's diary, if any."""
 
-    path = default_path()
-    if not path.is_file():
-        return False
-    from dupi_triage.prompts import offer_diary
+    def offer() -> tuple[Answers, dict[str, tuple[str, ...]]] | None:
+        from dupi_triage.diary.store import default_path
 
-    return offer_diary(str(path), **_prompt_io(output))
+        path = default_path()
+        if not path.is_file():
+            return None
+        from dupi_triage.prompts import offer_diary
+
+        if not offer_diary(str(path), **_prompt_io(output)):
+            return None
+        found = _diary_answers(questionnaire, None)
+        taken.append(found)
+        return found.answers, {q: found.report.evidence(q) for q in found.answers.values}
+
+    return offer
 
 
 def _given_answers(
@@ -154,6 +170,7 @@ def _ask(
     save_answers: str | None,
     save_force: bool,
     diary: FromDiary | None = None,
+    diary_offer: DiaryOffer | None = None,
 ) -> Answers:
     from dupi_triage.prompts import Interrupted, TerminalNotes, run_questionnaire
 
@@ -173,7 +190,9 @@ def _ask(
             if answers.get(question_id) == value
         }
     try:
-        return run_questionnaire(questionnaire, answers, console=notes, origins=origins, **io)
+        return run_questionnaire(
+            questionnaire, answers, console=notes, origins=origins, diary_offer=diary_offer, **io
+        )
     except Interrupted as stop:
         if save_answers is not None and len(stop.answers):
             _save_answers(questionnaire, stop.answers, save_answers, force=save_force)

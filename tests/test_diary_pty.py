@@ -103,3 +103,38 @@ def test_the_review_shows_the_diarys_answers_and_lets_one_be_changed(
     assert document["answers"]["dose_paused"] == "yes"
     assert "onset" not in document["diary"]["used"]
     assert "dose_paused" in document["diary"]["used"]
+
+
+def test_assess_offers_the_diary_after_the_warning_signs(
+    tmp_path: Path, questionnaire: Questionnaire, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    diary = tmp_path / "diary.sqlite"
+    monkeypatch.setenv("DUPI_TRIAGE_DIARY", str(diary))
+    keep_twelve_weeks(run_cli)
+    timing = {"onset", "injection_pattern", "dose_paused", "improved_on_pause",
+              "returned_on_restart"}  # fmt: skip
+    given = {k: v for k, v in ORDINARY_FLARE.items() if k not in {*timing, "itch", "red_flags"}}
+    answers_file = tmp_path / "answers.json"
+    answers_file.write_text(json.dumps(given))
+    red_flags = questionnaire.question("red_flags")
+    child, transcript = _spawn(
+        "assess", "--answers", str(answers_file), "--format", "json",
+        env={"DUPI_TRIAGE_DIARY": str(diary)},
+    )  # fmt: skip
+    try:
+        child.expect_exact(_prompt(red_flags.text))
+        child.send(DOWN * red_flags.option_ids.index("none") + SPACE + ENTER)
+        child.expect_exact("You keep a diary")
+        child.send(ENTER)  # yes, the default
+        child.expect_exact("From your diary")
+        child.expect_exact(_prompt(questionnaire.question("itch").text))
+        child.send("7" + ENTER)
+        child.expect_exact("Review your answers")
+        child.send(ENTER)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, transcript.getvalue()[-3000:]
+    document = _json_result(transcript.getvalue())
+    assert document["answers"]["onset"] == "1_to_4_months"
+    assert "onset" in document["diary"]["used"]
