@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import stat
 from pathlib import Path
 
@@ -204,9 +203,8 @@ def test_the_diary_is_private_and_check_says_where_it_is(diary: Path, run_cli: R
 
 
 def test_the_diary_folder_defaults_to_the_users_data_folder(tmp_path: Path) -> None:
-    env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "xdg")}
-    env_without = {k: v for k, v in os.environ.items() if k != "DUPI_TRIAGE_DIARY"} | env
-    result = run_module("diary", "dose", "--date", "yesterday", env=env_without)
+    env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "xdg"), "DUPI_TRIAGE_DIARY": ""}
+    result = run_module("diary", "dose", "--date", "yesterday", env=env)
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "xdg" / "dupi-triage" / "diary.sqlite").is_file()
 
