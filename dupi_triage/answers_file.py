@@ -1,4 +1,4 @@
-"""Reading an answers file (or a saved JSON result) from disk or standard input, bounded."""
+"""Reading an answers file, a saved JSON result or a FHIR QuestionnaireResponse, bounded."""
 
 from __future__ import annotations
 
@@ -15,11 +15,20 @@ def read_answers_file(questionnaire: Questionnaire, path_text: str, field: str) 
     where = f"{field} {'standard input' if path_text == '-' else path_text}"
     document = strictjson.loads(_read_limited(path_text, field), where)
     try:
-        return parse_answers(questionnaire, answers_document(document, where))
+        return read_document(questionnaire, document, where)
     except InputError as error:
         if error.field == where:
             raise
         raise InputError(where, str(error)) from None
+
+
+def read_document(questionnaire: Questionnaire, document: object, where: str) -> Answers:
+    """The answers in one parsed JSON document, whichever of the accepted kinds it is."""
+    from dupi_triage import fhir_answers
+
+    if fhir_answers.is_response(document):
+        return fhir_answers.response_answers(questionnaire, document)  # type: ignore[arg-type]
+    return parse_answers(questionnaire, answers_document(document, where))
 
 
 def _read_limited(path_text: str, field: str) -> bytes:

@@ -1,5 +1,9 @@
 """Score a whole survey export: JSONL or CSV in, one result per row out, streaming.
 
+A row is an answers object or a FHIR QuestionnaireResponse (NDJSON of them is JSONL). A FHIR
+Bundle of responses, or any one pretty-printed JSON document, is read whole ("json": bounded) and
+each entry is a row.
+
 Rows are read, scored and written one at a time, so memory does not grow with the input. A bad row
 becomes an error record with its row number and the rest are still scored. The scoring is the same
 `assess` as the single-person command, so a row and `dupi-triage assess` always agree.
@@ -12,6 +16,7 @@ import csv
 import io
 import json
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -19,14 +24,15 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from dupi_triage import strictjson
-from dupi_triage.answers import answers_document, parse_answers
+from dupi_triage.answers_file import read_document
 from dupi_triage.errors import InputError, one_of
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.render.json import contract_line
 from dupi_triage.scoring import assess
 from dupi_triage.scoring.model import Assessment, TriageLevel
 
-INPUT_FORMATS = ("jsonl", "csv")
+INPUT_FORMATS = ("jsonl", "csv", "json")
+DOCUMENT_MAX_BYTES = 32 * 1024 * 1024
 OUTPUT_FORMATS = ("jsonl", "csv")
 CSV_COLUMNS = (
     "row",
@@ -39,7 +45,8 @@ CSV_COLUMNS = (
     "missing",
     "error",
 )
-_INPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv"}
+_INPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
+_BUNDLE_START = re.compile(rb'\s*\{\s*"resourceType"\s*:\s*"Bundle"')
 _OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
 Record = tuple[int, dict[str, Any] | InputError]
@@ -64,8 +71,14 @@ def input_format(name: str | None, path_text: str, first_bytes: bytes) -> str:
     suffix = Path(path_text).suffix.lower()
     if suffix in _INPUT_SUFFIXES:
         return _INPUT_SUFFIXES[suffix]
-    start = first_bytes.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
-    return "jsonl" if start in (b"{", b"") else "csv"
+    text = first_bytes.removeprefix(b"\xef\xbb\xbf")
+    # A pretty-printed document opens with "{" alone on its line; no JSONL row can.
+    if _BUNDLE_START.match(text) or text.lstrip().split(b"\n", 1)[0].strip() in (b"{", b"["):
+        return "json"
+    start = text.lstrip()[:1]
+    if suffix == ".json" or start in (b"{", b""):
+        return "jsonl"
+    return "csv"
 
 
 def output_format(name: str | None, path_text: str | None) -> str:
@@ -103,6 +116,27 @@ def jsonl_records(stream: BinaryIO, progress: Callable[[int], None]) -> Iterator
             yield number, InputError(f"row {number}", "must be a JSON object of answers")
             continue
         yield number, document
+
+
+def document_records(stream: BinaryIO, progress: Callable[[int], None]) -> Iterator[Record]:
+    """One JSON document: each entry of a FHIR Bundle is a row, or the document is the one row."""
+    data = stream.read(DOCUMENT_MAX_BYTES + 1)
+    progress(len(data))
+    document = strictjson.loads(data, "INPUT", DOCUMENT_MAX_BYTES)
+    if not (isinstance(document, dict) and document.get("resourceType") == "Bundle"):
+        if not isinstance(document, dict):
+            raise InputError("INPUT", "must be a JSON object: answers, a response or a Bundle")
+        yield 1, document
+        return
+    entries = document.get("entry", [])
+    if not isinstance(entries, list):
+        raise InputError("INPUT", "a Bundle's 'entry' must be a list")
+    for number, entry in enumerate(entries, start=1):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if isinstance(resource, dict):
+            yield number, resource
+        else:
+            yield number, InputError(f"row {number}", "a Bundle entry needs a 'resource' object")
 
 
 def csv_records(
@@ -166,7 +200,7 @@ def csv_records(
 
 def score(questionnaire: Questionnaire, document: dict[str, Any], number: int) -> Assessment:
     try:
-        answers = parse_answers(questionnaire, answers_document(document, f"row {number}"))
+        answers = read_document(questionnaire, document, f"row {number}")
     except InputError as error:
         raise InputError(f"row {number}", str(error)) from None
     return assess(questionnaire, answers)
@@ -264,6 +298,8 @@ def batch_command(
         records = (
             jsonl_records(stream, advance)
             if in_fmt == "jsonl"
+            else document_records(stream, advance)
+            if in_fmt == "json"
             else csv_records(questionnaire, stream, advance)
         )
         return run_batch(questionnaire, records, out, out_fmt)

@@ -116,7 +116,8 @@ _ASSESS_INPUT = [
             str | None,
             typer.Option(
                 "--answers",
-                help="Read answers from a JSON file ('-' for standard input). Flags override it.",
+                help="Read answers from a JSON file or a FHIR QuestionnaireResponse ('-' for "
+                "standard input). Flags override it.",
                 rich_help_panel=INPUT_PANEL,
                 metavar="FILE",
             ),
@@ -202,8 +203,8 @@ app.command(
                 annotation=Annotated[
                     str,
                     typer.Argument(
-                        help="An answers file (from --save-answers) or a JSON result; '-' reads "
-                        "standard input.",
+                        help="An answers file (from --save-answers), a JSON result or a FHIR "
+                        "QuestionnaireResponse; '-' reads standard input.",
                         metavar="PATH",
                         show_default=False,
                     ),
@@ -255,7 +256,8 @@ def _batch(
         str,
         typer.Argument(
             metavar="INPUT",
-            help="JSONL (one answers object per line) or CSV (a header row of question ids; "
+            help="JSONL (one answers object or FHIR QuestionnaireResponse per line), a FHIR "
+            "Bundle of QuestionnaireResponses, or CSV (a header row of question ids; "
             "multi-choice values joined with commas). '-' reads standard input.",
             show_default=False,
         ),
@@ -278,7 +280,8 @@ def _batch(
         typer.Option(
             "--input-format",
             metavar="FORMAT",
-            help="jsonl or csv. Default: from the suffix or content.",
+            help="jsonl, csv or json (one document: a Bundle, each entry a row). "
+            "Default: from the suffix or content.",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,

@@ -26,6 +26,7 @@ from dupi_triage.answers import (
     prune_inapplicable,
 )
 from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Question, Questionnaire
+from dupi_triage.wrapping import fill, hanging, terminal_width, usable
 
 # prompt_toolkit asks the terminal for the cursor position and warns when no answer comes (dumb
 # terminals, some multiplexers). Our prompts are short, so that information is not needed.
@@ -115,44 +116,62 @@ class Walk:
         self.answers = answers
         self.console = console
         self.io = io
-        self.preset = frozenset(answers.values)
         # Answers filled from the diary: (value, evidence), shown as such in the review.
         self.origins = dict(origins or {})
         self.diary_offer = diary_offer
         self._section: str | None = None
+        self._shown_total: int | None = None
 
     # -- asking ----------------------------------------------------------------------------------
 
     def ask(self, question: Question) -> AnswerValue:
         current = self.answers.get(question.id)
+        width = self.width()
         if question.type == "single":
-            choices = [Choice(o.label, value=o.id, description=o.help) for o in question.options]
+            choices = [
+                Choice(hanging(o.label, width, SELECT_INDENT), value=o.id, description=o.help)
+                for o in question.options
+            ]
             prompt = questionary.select(
-                question.text,
+                _message(question.text, width),
                 choices=choices,
                 default=current if isinstance(current, str) else None,
+                instruction=_instruction(SELECT_KEYS, width),
+                show_description=False,
                 **self.io,
             )
         elif question.type == "multi":
             chosen = current if isinstance(current, tuple) else ()
             choices = [
-                Choice(o.label, value=o.id, description=o.help, checked=o.id in chosen)
+                Choice(
+                    hanging(o.label, width, CHECKBOX_INDENT),
+                    value=o.id,
+                    description=o.help,
+                    checked=o.id in chosen,
+                )
                 for o in question.options
             ]
             prompt = questionary.checkbox(
-                question.text,
+                _message(question.text, width),
                 choices=choices,
                 validate=lambda picked: _check_multi(question, picked),
+                instruction=_instruction(CHECKBOX_KEYS, width),
+                show_description=False,
                 **self.io,
             )
         else:
             prompt = questionary.text(
-                f"{question.text} ({question.min} to {question.max})",
+                _message(f"{question.text} ({question.min} to {question.max})", width),
                 default="" if current is None else str(current),
                 validate=lambda text: _check_integer(question, text),
                 **self.io,
             )
+        _notes_below_choices(prompt, width)
         return parse_value(question, _run(prompt), question.id)
+
+    def width(self) -> int:
+        """Columns to fit every line in, measured at each prompt (the window may be resized)."""
+        return usable(terminal_width(self.io.get("output")))
 
     def _show_progress(self, question: Question) -> None:
         sections = self.questionnaire.sections
@@ -163,19 +182,33 @@ class Walk:
             self.say()
             self.say(f"Section {number} of {len(sections)}: {section.title}", "bold")
             self.say(section.intro)
-        plan = self._plan()
-        position = plan.index(question) + 1 if question in plan else len(plan)
-        self.say(f"Question {position} of {len(plan)}. {question.help}", "dim")
+        self.say(self._progress_line(), "dim")
+        self.say(question.help, "dim")
+
+    def _progress_line(self) -> str:
+        """Progress as "Question N of M": N goes up by one per question; a change in M is explained.
+
+        Answers already given (a resumed answers file, flags) count as done, so a resumed walk
+        carries on from where it stopped rather than starting again at 1.
+        """
+        applicable = applicable_questions(self.questionnaire, self.answers)
+        total = len(applicable)
+        done = sum(1 for q in applicable if q.id in self.answers)
+        line = f"Question {done + 1} of {total}."
+        previous, self._shown_total = self._shown_total, total
+        if previous is None:
+            if done:
+                line += f" {_count(done, 'question')} already answered."
+        elif total > previous:
+            added = total - previous
+            line += f" {_count(added, 'follow-up question')} added by your last answer."
+        elif total < previous:
+            gone = previous - total
+            line += f" {_count(gone, 'question')} no longer {'applies' if gone == 1 else 'apply'}."
+        return line
 
     def say(self, text: str = "", style: str = "") -> None:
-        self.console.print(text, style=style, markup=False, highlight=False)
-
-    def _plan(self) -> list[Question]:
-        return [
-            q
-            for q in applicable_questions(self.questionnaire, self.answers)
-            if q.id not in self.preset
-        ]
+        self.console.print(fill(text, self.width()), style=style, markup=False, highlight=False)
 
     def _record(self, question: Question, value: AnswerValue) -> None:
         self.answers = prune_inapplicable(
@@ -217,7 +250,6 @@ class Walk:
             self.origins = {
                 k: (v, evidence.get(k, ())) for k, v in fresh.items() if self.answers.get(k) == v
             }
-            self.preset = self.preset | frozenset(self.origins)
         self._show_diary_answers()
 
     def run(self) -> Answers:
@@ -250,7 +282,8 @@ class Walk:
         if not flagged:
             return CONTINUE
         level = self.questionnaire.level("emergency" if emergency else "urgent")
-        rule = f"==== {level.label.upper()} " + "=" * 40
+        heading = f"==== {level.label.upper()} "
+        rule = heading + "=" * max(4, min(56, self.width()) - len(heading))
         self.say()
         self.say(rule, f"bold {level.colour}")
         self.say(f"{level.label.upper()}: {level.action}", f"bold {level.colour}")
@@ -277,6 +310,7 @@ class Walk:
     def review(self) -> None:
         """List every answer; pick one to change, or accept (the default) to see the result."""
         while True:
+            width = self.width()
             choices: list[Choice | Separator] = [
                 Choice("Looks right: show my result", value=DONE),
                 Separator(),
@@ -286,12 +320,17 @@ class Walk:
                 shown = "not answered" if value is None else describe_answer(question, value)
                 if self._from_diary(question):
                     shown += " (from your diary)"
-                choices.append(Choice(f"{question.short}: {shown}", value=question.id))
+                choices.append(_review_choice(question.short, shown, question.id, width))
             picked = _run(
                 questionary.select(
-                    "Review your answers. Pick one to change, or press Enter to see your result.",
+                    _message(
+                        "Review your answers. Pick one to change, or press Enter to see your "
+                        "result.",
+                        width,
+                    ),
                     choices=choices,
                     default=DONE,
+                    instruction=_instruction(SELECT_KEYS, width),
                     **self.io,
                 )
             )
@@ -310,12 +349,99 @@ class Walk:
                 self._record(follow_up, self.ask(follow_up))
 
 
+# --- fitting prompts to the screen -------------------------------------------------------------
+
+# Columns before a choice's title: the pointer (" » "), and in a checkbox the box ("○ ") too.
+SELECT_INDENT = 3
+CHECKBOX_INDENT = 5
+SELECT_KEYS = "(Use the arrow keys, then Enter)"
+CHECKBOX_KEYS = (
+    "(Use the arrow keys to move, the space bar to pick or unpick, Enter when done; "
+    "a picks all, i inverts)"
+)
+
+
+def _message(text: str, width: int) -> str:
+    """The question after questionary's "? ", broken between words to fit the screen."""
+    return fill(text, width, indent="  ", first="? ")[2:]
+
+
+def _instruction(text: str, width: int) -> str:
+    """The key hint on its own lines under the question, never split inside a word."""
+    return "\n" + fill(text, width, indent="  ", first="  ")
+
+
+def _review_choice(short: str, shown: str, value: str, width: int) -> Choice:
+    return Choice(hanging(f"{short}: {shown}", width, SELECT_INDENT), value=value)
+
+
+def _notes_below_choices(prompt: questionary.Question, width: int) -> None:
+    """Show the pointed-at option's help, and why Enter did nothing, right under that option.
+
+    questionary prints a description on one line at the foot of the list, which the screen cuts,
+    and shows a refused answer's reason in a bottom toolbar that prompt_toolkit draws only once
+    it knows the cursor position (never with PROMPT_TOOLKIT_NO_CPR, which we set): Enter would
+    then do nothing, silently. Both are drawn here instead, wrapped, under the pointed option,
+    and the list scrolls so that they stay on screen however short the terminal is.
+    """
+    from prompt_toolkit.layout.containers import ScrollOffsets
+    from questionary.prompts.common import InquirerControl
+
+    layout = prompt.application.layout
+    controls = [c for c in layout.find_all_controls() if isinstance(c, InquirerControl)]
+    if not controls:
+        return
+    control: Any = controls[0]
+    choice_tokens = control.text
+    lines_below_cursor = [0]
+
+    def tokens() -> list[tuple[str, str]]:
+        shown = list(choice_tokens())
+        if shown and shown[-1] == ("", "\n"):
+            shown.pop()
+        notes: list[tuple[str, str]] = []
+        help_text = getattr(control.get_pointed_at(), "description", None)
+        indent = " " * (CHECKBOX_INDENT if control.use_indicator else SELECT_INDENT)
+        if help_text:
+            notes += [
+                ("", "\n"),
+                ("class:text", fill(help_text, width, indent=indent, first=indent)),
+            ]
+        if control.error_message:
+            reason = "".join(part[1] for part in control.error_message)
+            notes += [
+                ("", "\n"),
+                ("class:validation-toolbar", fill(reason, width, indent="  ", first="! ")),
+            ]
+        cursor = next(i for i, t in enumerate(shown) if t[0] == "[SetCursorPosition]")
+        end = next((i for i in range(cursor, len(shown)) if shown[i] == ("", "\n")), len(shown))
+        shown[end:end] = notes
+        lines_below_cursor[0] = sum(t[1].count("\n") for t in shown[cursor : end + len(notes)])
+        return shown
+
+    control.text = tokens
+    for window in layout.find_all_windows():
+        if window.content is control:
+            window.scroll_offsets = ScrollOffsets(bottom=lambda: lines_below_cursor[0])
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _check_multi(question: Question, picked: list[str]) -> bool | str:
     if not picked:
-        hint = " (or 'None of these')" if NONE_OPTION in question.option_ids else ""
-        return f"Pick at least one with the space bar{hint}, then press Enter."
+        none = question.option(NONE_OPTION).label if NONE_OPTION in question.option_ids else None
+        hint = f" (or '{none}')" if none else ""
+        return (
+            f"Nothing is picked yet. Pick at least one with the space bar{hint}, then press Enter."
+        )
     if NONE_OPTION in picked and len(picked) > 1:
-        return f"'{question.option(NONE_OPTION).label}' cannot be picked with other options."
+        none_label = question.option(NONE_OPTION).label
+        return (
+            f"'{none_label}' cannot be picked with other options. Move to it and press the "
+            "space bar to unpick it, or unpick the others."
+        )
     return True
 
 

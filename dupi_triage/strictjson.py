@@ -40,19 +40,19 @@ def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-def loads(data: bytes | str, source: str) -> Any:
+def loads(data: bytes | str, source: str, limit: int = MAX_BYTES) -> Any:
     """Decode one JSON document; `source` names it in errors (a path, 'standard input', 'row 7')."""
     if isinstance(data, bytes):
-        if len(data) > MAX_BYTES:
-            raise InputError(source, f"larger than {MAX_BYTES // 1024} KiB")
+        if len(data) > limit:
+            raise InputError(source, f"larger than {limit // 1024} KiB")
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
             raise InputError(source, f"not valid UTF-8 (byte {error.start})") from None
     else:
         text = data
-        if len(text) > MAX_BYTES:
-            raise InputError(source, f"larger than {MAX_BYTES // 1024} KiB")
+        if len(text) > limit:
+            raise InputError(source, f"larger than {limit // 1024} KiB")
     text = text.removeprefix("\ufeff")
     try:
         return json.loads(

@@ -19,14 +19,13 @@ from fhir.resources.R4B.questionnaireresponse import (
 )
 
 from dupi_triage.answers import parse_answers
-from dupi_triage.questionnaire import NONE_OPTION, Questionnaire
-from dupi_triage.render.fhir import (
-    ITEM_WEIGHT,
-    OPTION_EXCLUSIVE,
-    QUESTIONNAIRE_URL,
+from dupi_triage.fhir_codes import HIDDEN, ITEM_WEIGHT, OPTION_EXCLUSIVE, QUESTIONNAIRE_URL
+from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Questionnaire
+from dupi_triage.render.fhir import render
+from dupi_triage.render.fhir_questionnaire import (
     questionnaire_resource,
-    render,
     render_questionnaire,
+    sign_advice,
 )
 from dupi_triage.scoring import assess
 from tests.conftest import RunCli
@@ -93,11 +92,24 @@ def test_assess_format_fhir_prints_a_valid_response(run_cli: RunCli) -> None:
 # --- the Questionnaire ----------------------------------------------------------------------------
 
 
-def test_one_item_per_question_in_order_then_the_result(
+def test_sections_are_groups_with_their_intro_then_the_result(
     questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
 ) -> None:
-    links = [item["linkId"] for item in fhir_questionnaire["item"]]
-    assert links == [question.id for question in questionnaire] + ["result"]
+    groups = fhir_questionnaire["item"]
+    sections = [s for s in questionnaire.sections if any(q.section == s.id for q in questionnaire)]
+    assert [group["linkId"] for group in groups] == [f"section-{s.id}" for s in sections] + [
+        "result"
+    ]
+    for group, section in zip(groups, sections, strict=False):
+        assert group["type"] == "group"
+        assert group["text"] == section.title
+        assert group["item"][0] == {
+            "linkId": f"section-{section.id}.intro",
+            "text": section.intro,
+            "type": "display",
+        }
+        in_group = [item["linkId"] for item in group["item"] if item["type"] != "display"]
+        assert in_group == [q.id for q in questionnaire if q.section == section.id]
     all_links = [item["linkId"] for item in _walk(fhir_questionnaire["item"])]
     assert len(all_links) == len(set(all_links)), "linkIds must be unique"
 
@@ -110,8 +122,72 @@ def test_item_types_follow_the_question_types(
         item = items[question.id]
         assert item["type"] == ("integer" if question.type == "integer" else "choice")
         assert item.get("repeats", False) == (question.type == "multi")
-        assert item["required"] is True
         assert item["text"] == question.text
+
+
+def test_only_the_warning_signs_are_required(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    items = _by_link(fhir_questionnaire)
+    required = [link for link, item in items.items() if item.get("required")]
+    assert required == [RED_FLAGS]
+
+
+def test_choices_are_check_boxes_or_radio_buttons(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    items = _by_link(fhir_questionnaire)
+    for question in questionnaire:
+        if question.type == "integer":
+            continue
+        controls = [
+            coding["code"]
+            for extension in items[question.id]["extension"]
+            if extension["url"].endswith("questionnaire-itemControl")
+            for coding in extension["valueCodeableConcept"]["coding"]
+        ]
+        assert controls == ["check-box" if question.type == "multi" else "radio-button"]
+
+
+def test_every_help_text_is_carried_the_options_too(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    items = _by_link(fhir_questionnaire)
+    for question in questionnaire:
+        help_text = items[f"{question.id}.help"]["text"]
+        assert question.help in help_text
+        for option in question.options:
+            if option.help:
+                assert f"{option.label}: {option.help}" in help_text
+
+
+def test_each_warning_sign_enables_its_advice_in_the_scorings_own_words(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    items = _by_link(fhir_questionnaire)
+    advice = [item for link, item in items.items() if link.startswith(f"{RED_FLAGS}.advice-")]
+    assert [item["text"] for item in advice] == [text for _, text, _ in sign_advice(questionnaire)]
+    enabled_by: dict[str, list[str]] = {}
+    for item in advice:
+        assert item["type"] == "display"
+        assert item.get("enableBehavior", "any") == "any"
+        for test in item["enableWhen"]:
+            assert test["question"] == RED_FLAGS
+            enabled_by.setdefault(test["answerCoding"]["code"], []).append(item["text"])
+    for option in questionnaire.question(RED_FLAGS).options:
+        if option.red_flag is None:
+            assert option.id not in enabled_by
+            continue
+        level = questionnaire.level(option.red_flag)
+        texts = enabled_by[option.id]
+        assert texts[0].startswith(f"{level.label.upper()}: {level.action}")
+
+
+def test_the_result_group_is_hidden_from_whoever_fills_in_the_form(
+    fhir_questionnaire: dict[str, Any],
+) -> None:
+    result = _by_link(fhir_questionnaire)["result"]
+    assert {"url": HIDDEN, "valueBoolean": True} in result["extension"]
 
 
 def test_conditional_questions_carry_enable_when(
@@ -149,7 +225,7 @@ def test_every_option_is_an_answer_option_coding(
         assert systems == {f"https://dupi-triage.invalid/fhir/CodeSystem/{question.id}"}
 
 
-def test_option_points_are_item_weights_never_ordinal_values(
+def test_option_points_are_item_weights_on_the_coding_never_ordinal_values(
     questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
 ) -> None:
     assert "ordinalValue" not in json.dumps(fhir_questionnaire)
@@ -159,7 +235,11 @@ def test_option_points_are_item_weights_never_ordinal_values(
         for option, entry in zip(
             question.options, items[question.id].get("answerOption", []), strict=True
         ):
-            weights = [e for e in entry.get("extension", []) if e["url"] == ITEM_WEIGHT]
+            # On the Coding, where renderers that print weights beside labels do not look.
+            assert ITEM_WEIGHT not in json.dumps(entry.get("extension", []))
+            weights = [
+                e for e in entry["valueCoding"].get("extension", []) if e["url"] == ITEM_WEIGHT
+            ]
             if option.points is None:
                 assert weights == []
             else:
@@ -220,13 +300,16 @@ def test_every_answer_is_one_the_questionnaire_offers(
 ) -> None:
     offered = _by_link(fhir_questionnaire)
     response = _response(questionnaire, CASES[case])
-    top_links = [item["linkId"] for item in response["item"]]
-    order = [item["linkId"] for item in fhir_questionnaire["item"]]
-    assert top_links == sorted(top_links, key=order.index), "items follow the Questionnaire"
+    order = [item["linkId"] for item in _walk(fhir_questionnaire["item"])]
+    links = [item["linkId"] for item in _walk(response["item"])]
+    assert links == sorted(links, key=order.index), "items follow the Questionnaire"
 
     for item in _walk(response["item"]):
         definition = offered[item["linkId"]]
         assert item.get("text") == definition["text"]
+        parent = [p for p in _walk(fhir_questionnaire["item"]) if definition in p.get("item", [])]
+        if parent:
+            assert item in _by_link(response)[parent[0]["linkId"]]["item"], "in its section"
         if definition["type"] == "group":
             assert "answer" not in item
             continue
@@ -235,7 +318,14 @@ def test_every_answer_is_one_the_questionnaire_offers(
             assert len(item["answer"]) == 1
         for answer in item["answer"]:
             if definition["type"] == "choice":
-                choices = [option["valueCoding"] for option in definition["answerOption"]]
+                choices = [
+                    {
+                        key: value
+                        for key, value in option["valueCoding"].items()
+                        if key != "extension"
+                    }
+                    for option in definition["answerOption"]
+                ]
                 assert answer["valueCoding"] in choices
             else:
                 value_key = {
@@ -300,6 +390,7 @@ def test_product_code_never_imports_fhir_resources() -> None:
 def test_the_validation_is_not_vacuous(questionnaire: Questionnaire) -> None:
     """A misspelt element must fail, or the validation tests above would prove nothing."""
     document = _response(questionnaire, FACIAL_REDNESS)
-    document["item"][0]["answers"] = document["item"][0].pop("answer")
+    first = document["item"][0]["item"][0]
+    first["answers"] = first.pop("answer")
     with pytest.raises(ValueError, match="answers"):
         FhirQuestionnaireResponse.model_validate(document)

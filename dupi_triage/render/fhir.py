@@ -1,22 +1,17 @@
-"""FHIR R4 resources: the Questionnaire, and a QuestionnaireResponse of one person's answers.
+"""FHIR R4 QuestionnaireResponse of one person's answers and their result.
 
-A clinic's record system can file these without knowing dupi-triage. Resources are plain dicts
-(the fhir.resources library validates them in the tests only), shaped for FHIR R4 and R4B, which
-agree on both resources.
+A clinic's record system can file it without knowing dupi-triage. Resources are plain dicts (the
+fhir.resources library validates them in the tests only), shaped for FHIR R4 and R4B, which agree
+on both resources. The matching Questionnaire is built in fhir_questionnaire.py; what they share
+(names, codings, the result items' texts) lives here and in fhir_codes.py.
 
-Design, so both sides stay consistent:
-
-- One Questionnaire item per question, in questionnaire order, linkId = the question id. Choice
-  options are `valueCoding`s in a code system per question, `{BASE}/CodeSystem/<question id>`,
-  code = the option id, display = its label. Points an option carries on the adapted Naranjo
-  scale sit in the core `itemWeight` extension on the option (not the deprecated `ordinalValue`).
-  Conditional questions carry `enableWhen`; `none` in a multi-choice question is marked
-  `optionExclusive`; help text is a nested display item with the `help` item control.
-- The result travels as a read-only group, linkId `result`, last in both resources: level,
-  pattern, drug-link score and category, risk band, whether warning signs were screened, the
-  advice given and the tool that scored it. Items rather than extensions, so any FHIR form viewer
-  shows them without knowing our extension URLs. Their codings use systems with a dash
-  (`{BASE}/CodeSystem/triage-level`, ...), which no question id can have.
+- Answers sit in their section's group, in questionnaire order, as the Questionnaire has them:
+  linkId = question id, `valueCoding` (code = option id) or `valueInteger`.
+- The result travels as a read-only group, linkId `result`, last: level, pattern, drug-link score
+  and category, risk band, whether warning signs were screened, the advice given and the tool that
+  scored it. Items rather than extensions, so any FHIR viewer shows them without knowing our
+  extension URLs. Their codings use systems with a dash (`{BASE}/CodeSystem/triage-level`, ...),
+  which no question id can have. dupi-triage ignores this group when it reads a response back.
 - The response is `completed` when every question that applies was answered, otherwise
   `in-progress` (unscreened warning signs included). `questionnaire` is the Questionnaire's
   canonical URL with its version, so a response names exactly the questions it answers.
@@ -31,19 +26,10 @@ from typing import Any
 
 from dupi_triage import __version__
 from dupi_triage.answers import AnswerValue
-from dupi_triage.questionnaire import LEVEL_IDS, NONE_OPTION, Question, Questionnaire
+from dupi_triage.fhir_codes import BASE, RESULT, canonical, code_system, section_link
+from dupi_triage.questionnaire import Question, Questionnaire
 from dupi_triage.scoring.model import Assessment
 
-BASE = "https://dupi-triage.invalid/fhir"
-QUESTIONNAIRE_URL = f"{BASE}/Questionnaire/dupi-triage"
-ITEM_WEIGHT = "http://hl7.org/fhir/StructureDefinition/itemWeight"
-OPTION_EXCLUSIVE = "http://hl7.org/fhir/StructureDefinition/questionnaire-optionExclusive"
-MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
-MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
-ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
-ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
-
-RESULT = "result"
 LEVEL_SYSTEM = f"{BASE}/CodeSystem/triage-level"
 PATTERN_SYSTEM = f"{BASE}/CodeSystem/rash-pattern"
 CATEGORY_SYSTEM = f"{BASE}/CodeSystem/drug-link-category"
@@ -51,7 +37,7 @@ RISK_SYSTEM = f"{BASE}/CodeSystem/risk-band"
 RISK_BANDS = ("low", "moderate", "high")
 
 
-def _result_texts(questionnaire: Questionnaire) -> dict[str, str]:
+def result_texts(questionnaire: Questionnaire) -> dict[str, str]:
     """The result items' texts, shared by the Questionnaire and every response."""
     scale = questionnaire.drug_link.name
     return {
@@ -67,167 +53,11 @@ def _result_texts(questionnaire: Questionnaire) -> dict[str, str]:
     }
 
 
-def code_system(question_id: str) -> str:
-    return f"{BASE}/CodeSystem/{question_id}"
-
-
-def canonical(questionnaire: Questionnaire) -> str:
-    return f"{QUESTIONNAIRE_URL}|{questionnaire.version}"
-
-
-# --- Questionnaire --------------------------------------------------------------------------------
-
-
-def questionnaire_resource(questionnaire: Questionnaire) -> dict[str, Any]:
-    return {
-        "resourceType": "Questionnaire",
-        "id": "dupi-triage",
-        "url": QUESTIONNAIRE_URL,
-        "version": questionnaire.version,
-        "name": "DupiTriage",
-        "title": "dupi-triage: a new or worse rash during dupilumab (Dupixent) treatment",
-        "status": "active",
-        "subjectType": ["Patient"],
-        "publisher": "dupi-triage",
-        "description": (
-            "Questions for a person on dupilumab with a new or worse rash: warning signs first, "
-            "then timing, appearance, response to pausing, other causes and risk factors. The "
-            "scored result says how soon to contact the prescriber. "
-            + questionnaire.wording.disclaimer
-        ),
-        "item": [_question_item(question) for question in questionnaire]
-        + [_result_group(questionnaire)],
-    }
-
-
-def _question_item(question: Question) -> dict[str, Any]:
-    item: dict[str, Any] = {
-        "linkId": question.id,
-        "text": question.text,
-        "type": "integer" if question.type == "integer" else "choice",
-        "required": True,
-    }
-    if question.type == "multi":
-        item["repeats"] = True
-    if question.when is not None:
-        item["enableWhen"] = [
-            {
-                "question": question.when.question,
-                "operator": "=",
-                "answerCoding": {
-                    "system": code_system(question.when.question),
-                    "code": question.when.equals,
-                },
-            }
-        ]
-    if question.type == "integer":
-        item["extension"] = [
-            {"url": MIN_VALUE, "valueInteger": question.min},
-            {"url": MAX_VALUE, "valueInteger": question.max},
-        ]
-    else:
-        item["answerOption"] = [_answer_option(question, option.id) for option in question.options]
-    item["item"] = [_help_item(question)]
-    return item
-
-
-def _answer_option(question: Question, option_id: str) -> dict[str, Any]:
-    option = question.option(option_id)
-    extensions: list[dict[str, Any]] = []
-    if option.points is not None:
-        extensions.append({"url": ITEM_WEIGHT, "valueDecimal": option.points})
-    if question.type == "multi" and option.id == NONE_OPTION:
-        extensions.append({"url": OPTION_EXCLUSIVE, "valueBoolean": True})
-    entry: dict[str, Any] = {"valueCoding": _coding(question, option.id)}
-    if extensions:
-        entry["extension"] = extensions
-    return entry
-
-
-def _help_item(question: Question) -> dict[str, Any]:
-    return {
-        "linkId": f"{question.id}.help",
-        "text": question.help,
-        "type": "display",
-        "extension": [
-            {
-                "url": ITEM_CONTROL,
-                "valueCodeableConcept": {
-                    "coding": [{"system": ITEM_CONTROL_SYSTEM, "code": "help", "display": "Help"}]
-                },
-            }
-        ],
-    }
-
-
-def _coding(question: Question, option_id: str) -> dict[str, str]:
+def coding(question: Question, option_id: str) -> dict[str, Any]:
     return {
         "system": code_system(question.id),
         "code": option_id,
         "display": question.option(option_id).label,
-    }
-
-
-def _result_options(system: str, codes: list[tuple[str, str]]) -> list[dict[str, Any]]:
-    return [
-        {"valueCoding": {"system": system, "code": code, "display": display}}
-        for code, display in codes
-    ]
-
-
-def _result_group(questionnaire: Questionnaire) -> dict[str, Any]:
-    texts = _result_texts(questionnaire)
-    wording = questionnaire.wording
-    patterns = [*questionnaire.patterns, questionnaire.unclear]
-    categories = [category for category, _ in questionnaire.drug_link.categories]
-
-    def read_only(link: str, kind: str, **more: Any) -> dict[str, Any]:
-        item = {"linkId": f"{RESULT}.{link}", "text": texts[link], "type": kind}
-        return item | {"readOnly": True} | more
-
-    return {
-        "linkId": RESULT,
-        "text": texts[RESULT],
-        "type": "group",
-        "readOnly": True,
-        "item": [
-            read_only(
-                "level",
-                "choice",
-                answerOption=_result_options(
-                    LEVEL_SYSTEM,
-                    [(level, questionnaire.level(level).label) for level in LEVEL_IDS],
-                ),
-            ),
-            read_only(
-                "pattern",
-                "choice",
-                answerOption=_result_options(
-                    PATTERN_SYSTEM, [(pattern.id, pattern.label) for pattern in patterns]
-                ),
-            ),
-            read_only("drug_link_score", "integer"),
-            read_only(
-                "drug_link_category",
-                "choice",
-                answerOption=_result_options(
-                    CATEGORY_SYSTEM, [(category, category) for category in categories]
-                ),
-            ),
-            read_only(
-                "risk_band",
-                "choice",
-                answerOption=_result_options(RISK_SYSTEM, [(band, band) for band in RISK_BANDS]),
-            ),
-            read_only("red_flags_screened", "boolean"),
-            read_only("advice", "string", repeats=True),
-            read_only("scored_by", "string"),
-            {
-                "linkId": f"{RESULT}.note",
-                "text": f"{wording.drug_link_note} {wording.disclaimer}",
-                "type": "display",
-            },
-        ],
     }
 
 
@@ -236,15 +66,20 @@ def _result_group(questionnaire: Questionnaire) -> dict[str, Any]:
 
 def response_resource(questionnaire: Questionnaire, assessment: Assessment) -> dict[str, Any]:
     answers = assessment.answers
-    items = [
-        _answer_item(question, value)
-        for question in questionnaire
-        if (value := answers.get(question.id)) is not None
-    ]
+    items = []
+    for section in questionnaire.sections:
+        answered = [
+            _answer_item(question, value)
+            for question in questionnaire
+            if question.section == section.id and (value := answers.get(question.id)) is not None
+        ]
+        if answered:
+            link = section_link(section.id)
+            items.append({"linkId": link, "text": section.title, "item": answered})
     items.append(_result_answers(questionnaire, assessment))
     return {
         "resourceType": "QuestionnaireResponse",
-        "questionnaire": canonical(questionnaire),
+        "questionnaire": canonical(questionnaire.version),
         "status": "in-progress" if assessment.missing else "completed",
         "item": items,
     }
@@ -255,12 +90,12 @@ def _answer_item(question: Question, value: AnswerValue) -> dict[str, Any]:
         answer: list[dict[str, Any]] = [{"valueInteger": value}]
     else:
         chosen = (value,) if isinstance(value, str) else value
-        answer = [{"valueCoding": _coding(question, option_id)} for option_id in chosen]
+        answer = [{"valueCoding": coding(question, option_id)} for option_id in chosen]
     return {"linkId": question.id, "text": question.text, "answer": answer}
 
 
 def _result_answers(questionnaire: Questionnaire, assessment: Assessment) -> dict[str, Any]:
-    texts = _result_texts(questionnaire)
+    texts = result_texts(questionnaire)
     level = questionnaire.level(assessment.level.value)
     pattern = questionnaire.pattern(assessment.pattern.id)
     drug_link = assessment.drug_link
@@ -294,7 +129,3 @@ def _result_answers(questionnaire: Questionnaire, assessment: Assessment) -> dic
 def render(questionnaire: Questionnaire, assessment: Assessment) -> str:
     document = response_resource(questionnaire, assessment)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
-
-
-def render_questionnaire(questionnaire: Questionnaire) -> str:
-    return json.dumps(questionnaire_resource(questionnaire), indent=2, ensure_ascii=False) + "\n"

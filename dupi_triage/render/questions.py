@@ -46,7 +46,7 @@ def question_to_dict(question: Question) -> dict[str, Any]:
 
 def render(fmt: str, questionnaire: Questionnaire) -> str:
     if fmt == "fhir":
-        from dupi_triage.render.fhir import render_questionnaire
+        from dupi_triage.render.fhir_questionnaire import render_questionnaire
 
         return render_questionnaire(questionnaire)
     if fmt != "json":

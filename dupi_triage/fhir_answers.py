@@ -1,0 +1,216 @@
+"""Answers from a FHIR QuestionnaireResponse: ours, or one filled in any SDC form renderer.
+
+One more answers reader beside the JSON one, giving the same canonical Answers; nothing after it
+knows that FHIR exists. An item's linkId is the question id, a `valueCoding` (in the question's
+own code system) or a `valueInteger` is the answer. Everything a renderer adds that does not
+answer a question is ignored: `meta`, `authored`, `status`, display items, weight extensions on
+codings, and our own `result` group (scores are always worked out again, never trusted).
+
+A response is untrusted input: its size, nesting and item count are bounded before anything is
+read, and every error is one line naming the item.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from dupi_triage.answers import Answers, AnswerValue, parse_value, prune_inapplicable
+from dupi_triage.errors import InputError
+from dupi_triage.fhir_codes import QUESTIONNAIRE_URL, RESULT, canonical, code_system
+from dupi_triage.questionnaire import Question, Questionnaire
+
+RESOURCE_TYPE = "QuestionnaireResponse"
+MAX_ITEMS = 500
+MAX_DEPTH = 6
+
+
+def is_response(document: object) -> bool:
+    return isinstance(document, dict) and document.get("resourceType") == RESOURCE_TYPE
+
+
+def response_answers(questionnaire: Questionnaire, document: Mapping[str, Any]) -> Answers:
+    """The answers a QuestionnaireResponse gives; a missing or disabled item is unanswered."""
+    _check_questionnaire(questionnaire, document.get("questionnaire"))
+    items = document.get("item", [])
+    _count_items(items)
+    kinds = _item_kinds(questionnaire)
+    values: dict[str, AnswerValue] = {}
+    for link, item in _answered_items(items, kinds):
+        question = questionnaire.by_id[link]
+        if link in values:
+            raise InputError(_field(link), "is answered twice")
+        value = _answer_value(question, item)
+        if value is not None:
+            values[link] = value
+    # A client that sends answers to a question its enableWhen had hidden: not applicable.
+    return prune_inapplicable(questionnaire, Answers(values))
+
+
+# --- the questionnaire it answers -----------------------------------------------------------------
+
+
+def _check_questionnaire(questionnaire: Questionnaire, reference: object) -> None:
+    expected = canonical(questionnaire.version)
+    if not isinstance(reference, str):
+        problem = "is missing" if reference is None else "must be a canonical URL"
+        raise InputError("questionnaire", problem, expected)
+    url, _, version = reference.partition("|")
+    if url != QUESTIONNAIRE_URL:
+        raise InputError(
+            "questionnaire", f"{_quote(reference)} is not the dupi-triage questionnaire", expected
+        )
+    if version and version != questionnaire.version:
+        raise InputError(
+            "questionnaire",
+            f"version {_quote(version)} is not one this dupi-triage reads",
+            expected,
+        )
+
+
+# --- items ----------------------------------------------------------------------------------------
+
+
+def _count_items(items: object) -> None:
+    """Bound the work before reading anything: item count and nesting depth."""
+    count = 0
+    stack: list[tuple[object, int]] = [(items, 1)]
+    while stack:
+        children, depth = stack.pop()
+        if not isinstance(children, list):
+            raise InputError("item", f"must be a list of items, not {_kind(children)}")
+        if depth > MAX_DEPTH:
+            raise InputError("item", f"nested more than {MAX_DEPTH} levels deep")
+        count += len(children)
+        if count > MAX_ITEMS:
+            raise InputError("item", f"has more than {MAX_ITEMS} items")
+        for child in children:
+            if not isinstance(child, dict):
+                raise InputError("item", f"each item must be an object, not {_kind(child)}")
+            if "item" in child:
+                stack.append((child["item"], depth + 1))
+            for answer in child.get("answer", []) if isinstance(child.get("answer"), list) else ():
+                if isinstance(answer, dict) and "item" in answer:
+                    stack.append((answer["item"], depth + 1))
+
+
+@functools.cache
+def _item_kinds(questionnaire: Questionnaire) -> Mapping[str, str]:
+    """Every linkId of our Questionnaire and its type; questions read as "question"."""
+    from dupi_triage.render.fhir_questionnaire import questionnaire_resource
+
+    kinds: dict[str, str] = {}
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            link = item["linkId"]
+            kinds[link] = "question" if link in questionnaire.by_id else item["type"]
+            walk(item.get("item", []))
+
+    walk(questionnaire_resource(questionnaire)["item"])
+    return kinds
+
+
+def _answered_items(
+    items: list[dict[str, Any]], kinds: Mapping[str, str]
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Question items, wherever their group puts them; groups opened, display items skipped."""
+    for item in items:
+        link = item.get("linkId")
+        if not isinstance(link, str):
+            raise InputError("item", "every item needs a linkId string")
+        kind = kinds.get(link)
+        if kind is None:
+            questions = ", ".join(link for link, k in kinds.items() if k == "question")
+            raise InputError(_field(link), "is not in this questionnaire", questions)
+        if link == RESULT:
+            continue
+        if kind == "question":
+            if item.get("item") or any(
+                isinstance(answer, dict) and answer.get("item") for answer in item.get("answer", [])
+            ):
+                raise InputError(_field(link), "a question here has no nested items")
+            yield link, item
+        elif kind == "group":
+            if "answer" in item:
+                raise InputError(_field(link), "is a group and takes no answer")
+            yield from _answered_items(item.get("item", []), kinds)
+        elif "answer" in item or item.get("item"):
+            raise InputError(_field(link), "is a display item and takes no answer")
+
+
+def _answer_value(question: Question, item: Mapping[str, Any]) -> AnswerValue | None:
+    field = _field(question.id)
+    answers = item.get("answer", [])
+    if not isinstance(answers, list):
+        raise InputError(field, f"'answer' must be a list, not {_kind(answers)}")
+    if not answers:
+        return None
+    raw = [_raw_answer(question, answer, field) for answer in answers]
+    if question.type == "integer":
+        if len(raw) > 1:
+            raise InputError(field, "takes one value, not a list", question.allowed_values())
+        return parse_value(question, raw[0], field)
+    return parse_value(question, raw if question.type == "multi" else _one(question, raw), field)
+
+
+def _one(question: Question, raw: list[Any]) -> Any:
+    if len(raw) > 1:
+        raise InputError(
+            _field(question.id), "takes one value, not a list", question.allowed_values()
+        )
+    return raw[0]
+
+
+def _raw_answer(question: Question, answer: object, field: str) -> object:
+    """An option id (from a coding in the question's own system) or a whole number."""
+    if not isinstance(answer, dict):
+        raise InputError(field, f"each answer must be an object, not {_kind(answer)}")
+    values = [key for key in answer if key.startswith("value")]
+    expected = "valueInteger" if question.type == "integer" else "valueCoding"
+    if values != [expected]:
+        got = ", ".join(values) if values else "no value"
+        raise InputError(field, f"expected {expected}, got {got}", question.allowed_values())
+    value = answer[expected]
+    if expected == "valueInteger":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InputError(field, f"valueInteger must be a whole number, not {_kind(value)}")
+        return value
+    if not isinstance(value, dict):
+        raise InputError(field, f"valueCoding must be an object, not {_kind(value)}")
+    system = value.get("system")
+    if system != code_system(question.id):
+        raise InputError(
+            field,
+            f"coding system {_quote(system)} is not this question's",
+            code_system(question.id),
+        )
+    code = value.get("code")
+    if not isinstance(code, str):
+        raise InputError(field, "a coding needs a code", question.allowed_values())
+    return code
+
+
+# --- wording --------------------------------------------------------------------------------------
+
+
+def _field(link: str) -> str:
+    return f"item {_quote(link)}"
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "a string" if isinstance(value, str) else "a number"
+
+
+def _quote(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

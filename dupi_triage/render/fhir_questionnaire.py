@@ -1,0 +1,297 @@
+"""The questionnaire as a FHIR R4 (SDC) Questionnaire that any form renderer can show safely.
+
+Everything is generated from the loaded questionnaire and its scoring rules, so the form cannot
+drift from the terminal: sections become groups with their intro, questions keep their ids as
+linkIds, options keep their ids as codes (one code system per question), help texts (the
+question's and each option's) become a help item, and conditions become `enableWhen`.
+
+What a person filling in the form must and must not see, whatever the renderer:
+- The advice for a warning sign appears the moment the sign is chosen: a display item per advice,
+  enabled by the signs that lead to it. Its text is what the scoring itself advises for that sign.
+- No points. The adapted Naranjo points are kept as `itemWeight` on each option's Coding, not on
+  the answerOption: renderers that print weights beside labels (LHC-Forms adds " - 2") read the
+  answerOption, and a generic engine that sums weights would be wrong anyway (multi-choice
+  questions count their highest or lowest option). The score comes from dupi-triage reading the
+  response back.
+- Only the warning signs are required: partial answers are scored, with what is missing said.
+- The result group is hidden from whoever fills in the form; our own responses fill it.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dupi_triage.answers import Answers
+from dupi_triage.fhir_codes import (
+    HIDDEN,
+    ITEM_CONTROL,
+    ITEM_CONTROL_SYSTEM,
+    ITEM_WEIGHT,
+    MAX_VALUE,
+    MIN_VALUE,
+    OPTION_EXCLUSIVE,
+    QUESTIONNAIRE_URL,
+    RESULT,
+    code_system,
+    section_link,
+)
+from dupi_triage.questionnaire import (
+    LEVEL_IDS,
+    NONE_OPTION,
+    RED_FLAGS,
+    Condition,
+    Question,
+    Questionnaire,
+)
+from dupi_triage.render.fhir import (
+    CATEGORY_SYSTEM,
+    LEVEL_SYSTEM,
+    PATTERN_SYSTEM,
+    RISK_BANDS,
+    RISK_SYSTEM,
+    coding,
+    result_texts,
+)
+
+RENDERING_STYLE = "http://hl7.org/fhir/StructureDefinition/rendering-style"
+ADVICE_STYLE = "color: #a30000; font-weight: bold;"
+
+
+def questionnaire_resource(questionnaire: Questionnaire) -> dict[str, Any]:
+    return {
+        "resourceType": "Questionnaire",
+        "id": "dupi-triage",
+        "url": QUESTIONNAIRE_URL,
+        "version": questionnaire.version,
+        "name": "DupiTriage",
+        "title": "dupi-triage: a new or worse rash during dupilumab (Dupixent) treatment",
+        "status": "active",
+        "subjectType": ["Patient"],
+        "publisher": "dupi-triage",
+        "description": (
+            "Questions for a person on dupilumab with a new or worse rash: warning signs first, "
+            "then timing, appearance, response to pausing, other causes and risk factors. The "
+            "scored result says how soon to contact the prescriber. "
+            + questionnaire.wording.disclaimer
+        ),
+        "item": [
+            *(
+                _section_group(questionnaire, section.id)
+                for section in _used_sections(questionnaire)
+            ),
+            _result_group(questionnaire),
+        ],
+    }
+
+
+def render_questionnaire(questionnaire: Questionnaire) -> str:
+    return json.dumps(questionnaire_resource(questionnaire), indent=2, ensure_ascii=False) + "\n"
+
+
+def _used_sections(questionnaire: Questionnaire) -> list[Any]:
+    used = {question.section for question in questionnaire}
+    return [section for section in questionnaire.sections if section.id in used]
+
+
+# --- sections and questions -----------------------------------------------------------------------
+
+
+def _section_group(questionnaire: Questionnaire, section_id: str) -> dict[str, Any]:
+    section = questionnaire.section(section_id)
+    link = section_link(section_id)
+    items: list[dict[str, Any]] = [
+        {"linkId": f"{link}.intro", "text": section.intro, "type": "display"}
+    ]
+    for question in questionnaire:
+        if question.section != section_id:
+            continue
+        items.append(_question_item(questionnaire, question))
+        if question.id == RED_FLAGS:
+            items.extend(_advice_items(questionnaire, question))
+    return {"linkId": link, "text": section.title, "type": "group", "item": items}
+
+
+def _question_item(questionnaire: Questionnaire, question: Question) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "linkId": question.id,
+        "text": question.text,
+        "type": "integer" if question.type == "integer" else "choice",
+    }
+    if question.id == RED_FLAGS:
+        item["required"] = True
+    if question.type == "multi":
+        item["repeats"] = True
+    if question.when is not None:
+        item |= enable_when(questionnaire, question.when)
+    if question.type == "integer":
+        item["extension"] = [
+            {"url": MIN_VALUE, "valueInteger": question.min},
+            {"url": MAX_VALUE, "valueInteger": question.max},
+        ]
+    else:
+        control = "check-box" if question.type == "multi" else "radio-button"
+        item["extension"] = [_item_control(control)]
+        item["answerOption"] = [_answer_option(question, option.id) for option in question.options]
+    item["item"] = [_help_item(question)]
+    return item
+
+
+def enable_when(questionnaire: Questionnaire, condition: Condition) -> dict[str, Any]:
+    """`enableWhen` (and `enableBehavior` when there is more than one test) for a condition."""
+    tests = [_answer_is(questionnaire, condition.question, condition.equals)]
+    return {"enableWhen": tests} | ({"enableBehavior": "all"} if len(tests) > 1 else {})
+
+
+def _answer_is(questionnaire: Questionnaire, question_id: str, option_id: str) -> dict[str, Any]:
+    """One enableWhen test: `question_id` was answered with `option_id`."""
+    parent = questionnaire.question(question_id)
+    code = {"system": code_system(parent.id), "code": option_id}
+    return {"question": parent.id, "operator": "=", "answerCoding": code}
+
+
+def _answer_option(question: Question, option_id: str) -> dict[str, Any]:
+    option = question.option(option_id)
+    value = coding(question, option.id)
+    if option.points is not None:
+        value["extension"] = [{"url": ITEM_WEIGHT, "valueDecimal": option.points}]
+    entry: dict[str, Any] = {"valueCoding": value}
+    if question.type == "multi" and option.id == NONE_OPTION:
+        entry["extension"] = [{"url": OPTION_EXCLUSIVE, "valueBoolean": True}]
+    return entry
+
+
+def _help_item(question: Question) -> dict[str, Any]:
+    """The question's help, then each option's: renderers show it behind a help button."""
+    lines = [question.help] + [
+        f"- {option.label}: {option.help}" for option in question.options if option.help
+    ]
+    return {
+        "linkId": f"{question.id}.help",
+        "text": "\n".join(line for line in lines if line),
+        "type": "display",
+        "extension": [_item_control("help")],
+    }
+
+
+def _item_control(code: str) -> dict[str, Any]:
+    return {
+        "url": ITEM_CONTROL,
+        "valueCodeableConcept": {"coding": [{"system": ITEM_CONTROL_SYSTEM, "code": code}]},
+    }
+
+
+# --- advice on a warning sign ---------------------------------------------------------------------
+
+
+def sign_advice(questionnaire: Questionnaire) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(level or "", advice text, the signs that lead to it): what to show when a sign is chosen.
+
+    The words are the scoring's own: what it advises for the sign alone, less what it advises with
+    no sign at all. What every sign of a level shares comes first, once per level, led by the
+    level's name, most urgent first; what only some signs add (an eye check, an infection) follows.
+    """
+    from dupi_triage.scoring import assess
+
+    question = questionnaire.question(RED_FLAGS)
+    baseline = set(assess(questionnaire, Answers({RED_FLAGS: (NONE_OPTION,)})).advice)
+    by_sign: dict[str, tuple[str, list[str]]] = {}
+    for option in question.options:
+        if option.red_flag is None:
+            continue
+        result = assess(questionnaire, Answers({RED_FLAGS: (option.id,)}))
+        lines = [line for line in result.advice if line not in baseline]
+        by_sign[option.id] = (result.level.value, lines)
+
+    shared: dict[str, list[str]] = {}
+    for level, lines in by_sign.values():
+        kept = shared.get(level)
+        shared[level] = lines if kept is None else [line for line in kept if line in lines]
+    advice: list[tuple[str, str, tuple[str, ...]]] = []
+    for level in reversed(LEVEL_IDS):
+        if level in shared:
+            signs = tuple(sign for sign, (at, _) in by_sign.items() if at == level)
+            label = questionnaire.level(level).label.upper()
+            advice.append((level, f"{label}: " + " ".join(shared[level]), signs))
+    extras: dict[str, list[str]] = {}
+    for sign, (level, lines) in by_sign.items():
+        extra = " ".join(line for line in lines if line not in shared[level])
+        if extra:
+            extras.setdefault(extra, []).append(sign)
+    advice.extend(("", text, tuple(signs)) for text, signs in extras.items())
+    return advice
+
+
+def _advice_items(questionnaire: Questionnaire, question: Question) -> list[dict[str, Any]]:
+    items = []
+    for index, (level, text, signs) in enumerate(sign_advice(questionnaire), start=1):
+        tests = [_answer_is(questionnaire, question.id, sign) for sign in signs]
+        item: dict[str, Any] = {
+            "linkId": f"{question.id}.advice-{index}" + (f"-{level}" if level else ""),
+            "text": text,
+            "type": "display",
+            "enableWhen": tests,
+        }
+        if level:
+            item["_text"] = {"extension": [{"url": RENDERING_STYLE, "valueString": ADVICE_STYLE}]}
+        if len(tests) > 1:
+            item["enableBehavior"] = "any"
+        items.append(item)
+    return items
+
+
+# --- the result, hidden from whoever fills in the form --------------------------------------------
+
+
+def _result_options(system: str, codes: list[tuple[str, str]]) -> list[dict[str, Any]]:
+    return [
+        {"valueCoding": {"system": system, "code": code, "display": display}}
+        for code, display in codes
+    ]
+
+
+def _result_group(questionnaire: Questionnaire) -> dict[str, Any]:
+    texts = result_texts(questionnaire)
+    wording = questionnaire.wording
+    patterns = [*questionnaire.patterns, questionnaire.unclear]
+    categories = [category for category, _ in questionnaire.drug_link.categories]
+
+    def read_only(link: str, kind: str, **more: Any) -> dict[str, Any]:
+        item = {"linkId": f"{RESULT}.{link}", "text": texts[link], "type": kind}
+        return item | {"readOnly": True} | more
+
+    levels = [(level, questionnaire.level(level).label) for level in LEVEL_IDS]
+    return {
+        "extension": [{"url": HIDDEN, "valueBoolean": True}],
+        "linkId": RESULT,
+        "text": texts[RESULT],
+        "type": "group",
+        "readOnly": True,
+        "item": [
+            read_only("level", "choice", answerOption=_result_options(LEVEL_SYSTEM, levels)),
+            read_only(
+                "pattern",
+                "choice",
+                answerOption=_result_options(PATTERN_SYSTEM, [(p.id, p.label) for p in patterns]),
+            ),
+            read_only("drug_link_score", "integer"),
+            read_only(
+                "drug_link_category",
+                "choice",
+                answerOption=_result_options(CATEGORY_SYSTEM, [(c, c) for c in categories]),
+            ),
+            read_only(
+                "risk_band",
+                "choice",
+                answerOption=_result_options(RISK_SYSTEM, [(band, band) for band in RISK_BANDS]),
+            ),
+            read_only("red_flags_screened", "boolean"),
+            read_only("advice", "string", repeats=True),
+            read_only("scored_by", "string"),
+            {
+                "linkId": f"{RESULT}.note",
+                "text": f"{wording.drug_link_note} {wording.disclaimer}",
+                "type": "display",
+            },
+        ],
+    }

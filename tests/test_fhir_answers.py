@@ -1,0 +1,364 @@
+"""Reading answers back from FHIR QuestionnaireResponses: ours, a real renderer's, hostile ones.
+
+`report`, `assess --answers` and `batch` take a QuestionnaireResponse wherever they take an
+answers file, and score it exactly as the same answers given any other way.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle as FhirBundle
+from fhir.resources.R4B.questionnaireresponse import (
+    QuestionnaireResponse as FhirQuestionnaireResponse,
+)
+
+from dupi_triage.answers import parse_answers
+from dupi_triage.fhir_codes import QUESTIONNAIRE_URL, code_system
+from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
+from dupi_triage.render.fhir import render
+from dupi_triage.scoring import assess
+from tests.conftest import PROJECT_ROOT, RunCli
+from tests.report_cases import CASES, FACIAL_REDNESS, as_flags
+
+RENDERER_FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "lforms_response.json"
+
+
+def _response(questionnaire: Questionnaire, answers: dict[str, object]) -> dict[str, Any]:
+    assessment = assess(questionnaire, parse_answers(questionnaire, answers))
+    document: dict[str, Any] = json.loads(render(questionnaire, assessment))
+    return document
+
+
+def _walk(items: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    for item in items:
+        yield item
+        yield from _walk(item.get("item", []))
+
+
+def _item(document: dict[str, Any], link: str) -> dict[str, Any]:
+    return next(item for item in _walk(document["item"]) if item["linkId"] == link)
+
+
+def _summary(document: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "level": document["level"],
+        "pattern": document["pattern"],
+        "drug_link": document["drug_link"]["score"],
+        "red_flags_screened": document["red_flags_screened"],
+        "answers": document["answers"],
+        "missing": document["missing"],
+    }
+
+
+def _write(tmp_path: Path, document: object, name: str = "qr.json") -> Path:
+    path = tmp_path / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path
+
+
+def _report(run_cli: RunCli, path: Path) -> dict[str, Any]:
+    run = run_cli("report", str(path), "--format", "json")
+    assert run.code == 0, run.err
+    return _summary(json.loads(run.out))
+
+
+def _assess(run_cli: RunCli, answers: dict[str, object]) -> dict[str, Any]:
+    run = run_cli("assess", "--no-input", *as_flags(answers), "--format", "json")
+    assert run.code == 0, run.err
+    return _summary(json.loads(run.out))
+
+
+# --- ours, and a real renderer's ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_our_own_response_reports_exactly_as_assess(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path, case: str
+) -> None:
+    path = _write(tmp_path, _response(questionnaire, CASES[case]))
+    assert _report(run_cli, path) == _assess(run_cli, CASES[case])
+
+
+def test_a_response_exported_by_lhc_forms_reports_as_assess(run_cli: RunCli) -> None:
+    """Filled in LHC-Forms 40.1.3 by tests/roundtrip/drive.mjs, exported by the renderer itself."""
+    exported = json.loads(RENDERER_FIXTURE.read_text(encoding="utf-8"))
+    assert "lformsVersion" in json.dumps(exported["meta"])
+    FhirQuestionnaireResponse.model_validate(exported)
+    assert _report(run_cli, RENDERER_FIXTURE) == _assess(run_cli, FACIAL_REDNESS)
+
+
+def test_assess_reads_a_response_as_its_answers_file_and_flags_still_win(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    path = _write(tmp_path, _response(questionnaire, FACIAL_REDNESS))
+    run = run_cli("assess", "--no-input", "--answers", str(path), "--itch", "9", "--format", "json")
+    assert run.code == 0, run.err
+    assert _summary(json.loads(run.out)) == _assess(run_cli, {**FACIAL_REDNESS, "itch": 9})
+
+
+def test_the_result_group_in_a_response_is_never_trusted(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    answers = {**FACIAL_REDNESS, RED_FLAGS: ["breathing_or_swelling"]}
+    document = _response(questionnaire, answers)
+    level = _item(document, "result.level")["answer"][0]["valueCoding"]
+    level["code"] = "routine"
+    assert _report(run_cli, _write(tmp_path, document))["level"] == "emergency"
+
+
+def test_meta_authored_status_and_weight_extensions_are_ignored(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    document = _response(questionnaire, FACIAL_REDNESS)
+    document |= {"meta": {"tag": [{"code": "x"}]}, "authored": "2026-01-01", "status": "amended"}
+    coding = _item(document, "onset")["answer"][0]["valueCoding"]
+    coding["extension"] = [
+        {"url": "http://hl7.org/fhir/StructureDefinition/itemWeight", "valueDecimal": 99}
+    ]
+    coding["display"] = "whatever the renderer called it"
+    assert _report(run_cli, _write(tmp_path, document)) == _assess(run_cli, FACIAL_REDNESS)
+
+
+def test_a_canonical_without_a_version_is_this_version(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    document = _response(questionnaire, FACIAL_REDNESS) | {"questionnaire": QUESTIONNAIRE_URL}
+    assert _report(run_cli, _write(tmp_path, document)) == _assess(run_cli, FACIAL_REDNESS)
+
+
+def test_a_flat_response_without_section_groups_reads_the_same(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    document = _response(questionnaire, FACIAL_REDNESS)
+    document["item"] = [
+        item
+        for group in document["item"]
+        for item in (group["item"] if group["linkId"].startswith("section-") else [group])
+    ]
+    assert _report(run_cli, _write(tmp_path, document)) == _assess(run_cli, FACIAL_REDNESS)
+
+
+def test_a_missing_red_flags_item_is_not_screened_and_at_least_soon(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    answers = {k: v for k, v in FACIAL_REDNESS.items() if k != RED_FLAGS}
+    result = _report(run_cli, _write(tmp_path, _response(questionnaire, answers)))
+    assert result["red_flags_screened"] is False
+    assert RED_FLAGS in result["missing"]
+    assert result["level"] in ("soon", "urgent", "emergency")
+
+
+def test_an_empty_red_flags_answer_is_still_not_screened(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    document = _response(questionnaire, FACIAL_REDNESS)
+    _item(document, RED_FLAGS)["answer"] = []
+    result = _report(run_cli, _write(tmp_path, document))
+    assert result["red_flags_screened"] is False
+
+
+def test_an_answer_to_a_disabled_question_counts_as_not_applicable(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    conditional = questionnaire.conditional[0]
+    assert conditional.when is not None
+    parent = questionnaire.question(conditional.when.question)
+    other = next(o.id for o in parent.options if o.id != conditional.when.equals)
+    answers = {
+        k: v
+        for k, v in FACIAL_REDNESS.items()
+        if k not in {c.id for c in questionnaire.conditional}
+    }
+    answers[parent.id] = other
+    document = _response(questionnaire, answers)
+    # A careless client sends the hidden follow-up anyway.
+    section = _item(document, f"section-{conditional.section}")
+    section["item"].append(
+        {
+            "linkId": conditional.id,
+            "answer": [
+                {
+                    "valueCoding": {
+                        "system": code_system(conditional.id),
+                        "code": conditional.options[0].id,
+                    }
+                }
+            ],
+        }
+    )
+    result = _report(run_cli, _write(tmp_path, document))
+    assert conditional.id not in result["answers"]
+    assert result == _assess(run_cli, answers)
+
+
+# --- hostile responses: one line, exit 2 ----------------------------------------------------------
+
+
+def _hostile(questionnaire: Questionnaire) -> dict[str, dict[str, Any]]:
+    base = _response(questionnaire, FACIAL_REDNESS)
+
+    def changed(change: Any) -> dict[str, Any]:
+        document = copy.deepcopy(base)
+        change(document)
+        return document
+
+    def set_coding(link: str, **values: object) -> Any:
+        return lambda d: _item(d, link)["answer"][0]["valueCoding"].update(values)
+
+    def nest(depth: int) -> dict[str, Any]:
+        item: dict[str, Any] = {"linkId": "section-timing"}
+        for _ in range(depth):
+            item = {"linkId": "section-timing", "item": [item]}
+        return item
+
+    onset = {
+        "linkId": "onset",
+        "answer": [{"valueCoding": {"system": code_system("onset"), "code": "unsure"}}],
+    }
+    return {
+        "wrong canonical": changed(
+            lambda d: d.update(questionnaire="http://example.org/Questionnaire/phq9|1.0")
+        ),
+        "wrong version": changed(lambda d: d.update(questionnaire=f"{QUESTIONNAIRE_URL}|99.0")),
+        "no canonical": changed(lambda d: d.pop("questionnaire")),
+        "wrong system": changed(set_coding("onset", system="http://snomed.info/sct")),
+        "another question's system": changed(set_coding("onset", system=code_system("look"))),
+        "unknown code": changed(set_coding("onset", code="last_tuesday")),
+        "unknown linkId": changed(lambda d: d["item"].insert(0, {"linkId": "favourite_colour"})),
+        "item not an object": changed(lambda d: d["item"].insert(0, "red_flags")),
+        "items not a list": changed(lambda d: d.update(item={"linkId": "onset"})),
+        "nested garbage": changed(lambda d: d["item"].append(nest(50))),
+        "answers nested under an answer": changed(
+            lambda d: _item(d, "onset")["answer"][0].update(item=[onset])
+        ),
+        "a question inside a question": changed(lambda d: _item(d, "onset").update(item=[onset])),
+        "answered twice": changed(lambda d: d["item"].append(onset)),
+        "a string for a coding": changed(
+            lambda d: _item(d, "onset").update(answer=[{"valueString": "1_to_4_months"}])
+        ),
+        "a string for the itch": changed(
+            lambda d: _item(d, "itch").update(answer=[{"valueString": "6"}])
+        ),
+        "itch out of range": changed(
+            lambda d: _item(d, "itch").update(answer=[{"valueInteger": 11}])
+        ),
+        "two answers to a single choice": changed(
+            lambda d: _item(d, "onset").update(answer=[*onset["answer"], *onset["answer"]])
+        ),
+        "none with a warning sign": changed(
+            lambda d: _item(d, RED_FLAGS)["answer"].append(
+                {"valueCoding": {"system": code_system(RED_FLAGS), "code": "breathing_or_swelling"}}
+            )
+        ),
+        "an answer to a display item": changed(
+            lambda d: d["item"].append({"linkId": f"{RED_FLAGS}.help", "answer": onset["answer"]})
+        ),
+        "10,000 items": changed(lambda d: d.update(item=[{"linkId": "x"}] * 10_000)),
+    }
+
+
+def _hostile_names() -> list[str]:
+    from dupi_triage.questionnaire import load_questionnaire
+
+    return sorted(_hostile(load_questionnaire()))
+
+
+@pytest.mark.parametrize("name", _hostile_names())
+def test_a_hostile_response_is_one_line_and_exit_2(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path, name: str
+) -> None:
+    path = _write(tmp_path, _hostile(questionnaire)[name])
+    for args in (("report", str(path)), ("assess", "--no-input", "--answers", str(path))):
+        run = run_cli(*args, "--format", "json")
+        assert run.code == 2, (name, run.out)
+        assert run.out == ""
+        lines = run.err.strip().splitlines()
+        assert len(lines) == 1, run.err
+        assert lines[0].startswith("dupi-triage: error: "), run.err
+        assert "Traceback" not in run.err
+        assert len(lines[0]) < 1500
+
+
+def test_hostile_responses_become_error_rows_and_the_rest_are_scored(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    hostile = _hostile(questionnaire)
+    good = _response(questionnaire, FACIAL_REDNESS)
+    rows = [good, *hostile.values(), good]
+    path = tmp_path / "responses.ndjson"
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    run = run_cli("batch", str(path))
+    assert run.code == 1
+    records = [json.loads(line) for line in run.out.splitlines()]
+    assert [record["row"] for record in records] == list(range(1, len(rows) + 1))
+    assert "error" not in records[0]
+    assert "error" not in records[-1]
+    assert records[0]["level"] == _assess(run_cli, FACIAL_REDNESS)["level"]
+    for record in records[1:-1]:
+        assert set(record) == {"row", "error"}, record
+        assert "\n" not in record["error"]
+
+
+# --- batch: NDJSON of responses, and a Bundle -----------------------------------------------------
+
+
+def _bundle(questionnaire: Questionnaire) -> dict[str, Any]:
+    exported = json.loads(RENDERER_FIXTURE.read_text(encoding="utf-8"))
+    entries = [_response(questionnaire, CASES[case]) for case in sorted(CASES)] + [exported]
+    return {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "entry": [{"resource": resource} for resource in entries],
+    }
+
+
+def _expected_levels(run_cli: RunCli) -> list[str]:
+    cases = [CASES[case] for case in sorted(CASES)] + [FACIAL_REDNESS]
+    return [_assess(run_cli, answers)["level"] for answers in cases]
+
+
+def test_batch_scores_ndjson_of_responses(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    resources = [entry["resource"] for entry in _bundle(questionnaire)["entry"]]
+    path = tmp_path / "responses.ndjson"
+    path.write_text("".join(json.dumps(r) + "\n" for r in resources), encoding="utf-8")
+    run = run_cli("batch", str(path))
+    assert run.code == 0, run.err
+    assert [json.loads(line)["level"] for line in run.out.splitlines()] == _expected_levels(run_cli)
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_batch_scores_a_bundle_of_responses_each_entry_a_row(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path, indent: int | None
+) -> None:
+    bundle = _bundle(questionnaire)
+    FhirBundle.model_validate(bundle)
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle, indent=indent), encoding="utf-8")
+    run = run_cli("batch", str(path))
+    assert run.code == 0, run.err
+    records = [json.loads(line) for line in run.out.splitlines()]
+    assert [record["row"] for record in records] == list(range(1, len(records) + 1))
+    assert [record["level"] for record in records] == _expected_levels(run_cli)
+
+
+def test_a_bundle_entry_that_is_not_a_response_is_an_error_row(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    bundle = _bundle(questionnaire)
+    bundle["entry"][1] = {"fullUrl": "urn:uuid:1"}
+    bundle["entry"][2] = {"resource": {"resourceType": "Patient", "id": "p"}}
+    path = _write(tmp_path, bundle, "bundle.json")
+    run = run_cli("batch", str(path), "--input-format", "json")
+    assert run.code == 1
+    records = [json.loads(line) for line in run.out.splitlines()]
+    assert "error" in records[1]
+    assert "error" in records[2]
+    assert sum("error" in record for record in records) == 2

@@ -1,0 +1,178 @@
+"""The round trip through a real SDC form renderer: LHC-Forms, in headless Chromium.
+
+`questions --format fhir` is loaded into LHC-Forms, a case is filled in by clicking and typing,
+the renderer's own QuestionnaireResponse is exported and read back by `dupi-triage report`: the
+result must equal `assess` for the same answers. The page must show no points beside any option,
+and the emergency advice the moment an emergency sign is ticked.
+
+Needs node, chromium and tests/roundtrip/node_modules (`bash tests/roundtrip/setup.sh`). Outside
+CI it is skipped, with that reason, when they are missing; in CI (CI=true) it fails instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.questionnaireresponse import (
+    QuestionnaireResponse as FhirQuestionnaireResponse,
+)
+
+from dupi_triage.answers import parse_answers
+from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
+from dupi_triage.render.fhir_questionnaire import sign_advice
+from dupi_triage.scoring import assess
+from tests.conftest import PROJECT_ROOT, RunCli
+from tests.report_cases import FACIAL_REDNESS
+
+ROUNDTRIP = PROJECT_ROOT / "tests" / "roundtrip"
+SCREENSHOT = PROJECT_ROOT / "docs" / "fhir-form.png"
+
+
+def _chromium() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium")
+
+
+def _missing_tools() -> list[str]:
+    missing = [tool for tool in ("node",) if shutil.which(tool) is None]
+    if _chromium() is None:
+        missing.append("chromium")
+    for package in ("lforms", "puppeteer-core"):
+        if not (ROUNDTRIP / "node_modules" / package / "package.json").is_file():
+            missing.append(f"npm package {package}")
+    return missing
+
+
+def _emergency_sign(questionnaire: Questionnaire) -> str:
+    question = questionnaire.question(RED_FLAGS)
+    return next(option.id for option in question.options if option.red_flag == "emergency")
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory: pytest.TempPathFactory, questionnaire: Questionnaire) -> Any:
+    missing = _missing_tools()
+    if missing:
+        reason = f"needs {', '.join(missing)}: run `bash tests/roundtrip/setup.sh`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the LHC-Forms round trip, but it {reason}")
+        pytest.skip(reason)
+    folder = tmp_path_factory.mktemp("roundtrip")
+    fhir = subprocess.run(
+        [sys.executable, "-m", "dupi_triage", "questions", "--format", "fhir"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    (folder / "questionnaire.json").write_text(fhir.stdout, encoding="utf-8")
+    (folder / "case.json").write_text(json.dumps(FACIAL_REDNESS), encoding="utf-8")
+    screenshot = folder / "form.png"
+    run = subprocess.run(
+        [
+            "node",
+            str(ROUNDTRIP / "drive.mjs"),
+            str(folder / "questionnaire.json"),
+            str(folder / "case.json"),
+            _emergency_sign(questionnaire),
+            str(screenshot),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "CHROMIUM": _chromium() or ""},
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    result: dict[str, Any] = json.loads(run.stdout)
+    result["folder"] = folder
+    result["screenshot"] = screenshot
+    if os.environ.get("DUPI_UPDATE_SCREENSHOT"):
+        shutil.copyfile(screenshot, SCREENSHOT)
+    return result
+
+
+def _scored_by_report(run_cli: RunCli, path: Path) -> tuple[str, str, int]:
+    run = run_cli("report", str(path), "--format", "json")
+    assert run.code == 0, run.err
+    document = json.loads(run.out)
+    return document["level"], document["pattern"], document["drug_link"]["score"]
+
+
+def _scored_by_assess(
+    questionnaire: Questionnaire, answers: dict[str, object]
+) -> tuple[str, str, int]:
+    assessment = assess(questionnaire, parse_answers(questionnaire, answers))
+    return assessment.level.value, assessment.pattern.id, assessment.drug_link.score
+
+
+def test_the_form_renders_with_no_console_errors(rendered: Any) -> None:
+    assert rendered["console_errors"] == []
+
+
+def test_no_option_label_shows_points(rendered: Any, questionnaire: Questionnaire) -> None:
+    labels = rendered["labels"]
+    offered = {option.label for question in questionnaire for option in question.options}
+    shown_first = {
+        option.label
+        for question in questionnaire
+        if question.when is None
+        for option in question.options
+    }
+    assert labels, "no option labels were found on the page"
+    assert set(labels) <= offered, "every label is an option's own label, with nothing added"
+    assert shown_first <= set(labels)
+    assert not [label for label in labels if re.search(r"\s-\s*-?\d+(\.\d+)?$", label)]
+
+
+def test_the_filled_response_scores_as_assess_does(
+    rendered: Any, run_cli: RunCli, questionnaire: Questionnaire
+) -> None:
+    path = rendered["folder"] / "response.json"
+    path.write_text(json.dumps(rendered["response"]), encoding="utf-8")
+    assert _scored_by_report(run_cli, path) == _scored_by_assess(questionnaire, FACIAL_REDNESS)
+
+
+def test_an_emergency_sign_ticked_in_the_form_scores_as_assess_does(
+    rendered: Any, run_cli: RunCli, questionnaire: Questionnaire
+) -> None:
+    path = rendered["folder"] / "emergency.json"
+    path.write_text(json.dumps(rendered["emergency_response"]), encoding="utf-8")
+    answers = {**FACIAL_REDNESS, RED_FLAGS: [_emergency_sign(questionnaire)]}
+    expected = _scored_by_assess(questionnaire, answers)
+    assert expected[0] == "emergency"
+    assert _scored_by_report(run_cli, path) == expected
+
+
+def test_the_emergency_advice_shows_the_moment_an_emergency_sign_is_chosen(
+    rendered: Any, questionnaire: Questionnaire
+) -> None:
+    emergency = next(text for level, text, _ in sign_advice(questionnaire) if level == "emergency")
+    action = questionnaire.level("emergency").action
+    assert action in emergency
+    assert emergency not in rendered["text_blank"]
+    assert emergency not in rendered["text_filled"]
+    assert emergency in rendered["text_emergency"]
+
+
+def test_the_conditional_questions_appear_only_when_their_condition_holds(
+    rendered: Any, questionnaire: Questionnaire
+) -> None:
+    for question in questionnaire.conditional:
+        assert question.text not in rendered["text_blank"]
+        assert question.text in rendered["text_filled"]
+
+
+def test_the_renderers_responses_validate_as_r4b(rendered: Any) -> None:
+    for response in (rendered["response"], rendered["emergency_response"]):
+        FhirQuestionnaireResponse.model_validate(response)
+
+
+def test_a_screenshot_of_the_form_was_taken(rendered: Any) -> None:
+    assert rendered["screenshot"].read_bytes().startswith(b"\x89PNG")
+    assert SCREENSHOT.is_file(), "docs/fhir-form.png is shown in the README"

@@ -1,0 +1,159 @@
+"""What a person reads on a real terminal, at 40, 80 and 100 columns, through a terminal emulator.
+
+Each test drives `dupi-triage` in a pseudo-terminal and reads the screen pyte renders: nothing a
+person must read may be cut off or split inside a word; Enter that does nothing says why; the
+progress count only goes up by one; the review shows whole answers.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from dupi_triage.answers import Answers, describe_answer, is_applicable, parse_answers
+from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Question, Questionnaire
+from tests.pty_screen import CTRL_C, DOWN, ENTER, SPACE, UP, Terminal, flat, words_whole
+
+WIDTHS = [40, 80, 100]
+PROGRESS = re.compile(r"Question (\d+) of (\d+)\.( \d+ follow-up questions? added)?")
+
+
+def _prompt_region(term: Terminal) -> str:
+    """The screen from the current question's "? " line down: what this prompt drew."""
+    lines = term.lines()
+    starts = [i for i, line in enumerate(lines) if line.startswith("? ")]
+    return "\n".join(lines[starts[-1] :] if starts else lines)
+
+
+def _wait_in_prompt(term: Terminal, *texts: str) -> None:
+    wanted = [flat(t) for t in texts]
+    term.wait_until(lambda: all(w in flat(_prompt_region(term)) for w in wanted), " + ".join(texts))
+
+
+def _answer_for(question: Question) -> tuple[str, object]:
+    """Keys (from the last option) and the value they give: the first option, or 'none'."""
+    count = len(question.options)
+    if question.type == "integer":
+        return "3" + ENTER, 3
+    if question.type == "multi":
+        target = NONE_OPTION if NONE_OPTION in question.option_ids else question.options[0].id
+        index = question.option_ids.index(target)
+        return UP * (count - 1 - index) + SPACE + ENTER, [target]
+    return UP * (count - 1) + ENTER, question.options[0].id
+
+
+def _read_every_option(term: Terminal, question: Question) -> None:
+    """Point at each option in turn: its label and help must read whole under the question."""
+    for index, option in enumerate(question.options):
+        if index:
+            term.send(DOWN)
+        _wait_in_prompt(term, option.label, *([option.help] if option.help else []))
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_every_question_option_and_help_reads_whole_at_each_width(
+    questionnaire: Questionnaire, columns: int
+) -> None:
+    given: dict[str, object] = {}
+    progress: list[tuple[int, int, bool]] = []
+    with Terminal("assess", columns=columns) as term:
+        for question in questionnaire:
+            if not is_applicable(question, parse_answers(questionnaire, given)):
+                continue
+            _wait_in_prompt(term, question.text)
+            term.wait_for(question.help)
+            screen = term.text()
+            assert not words_whole(question.text, screen), "a word of the question was split"
+            found = PROGRESS.findall(flat(screen))
+            number, total, added = found[-1]
+            progress.append((int(number), int(total), bool(added)))
+            if question.options:
+                _read_every_option(term, question)
+            keys, value = _answer_for(question)
+            term.send(keys)
+            given[question.id] = value
+        _read_the_review(term, questionnaire, parse_answers(questionnaire, given))
+        term.send(CTRL_C)
+        term.finish()
+
+    numbers = [number for number, _, _ in progress]
+    assert numbers == list(range(1, len(numbers) + 1)), "the count goes up one at a time"
+    for (_, before, _), (_, after, added) in itertools.pairwise(progress):
+        assert after >= before, "the total never goes back"
+        assert after == before or added, "a bigger total says follow-ups were added"
+    assert progress[-1][:2] == (len(numbers), len(numbers)), "it ends at 'N of N'"
+
+
+def _read_the_review(term: Terminal, questionnaire: Questionnaire, answers: Answers) -> None:
+    """Every answer in the review reads whole, wherever the list has to scroll to show it."""
+    _wait_in_prompt(term, "Review your answers")
+    for question in questionnaire:
+        if question.id not in answers:
+            continue
+        term.send(DOWN)
+        whole = f"{question.short}: {describe_answer(question, answers.values[question.id])}"
+        _wait_in_prompt(term, whole)
+
+
+@pytest.mark.parametrize("columns", [40, 80])
+def test_enter_on_an_empty_multi_choice_says_why_nothing_happened(
+    questionnaire: Questionnaire, columns: int
+) -> None:
+    none_label = questionnaire.question(RED_FLAGS).option(NONE_OPTION).label
+    with Terminal("assess", columns=columns, rows=30) as term:
+        _wait_in_prompt(term, questionnaire.question(RED_FLAGS).text)
+        term.send(ENTER)
+        term.wait_for("Nothing is picked yet. Pick at least one with the space bar")
+        # 'a' picks every option, 'None of these' too: Enter must say why that is refused.
+        term.send("a")
+        term.settle()
+        term.send(ENTER)
+        term.wait_for(f"'{none_label}' cannot be picked with other options")
+        term.send("a")  # 'a' again clears them all
+        term.settle()
+        term.send(CTRL_C)
+        term.finish()
+
+
+def test_a_resumed_walk_counts_on_from_the_answers_already_saved(
+    questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    first_three = [q for q in questionnaire if q.when is None][:3]
+    saved = {q.id: _answer_for(q)[1] for q in first_three}
+    answers_file = tmp_path / "answers.json"
+    answers_file.write_text(json.dumps(saved))
+    with Terminal("assess", "--answers", str(answers_file), columns=80) as term:
+        term.wait_for("Question 4 of")
+        assert "3 questions already answered" in term.reads()
+        assert "Question 1 of" not in term.reads()
+        term.send(CTRL_C)
+        term.finish()
+
+
+def test_a_follow_up_question_says_it_was_added(questionnaire: Questionnaire) -> None:
+    conditional = questionnaire.conditional[0]
+    assert conditional.when is not None
+    trigger = questionnaire.question(conditional.when.question)
+    given = {
+        q.id: _answer_for(q)[1]
+        for q in questionnaire
+        if q.when is None
+        and questionnaire.questions.index(q) < questionnaire.questions.index(trigger)
+    }
+    flags = [
+        f"--{key.replace('_', '-')}={','.join(v) if isinstance(v, list) else v}"
+        for key, v in given.items()
+    ]
+    with Terminal("assess", *flags, columns=80) as term:
+        _wait_in_prompt(term, trigger.text)
+        term.wait_for(trigger.option(str(conditional.when.equals)).label)
+        index = trigger.option_ids.index(str(conditional.when.equals))
+        term.send(DOWN * index + ENTER)
+        _wait_in_prompt(term, conditional.text)
+        assert re.search(r"\d+ follow-up questions? added by your last answer", term.reads())
+        term.send(CTRL_C)
+        term.finish()
