@@ -338,6 +338,7 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _fail(message: str) -> None:
+    from dupi_triage.errors import printable
     from dupi_triage.streams import say
 
-    say(f"{PROG}: error: {message}")
+    say(f"{PROG}: error: {printable(message)}")
