@@ -6,7 +6,7 @@ import sys
 
 from dupi_triage import strictjson
 from dupi_triage.answers import Answers, answers_document, parse_answers
-from dupi_triage.errors import InputError, quoted_path
+from dupi_triage.errors import InputError, quoted, quoted_path
 from dupi_triage.questionnaire import Questionnaire
 
 
@@ -28,6 +28,12 @@ def read_document(questionnaire: Questionnaire, document: object, where: str) ->
 
     if fhir_answers.is_response(document):
         return fhir_answers.response_answers(questionnaire, document)  # type: ignore[arg-type]
+    if isinstance(document, dict) and isinstance(document.get("resourceType"), str):
+        raise InputError(
+            where,
+            f"a FHIR {quoted(document['resourceType'])} holds no answers dupi-triage can read",
+            "answers, a saved result, a QuestionnaireResponse; batch also reads a Bundle of them",
+        )
     return parse_answers(questionnaire, answers_document(document, where))
 
 
