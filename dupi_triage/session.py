@@ -9,7 +9,7 @@ import json
 import os
 import shlex
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dupi_triage import PROG
 from dupi_triage.answers import (
@@ -28,6 +28,10 @@ from dupi_triage.output import check_output, emit
 from dupi_triage.questionnaire import Questionnaire, load_questionnaire
 from dupi_triage.streams import stdout_is_closed
 
+if TYPE_CHECKING:
+    from dupi_triage.diary.for_assess import FromDiary
+    from dupi_triage.prompts import DiaryOffer
+
 
 def run_assess(
     flag_values: dict[str, Any],
@@ -36,8 +40,10 @@ def run_assess(
     no_input: bool,
     answers_path: str | None,
     save_answers: str | None,
+    from_diary: bool = False,
+    diary: str | None = None,
 ) -> None:
-    """Gather the answers (file, flags, then questions), score them, save and show the result."""
+    """Gather the answers (diary, file, flags, then questions), score, save and show the result."""
     questionnaire = load_questionnaire()
     fmt = check_output(output, answers_path)
     save_answers = _answers_destination(save_answers, output)
@@ -47,7 +53,10 @@ def run_assess(
         if same_file(save_answers, output.output):
             raise InputError("--save-answers", "must not be the same file as --output")
         check_writable(save_answers, force=save_force, field="--save-answers")
-    answers = _given_answers(questionnaire, flag_values, answers_path, no_input=no_input)
+    from_the_diary = _diary_answers(questionnaire, diary) if from_diary else None
+    answers, overridden = _given_answers(
+        questionnaire, flag_values, answers_path, from_the_diary, no_input=no_input
+    )
 
     interactive = False
     unanswered = missing(questionnaire, answers)
@@ -58,26 +67,71 @@ def run_assess(
                 "there is no terminal to ask questions on; add --no-input to score what was "
                 f"given, or answer: {', '.join(unanswered)}",
             )
-        answers = _ask(questionnaire, answers, output, save_answers, save_force)
+        offered: list[FromDiary] = []
+        answers = _ask(
+            questionnaire,
+            answers,
+            output,
+            save_answers,
+            save_force,
+            from_the_diary,
+            None if from_the_diary is not None else _diary_offer(questionnaire, output, offered),
+        )
+        from_the_diary = from_the_diary or (offered[0] if offered else None)
         interactive = True
 
     from dupi_triage.scoring import assess
 
     assessment = assess(questionnaire, answers)
+    if from_the_diary is not None:
+        from dupi_triage.diary.for_assess import still_from_diary, with_diary
+
+        used = still_from_diary(from_the_diary, answers, overridden)
+        assessment = with_diary(assessment, from_the_diary.report, used)
     if save_answers is not None:
         _save_answers(questionnaire, answers, save_answers, force=save_force)
     emit(questionnaire, assessment, output, fmt, also_on_screen=interactive)
+
+
+def _diary_answers(questionnaire: Questionnaire, path: str | None) -> FromDiary:
+    from dupi_triage.diary.for_assess import answers_from_diary
+
+    return answers_from_diary(questionnaire, path)
+
+
+def _diary_offer(
+    questionnaire: Questionnaire, output: OutputOptions, taken: list[FromDiary]
+) -> DiaryOffer:
+    """On a terminal, once the warning signs are screened: offer the person's diary, if any."""
+
+    def offer() -> tuple[Answers, dict[str, tuple[str, ...]]] | None:
+        from dupi_triage.diary.store import default_path
+
+        path = default_path()
+        if not path.is_file():
+            return None
+        from dupi_triage.prompts import offer_diary
+
+        if not offer_diary(str(path), **_prompt_io(output)):
+            return None
+        found = _diary_answers(questionnaire, None)
+        taken.append(found)
+        return found.answers, {q: found.report.evidence(q) for q in found.answers.values}
+
+    return offer
 
 
 def _given_answers(
     questionnaire: Questionnaire,
     flag_values: dict[str, Any],
     answers_path: str | None,
+    diary: FromDiary | None = None,
     *,
-    no_input: bool,
-) -> Answers:
-    """Answers file first, flags over it (the one precedence rule), checked together.
+    no_input: bool = True,
+) -> tuple[Answers, set[str]]:
+    """The diary first, the answers file over it, flags over both (the one precedence rule).
 
+    Also returns the questions the file or flags answered, so the diary is not credited for them.
     A conditional answer whose condition is not given is an error with --no-input (it could not
     be scored honestly); interactively the condition is asked, and an answer that contradicts it
     drops the conditional one with a note.
@@ -89,6 +143,17 @@ def _given_answers(
         base = read_answers_file(questionnaire, answers_path, "--answers", orphans=not no_input)
     given = _flag_answers(questionnaire, flag_values)
     flagged = parse_answers(questionnaire, given, flag_field, orphans=True) if given else Answers()
+    overridden = set(base.values) | set(flagged.values)
+    if diary is not None:
+        merged = diary.answers.merged(base).merged(flagged)
+        stale = [
+            q.id
+            for q in questionnaire.conditional
+            if q.id in diary.answers
+            and q.id not in overridden
+            and condition_state(q, merged) is False
+        ]
+        base = diary.answers.without(*stale).merged(base)
     answers = base.merged(flagged)
     # A flag that changes a condition (--dose-paused no) drops the file's answers that hung on it.
     stale = [
@@ -107,7 +172,7 @@ def _given_answers(
         lambda q: flag_field(q) if q.id in flagged else q.id,
         orphans=not no_input,
     )
-    return answers
+    return answers, overridden
 
 
 def _flag_answers(questionnaire: Questionnaire, flag_values: dict[str, Any]) -> dict[str, Any]:
@@ -153,27 +218,30 @@ def _ask(
     output: OutputOptions,
     save_answers: str | None,
     save_force: bool,
+    diary: FromDiary | None = None,
+    diary_offer: DiaryOffer | None = None,
 ) -> Answers:
     from dupi_triage.prompts import Interrupted, TerminalNotes, run_questionnaire
 
     # With the summary redirected to a file, the questions go to the terminal on stderr.
     on_stderr = not sys.stdout.isatty()
-    io: dict[str, Any] = {}
-    if on_stderr:
-        from prompt_toolkit.output import create_output
-
-        io["output"] = create_output(stdout=sys.stderr)
+    io = _prompt_io(output)
     no_colour = output.no_color or bool(os.environ.get("NO_COLOR"))
-    if output.no_color:
-        from prompt_toolkit.output import ColorDepth
-
-        io["color_depth"] = ColorDepth.DEPTH_1_BIT
     notes = TerminalNotes(
         sys.stderr if on_stderr else sys.stdout,
         colour=not no_colour and os.environ.get("TERM") != "dumb",
     )
+    origins = {}
+    if diary is not None:
+        origins = {
+            question_id: (value, diary.report.evidence(question_id))
+            for question_id, value in diary.answers.values.items()
+            if answers.get(question_id) == value
+        }
     try:
-        return run_questionnaire(questionnaire, answers, console=notes, **io)
+        return run_questionnaire(
+            questionnaire, answers, console=notes, origins=origins, diary_offer=diary_offer, **io
+        )
     except Interrupted as stop:
         if save_answers is not None and len(stop.answers):
             _save_answers(questionnaire, stop.answers, save_answers, force=save_force)
@@ -191,6 +259,19 @@ def _kept_message(save_answers: str) -> str:
         f"Stopped. Your answers so far are saved in {shown}; finish with: "
         f"{PROG} assess --answers {argument} --save-answers {argument}"
     )
+
+
+def _prompt_io(output: OutputOptions) -> dict[str, Any]:
+    io: dict[str, Any] = {}
+    if not sys.stdout.isatty():
+        from prompt_toolkit.output import create_output
+
+        io["output"] = create_output(stdout=sys.stderr)
+    if output.no_color:
+        from prompt_toolkit.output import ColorDepth
+
+        io["color_depth"] = ColorDepth.DEPTH_1_BIT
+    return io
 
 
 def _save_answers(
