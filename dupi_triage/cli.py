@@ -1,7 +1,8 @@
 """The dupi-triage command line: parse, call the core, pick a renderer, map errors to exit codes.
 
-Exit codes: 0 done; 1 some batch rows rejected; 2 bad usage or input (one line, never a traceback);
-130 interrupted by the user.
+Exit codes: 0 done; 1 some batch rows rejected; 2 bad usage or input, or a file or standard stream
+that cannot be used (one line, never a traceback); 130 interrupted by the user; 129 and 143 a
+hangup or SIGTERM, handled as Ctrl-C is; 141 a broken pipe (quiet). The README has the table.
 """
 
 import inspect
@@ -398,6 +399,7 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _fail(message: str) -> None:
+    from dupi_triage.errors import printable
     from dupi_triage.streams import say
 
-    say(f"{PROG}: error: {message}")
+    say(f"{PROG}: error: {printable(message)}")
