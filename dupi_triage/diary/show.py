@@ -69,7 +69,7 @@ def render_show(
     out += text_chart(chart, unicode=fmt == "rich")
     out += ["", f"{'Date':<10}  {'Entry':<8}  {'Id':<8}  Details"]
     width = max(60, min(shutil.get_terminal_size().columns, 120))
-    wrap = textwrap.TextWrapper(width=width, subsequent_indent=" " * 34)
+    wrap = textwrap.TextWrapper(width=width, subsequent_indent=" " * 32)
     for row in table:
         line = "\n".join(wrap.wrap(f"{row.day:<10}  {row.kind:<8}  {row.id:<8}  {row.details}"))
         if colour and row.kind == "dose":
