@@ -155,11 +155,11 @@ def _checkin_parameters() -> list[Any]:
 def _checkin_answers(values: dict[str, Any]) -> dict[str, str | int | tuple[str, ...]]:
     from dupi_triage.answers import parse_value
 
-    questionnaire = load_questionnaire()
+    by_id = load_questionnaire().by_id
     return {
-        question_id: parse_value(question, raw, question.flag)
+        question_id: parse_value(by_id[question_id], raw, by_id[question_id].flag)
         for question_id, raw in values.items()
-        if raw is not None and (question := questionnaire.by_id[question_id])
+        if raw is not None
     }
 
 
