@@ -227,6 +227,7 @@ def check_conditions(
 
     The error names both fields: the conditional answer and what it depends on.
     """
+    _check_offered(questionnaire, answers, field_name)
     for question in questionnaire.conditional:
         if question.id not in answers:
             continue
@@ -245,6 +246,19 @@ def check_conditions(
             f"{field_name(parent)} is {_shown(answers.get(parent.id))}" for parent in parents
         )
         raise InputError(field_name(question), f"only applies when {condition}, but {given}")
+
+
+def _check_offered(questionnaire: Questionnaire, answers: Answers, field_name: FieldName) -> None:
+    """An option offered only under a condition (nappy_area) is refused where it fails."""
+    for question in questionnaire.questions_with_conditional_options:
+        for option_id in answers.choices(question.id):
+            option = question.option(option_id)
+            if option.when is not None and option.when.state(answers.values) is False:
+                raise InputError(
+                    field_name(question),
+                    f"{option_id!r} only applies when {option.when.describe()}",
+                    ", ".join(o.id for o in question.offered(answers.values)),
+                )
 
 
 def describe_condition(
@@ -300,13 +314,28 @@ def missing(questionnaire: Questionnaire, answers: Answers) -> tuple[str, ...]:
 
 
 def prune_inapplicable(questionnaire: Questionnaire, answers: Answers) -> Answers:
-    """Drop answers whose condition no longer holds (after an earlier answer was changed)."""
+    """Drop answers whose condition no longer holds (after an earlier answer was changed).
+
+    An option offered only under a condition (nappy_area) is dropped from its answer too.
+    """
     stale = [
         question.id
         for question in questionnaire.conditional
         if question.id in answers and condition_state(question, answers) is False
     ]
-    return answers.without(*stale) if stale else answers
+    answers = answers.without(*stale) if stale else answers
+    for question in questionnaire.questions_with_conditional_options:
+        chosen = answers.choices(question.id)
+        kept = tuple(
+            o
+            for o in chosen
+            if (when := question.option(o).when) is None or when.state(answers.values) is not False
+        )
+        if kept != chosen:
+            answers = (
+                answers.with_answer(question.id, kept) if kept else answers.without(question.id)
+            )
+    return answers
 
 
 def answers_document(document: object, source: str) -> Mapping[str, object]:

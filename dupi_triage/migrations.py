@@ -14,6 +14,7 @@ from typing import NamedTuple
 
 from dupi_triage.errors import InputError
 from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.safety import WARNING_SIGNS
 
 VERSION_KEY = "questionnaire_version"
 
@@ -48,6 +49,14 @@ MIGRATIONS: Mapping[str, Migration] = MappingProxyType(
             # urgent. Every other 1.0 id means what it meant.
             options=MappingProxyType({}),
             red_flag_levels=_V1_RED_FLAG_LEVELS,
+        ),
+        # 2.1 added who is answering (respondent, age, indication, pregnancy): every 2.0 id
+        # means what it meant, and 2.0 answers score the same (tested against saved results).
+        "2.0": Migration(
+            options=MappingProxyType({}),
+            red_flag_levels=MappingProxyType(
+                {flag: sign.level for flag, sign in WARNING_SIGNS.items()}
+            ),
         ),
     }
 )

@@ -25,7 +25,7 @@ from dupi_triage.answers import (
     parse_value,
     prune_inapplicable,
 )
-from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Question, Questionnaire
+from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, RESPONDENT, Question, Questionnaire
 from dupi_triage.signals import Terminated
 from dupi_triage.wrapping import fill, hanging, terminal_width, usable
 
@@ -117,7 +117,9 @@ class Walk:
         diary_offer: DiaryOffer | None = None,
         **io: Any,
     ) -> None:
-        self.questionnaire = questionnaire
+        # The questions speak to whoever answers ("you", "your child", "the patient").
+        self.base = questionnaire
+        self.questionnaire = questionnaire.speaking_to(answers.get(RESPONDENT))
         self.answers = answers
         self.console = console
         self.io = io
@@ -135,7 +137,7 @@ class Walk:
         if question.type == "single":
             choices = [
                 Choice(hanging(o.label, width, SELECT_INDENT), value=o.id, description=o.help)
-                for o in question.options
+                for o in question.offered(self.answers.values)
             ]
             prompt = questionary.select(
                 _message(question.text, width),
@@ -154,7 +156,7 @@ class Walk:
                     description=o.help,
                     checked=o.id in chosen,
                 )
-                for o in question.options
+                for o in question.offered(self.answers.values)
             ]
             prompt = questionary.checkbox(
                 _message(question.text, width),
@@ -218,6 +220,8 @@ class Walk:
     def _record(self, question: Question, value: AnswerValue) -> None:
         given = self.answers.with_answer(question.id, value)
         self.answers = prune_inapplicable(self.questionnaire, given)
+        if question.id == RESPONDENT:
+            self.questionnaire = self.base.speaking_to(value)
         for dropped in (
             q for q in self.questionnaire if q.id in given and q.id not in self.answers
         ):

@@ -9,7 +9,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 QuestionType = Literal["single", "multi", "integer"]
 QUESTION_TYPES: tuple[QuestionType, ...] = ("single", "multi", "integer")
@@ -17,6 +17,8 @@ RED_FLAG_LEVELS = ("emergency", "urgent")
 LEVEL_IDS = ("routine", "soon", "urgent", "emergency")
 NONE_OPTION = "none"
 RED_FLAGS = "red_flags"
+RESPONDENT = "respondent"
+DEFAULT_RESPONDENT = "self"
 
 DEFAULT_PATH = Path(__file__).with_name("questionnaire.toml")
 
@@ -55,6 +57,8 @@ class Option(NamedTuple):
     first_aid: bool = False
     described_by: tuple[Clause, ...] = ()
     source: str | None = None
+    #: Offered only when this holds (nappy_area: young children).
+    when: "When | None" = None
 
 
 ConditionOperator = Literal["in", "not_in"]
@@ -163,6 +167,10 @@ class Question:
     def option(self, option_id: str) -> Option:
         return self._by_id[option_id]
 
+    def offered(self, answers: Mapping[str, object]) -> tuple[Option, ...]:
+        """The options to show, given earlier answers (an option's condition must hold)."""
+        return tuple(o for o in self.options if o.when is None or o.when.state(answers) is True)
+
     def allowed_values(self) -> str:
         if self.type == "integer":
             return f"a whole number from {self.min} to {self.max}"
@@ -191,6 +199,8 @@ class Pattern(NamedTuple):
     support: tuple[Sign, ...]
     source: str
     drug_reaction: bool = False
+    #: Considered only when this holds (an ordinary eczema flare: dupilumab is for eczema).
+    when: "When | None" = None
 
 
 class LevelRule(NamedTuple):
@@ -224,6 +234,10 @@ class Advice(NamedTuple):
     missing: str
     emergency_after: str
     worse_sooner: str
+    steroids: str
+    steroids_source: str
+    midwife: str
+    midwife_source: str
     consider: tuple[Consider, ...]
 
 
@@ -258,6 +272,9 @@ class Wording(NamedTuple):
     uncommon: str
     for_later: str
     for_later_note: str
+    tell_heading: str
+    scope: str
+    other_indication: str
     source_key: tuple[tuple[str, str], ...] = ()
 
 
@@ -275,8 +292,13 @@ class Questionnaire:
     wording: Wording
     level_rules: tuple[LevelRule, ...]
     advice: Advice
+    #: Who the texts speak to (a `respondent` option id), and the data to speak to another.
+    respondent: str = DEFAULT_RESPONDENT
+    source_data: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    _voiced: dict[str, "Questionnaire"] = field(default_factory=dict, repr=False)
     by_id: Mapping[str, Question] = field(init=False, repr=False)
     conditional: tuple[Question, ...] = field(init=False, repr=False)
+    questions_with_conditional_options: tuple[Question, ...] = field(init=False, repr=False)
     pattern_red_flags: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -284,6 +306,8 @@ class Questionnaire:
         object.__setattr__(self, "by_id", by_id)
         conditional = tuple(q for q in self.questions if q.when is not None)
         object.__setattr__(self, "conditional", conditional)
+        with_options = tuple(q for q in self.questions if any(o.when for o in q.options))
+        object.__setattr__(self, "questions_with_conditional_options", with_options)
         flags = frozenset(
             option
             for pattern in self.patterns
@@ -293,6 +317,20 @@ class Questionnaire:
             for option in sign.options
         )
         object.__setattr__(self, "pattern_red_flags", flags)
+
+    def speaking_to(self, respondent: object) -> "Questionnaire":
+        """The same questionnaire with every text worded for `respondent` (unknown: the default).
+
+        Scoring is the same whoever answers; only the words change, all from the data.
+        """
+        wanted = respondent if isinstance(respondent, str) else DEFAULT_RESPONDENT
+        if wanted == self.respondent or not self.source_data:
+            return self
+        if wanted not in self._voiced:
+            from dupi_triage.questionnaire_loader import parse_questionnaire
+
+            self._voiced[wanted] = parse_questionnaire(self.source_data, respondent=wanted)
+        return self._voiced[wanted]
 
     @property
     def red_flag_options(self) -> tuple[Option, ...]:

@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from dupi_triage.questionnaire import (
+    DEFAULT_RESPONDENT,
     LEVEL_IDS,
     NONE_OPTION,
     QUESTION_TYPES,
     RED_FLAG_LEVELS,
     RED_FLAGS,
+    RESPONDENT,
     Advice,
     Clause,
     Condition,
@@ -146,8 +148,22 @@ def _write_cache(cache: Path, data: dict[str, Any]) -> None:
         pass  # no home, a read-only or full disk: parse the TOML next time too
 
 
-def parse_questionnaire(data: Mapping[str, Any]) -> Questionnaire:
-    """Build a Questionnaire from parsed TOML, raising QuestionnaireError on any inconsistency."""
+#: Words a text may leave for the code to fill in (they are not the respondent's).
+LATE_WORDS = frozenset({"indication"})
+
+
+def parse_questionnaire(
+    data: Mapping[str, Any], respondent: str = DEFAULT_RESPONDENT
+) -> Questionnaire:
+    """Build a Questionnaire from parsed TOML, raising QuestionnaireError on any inconsistency.
+
+    Every text is worded for `respondent`: its {you}, {your}... come from the `voice` tables.
+    """
+    source = data
+    voices = _voices(data)
+    if respondent not in voices:
+        raise QuestionnaireError(f"no voice table for respondent {respondent!r}")
+    data = _speak(data, voices[respondent])
     levels = tuple(_level(entry) for entry in _table_list(data, "levels"))
     if tuple(level.id for level in levels) != LEVEL_IDS:
         raise QuestionnaireError(f"levels must be exactly {', '.join(LEVEL_IDS)}, lowest first")
@@ -185,7 +201,12 @@ def parse_questionnaire(data: Mapping[str, Any]) -> Questionnaire:
     )
     level_rules = tuple(_level_rule(entry) for entry in _table_list(data, "level_rules"))
     _check_unique("level rule", [rule.id for rule in level_rules])
+    respondents = by_id.get(RESPONDENT)
+    if respondents is not None and set(respondents.option_ids) != set(voices):
+        raise QuestionnaireError("the voice tables must be exactly the respondent options")
     return Questionnaire(
+        respondent=respondent,
+        source_data=source,
         version=_text(data, "version", "questionnaire"),
         levels=levels,
         sections=sections,
@@ -197,6 +218,47 @@ def parse_questionnaire(data: Mapping[str, Any]) -> Questionnaire:
         level_rules=level_rules,
         advice=_advice(_table(data, "advice")),
     )
+
+
+def _voices(data: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """The `voice` tables: the same words for each respondent."""
+    tables = data.get("voice", {DEFAULT_RESPONDENT: {}})
+    if not isinstance(tables, Mapping) or DEFAULT_RESPONDENT not in tables:
+        raise QuestionnaireError(f"'voice' needs a table for {DEFAULT_RESPONDENT!r}")
+    voices: dict[str, dict[str, str]] = {}
+    words: set[str] | None = None
+    for respondent, table in tables.items():
+        if not isinstance(table, Mapping) or not all(
+            isinstance(value, str) for value in table.values()
+        ):
+            raise QuestionnaireError(f"voice.{respondent}: words must be strings")
+        if words is not None and set(table) != words:
+            raise QuestionnaireError(f"voice.{respondent}: must define the same words as the rest")
+        words = set(table)
+        voices[respondent] = dict(table)
+    return voices
+
+
+def _speak(value: Any, words: Mapping[str, str]) -> Any:
+    """Every string with its {word}s filled in; an unknown word is a load error."""
+    if isinstance(value, str):
+        if "{" not in value:
+            return value
+        import string
+
+        try:
+            fields = [name for _, name, _, _ in string.Formatter().parse(value) if name]
+        except ValueError as error:
+            raise QuestionnaireError(f"text {value[:60]!r}: {error}") from error
+        for name in fields:
+            if name not in words and name not in LATE_WORDS:
+                raise QuestionnaireError(f"text {value[:60]!r}: unknown word {{{name}}}")
+        return value.format_map({**{w: f"{{{w}}}" for w in LATE_WORDS}, **words})
+    if isinstance(value, Mapping):
+        return {key: _speak(item, words) for key, item in value.items() if key != "voice"}
+    if isinstance(value, list):
+        return [_speak(item, words) for item in value]
+    return value
 
 
 def _check_warning_signs(question: Question) -> None:
@@ -363,10 +425,16 @@ def _check_scoring_sources(question: Question, item_ids: set[str]) -> None:
 
 
 def _check_condition(question: Question, by_id: Mapping[str, Question]) -> None:
-    if question.when is None:
-        return
-    where = f"question {question.id!r}"
-    for condition in question.when.conditions:
+    for option in question.options:
+        if option.when is not None:
+            where = f"question {question.id!r} option {option.id!r}"
+            _check_when(option.when, where, by_id)
+    if question.when is not None:
+        _check_when(question.when, f"question {question.id!r}", by_id)
+
+
+def _check_when(when: When, where: str, by_id: Mapping[str, Question]) -> None:
+    for condition in when.conditions:
         target = by_id.get(condition.question)
         if target is None:
             raise QuestionnaireError(
@@ -390,10 +458,12 @@ def _check_section_order(questions: tuple[Question, ...], sections: tuple[Sectio
         raise QuestionnaireError("the red_flags question must come first (safety rule 1)")
     seen: set[str] = set()
     for question in questions:
-        if question.when is not None and not set(question.when.questions) <= seen:
-            raise QuestionnaireError(
-                f"question {question.id!r}: its condition must refer to an earlier question"
-            )
+        conditions = [question.when, *(option.when for option in question.options)]
+        for when in conditions:
+            if when is not None and not set(when.questions) <= seen:
+                raise QuestionnaireError(
+                    f"question {question.id!r}: its condition must refer to an earlier question"
+                )
         seen.add(question.id)
 
 
@@ -414,6 +484,7 @@ def _option(data: Mapping[str, Any], where: str) -> Option:
         hold_next_dose=_flag(data, "hold_next_dose", inner),
         first_aid=_flag(data, "first_aid", inner),
         source=data.get("source"),
+        when=_when(_table(data, "when"), inner) if "when" in data else None,
     )
 
 
@@ -441,6 +512,7 @@ def _pattern(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> Pattern:
         support=support,
         source=_text(data, "source", where),
         drug_reaction=_flag(data, "drug_reaction", where),
+        when=_when(_table(data, "when"), where) if "when" in data else None,
     )
 
 
@@ -517,6 +589,9 @@ def _wording(data: Mapping[str, Any]) -> Wording:
         uncommon=_text(data, "uncommon", "report"),
         for_later=_text(data, "for_later", "report"),
         for_later_note=_text(data, "for_later_note", "report"),
+        tell_heading=_text(data, "tell_heading", "report"),
+        scope=_text(data, "scope", "report"),
+        other_indication=_text(data, "other_indication", "report"),
         source_key=key,
     )
 

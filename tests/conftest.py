@@ -25,11 +25,16 @@ from dupi_triage.scoring import assess
 from dupi_triage.scoring.model import Assessment
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CURRENT_VERSION = load_questionnaire().version
 
 # A complete, unremarkable answer set: an ordinary eczema flare with nothing worrying. Its level is
 # `routine`, so a test can change one answer and see that answer alone raise the level.
 ORDINARY_FLARE: dict[str, object] = {
     "red_flags": ["none"],
+    "respondent": "self",
+    "age_band": "adult",
+    "indication": "atopic_dermatitis",
+    "pregnancy": "neither",
     "onset": "before_starting",
     "treatment_duration": "4_to_12_months",
     "injection_pattern": "no",

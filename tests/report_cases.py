@@ -13,6 +13,10 @@ from tests.conftest import ORDINARY_FLARE
 # A rosacea-like redness that came back after restarting: the worked example, `soon`.
 FACIAL_REDNESS: dict[str, object] = {
     "red_flags": ["none"],
+    "respondent": "self",
+    "age_band": "adult",
+    "indication": "atopic_dermatitis",
+    "pregnancy": "prefer_not",
     "onset": "1_to_4_months",
     "treatment_duration": "4_to_12_months",
     "injection_pattern": "yes",

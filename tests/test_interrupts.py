@@ -20,7 +20,7 @@ from typing import Any
 import pexpect
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import CURRENT_VERSION, PROJECT_ROOT
 
 CTRL_C = "\x03"
 CTRL_D = "\x04"
@@ -194,7 +194,7 @@ def test_a_hangup_or_kill_at_a_prompt_keeps_the_answers_like_ctrl_c(
     assert finish(child) == 128 + signum
     assert "Traceback" not in transcript.getvalue()
     assert json.loads(saved.read_text()) == {
-        "questionnaire_version": "2.0",
+        "questionnaire_version": CURRENT_VERSION,
         "red_flags": ["none"],
         "onset": "before_starting",
     }

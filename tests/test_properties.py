@@ -134,7 +134,7 @@ def test_every_advice_list_names_the_prescriber_and_says_not_to_stop(raw: dict[s
     said = " ".join(result.advice).lower()
     if result.hold_next_dose:
         # The label's exception: no further dose until a clinician says it is safe.
-        assert "do not take the next" in said
+        assert "do not inject the next" in said
         assert "do not stop" not in said
     else:
         assert "do not stop" in said

@@ -14,7 +14,7 @@ from typing import Any
 import pexpect
 import pytest
 
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import CURRENT_VERSION, PROJECT_ROOT
 
 DOWN = "\x1b[B"
 ENTER = "\r"
@@ -159,7 +159,7 @@ def test_ctrl_c_with_save_answers_keeps_the_answers_so_far_for_the_owner_only(
         child.close(force=True)
     assert child.exitstatus == 130, transcript.getvalue()[-2000:]
     assert json.loads(saved.read_text()) == {
-        "questionnaire_version": "2.0",
+        "questionnaire_version": CURRENT_VERSION,
         "red_flags": ["none"],
         "onset": "unsure",
         "treatment_duration": "under_4_months",

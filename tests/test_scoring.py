@@ -814,7 +814,7 @@ def test_a_systemic_warning_sign_gets_no_reassuring_skin_label_or_advice(
     assert "moisturisers" not in advice
     assert "can often be managed" not in advice
     assert "skip" not in advice, "after a warning sign, the next injection is discussed first"
-    assert "Do not take the next dupilumab (Dupixent) dose" in advice
+    assert "Do not inject the next dupilumab (Dupixent) dose" in advice
 
 
 def test_a_possible_infection_without_a_warning_sign_is_at_least_soon(assessed: Assess) -> None:
@@ -925,7 +925,7 @@ def test_advice_names_the_prescriber_with_the_timing_of_the_level(
     assert "prescriber" in result.advice[0].lower()
     assert timing in result.advice[0]
     said = " ".join(result.advice).lower()
-    assert ("do not take the next" in said) if result.hold_next_dose else ("do not stop" in said)
+    assert ("do not inject the next" in said) if result.hold_next_dose else ("do not stop" in said)
 
 
 def test_tell_your_prescriber_lists_when_where_what_and_what_pausing_did(

@@ -252,6 +252,7 @@ def sign_advice(questionnaire: Questionnaire) -> list[SignAdvice]:
         """What the sign's level advice says, if nothing can hold that advice back."""
         top = next(level for level in reversed(LEVEL_IDS) if level in shared_by_level)
         return shared_by_level[top] if level_of[sign] == top else []
+
     extras: dict[str, list[str]] = {}
     for sign in signs:
         for line in own[sign]:

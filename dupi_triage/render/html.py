@@ -177,6 +177,8 @@ def _advice(view: SummaryView) -> str:
 
 def _pattern(view: SummaryView) -> str:
     inner = [f"<p><strong>{_e(view.pattern_sentence)}</strong> {_e(view.pattern_summary)}</p>"]
+    if view.scope_note:
+        inner.append(f'<p class="note">{_e(view.scope_note)}</p>')
     if view.pattern_evidence:
         inner.append('<p class="lead-in">Answers behind it:</p>')
         inner.append(
@@ -249,7 +251,7 @@ def _answers(view: SummaryView) -> str:
     answered.add(f"The answers are consistent with {view.pattern_label}.")
     extra = [line for line in view.tell_your_prescriber if line not in answered]
     if extra:
-        inner.append('<p class="lead-in">Also tell your prescriber:</p>' + _list(extra))
+        inner.append(f'<p class="lead-in">{_e(view.tell_heading)}, also:</p>' + _list(extra))
     return _section("Your answers", "\n".join(inner))
 
 

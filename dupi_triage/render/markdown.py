@@ -60,6 +60,8 @@ def render_view(view: SummaryView) -> str:
         "",
         _escape(view.pattern_sentence) + " " + _escape(view.pattern_summary),
     ]
+    if view.scope_note:
+        lines += ["", f"*{_escape(view.scope_note)}*"]
     if view.pattern_evidence:
         lines += ["", "Answers behind it:", ""]
         lines += _bullets(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence))
@@ -93,7 +95,7 @@ def render_view(view: SummaryView) -> str:
 
     if not view.emergency:
         lines += ["", "## What to do", "", *_bullets(view.advice)]
-    lines += ["", "## What to tell your prescriber", "", *_bullets(view.tell_your_prescriber)]
+    lines += ["", f"## {_escape(view.tell_heading)}", "", *_bullets(view.tell_your_prescriber)]
     if view.missing and not view.emergency:
         lines += ["", "## Not answered", "", _escape(", ".join(view.missing)) + "."]
     if view.diary is not None:

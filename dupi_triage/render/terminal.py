@@ -121,6 +121,8 @@ def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
         _heading("Pattern"),
         Text.assemble((view.pattern_sentence, "bold"), " ", view.pattern_summary),
     ]
+    if view.scope_note:
+        parts.append(Text(view.scope_note, style="italic"))
     if view.pattern_evidence:
         parts += [
             Text("Answers behind it:"),
@@ -141,7 +143,7 @@ def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
 
     if not view.emergency:
         parts += [_heading("What to do"), _bullets(view.advice, width)]
-    parts += [_heading("What to tell your prescriber"), _bullets(view.tell_your_prescriber, width)]
+    parts += [_heading(view.tell_heading), _bullets(view.tell_your_prescriber, width)]
     if view.missing and not view.emergency:
         parts += [_heading("Not answered"), Text(", ".join(view.missing) + ".")]
     if view.diary is not None:

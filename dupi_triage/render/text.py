@@ -47,6 +47,8 @@ def render_view(view: SummaryView) -> str:
         lines += _para(view.for_later_note)
 
     lines += _heading("Pattern") + _para(view.pattern_sentence) + _para(view.pattern_summary)
+    if view.scope_note:
+        lines += _para(view.scope_note)
     if view.pattern_evidence:
         lines += ["", "Answers behind it:"]
         lines += _bullets(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence))
@@ -68,7 +70,7 @@ def render_view(view: SummaryView) -> str:
 
     if not view.emergency:
         lines += _heading("What to do") + _bullets(view.advice)
-    lines += _heading("What to tell your prescriber") + _bullets(view.tell_your_prescriber)
+    lines += _heading(view.tell_heading) + _bullets(view.tell_your_prescriber)
     if view.missing and not view.emergency:
         lines += _heading("Not answered") + _para(", ".join(view.missing) + ".")
     if view.diary is not None:

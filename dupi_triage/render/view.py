@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from dupi_triage import __version__
 from dupi_triage.answers import applicable_questions, describe_answer
-from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.questionnaire import RESPONDENT, Questionnaire
 from dupi_triage.scoring.model import Assessment
 
 if TYPE_CHECKING:
@@ -73,6 +73,9 @@ class SummaryView(NamedTuple):
     uncommon: str
     disclaimer: str
     emergency: bool = False
+    tell_heading: str = "What to tell the prescriber"
+    #: For an indication other than eczema: what the patterns are worth here.
+    scope_note: str = ""
     for_later: str = ""
     for_later_note: str = ""
     diary: "DiaryView | None" = None  # assess --from-diary: the diary behind the timing answers
@@ -97,7 +100,7 @@ class SummaryView(NamedTuple):
 
     @property
     def pattern_sentence(self) -> str:
-        return f"Your answers are most consistent with {self.pattern_label}."
+        return f"The answers are most consistent with {self.pattern_label}."
 
     @property
     def drug_link_sentence(self) -> str:
@@ -121,6 +124,7 @@ class SummaryView(NamedTuple):
 
 
 def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> SummaryView:
+    questionnaire = questionnaire.speaking_to(assessment.answers.get(RESPONDENT))
     level = questionnaire.level(assessment.level.value)
     pattern = questionnaire.pattern(assessment.pattern.id)
     answers = assessment.answers
@@ -224,6 +228,8 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         uncommon=questionnaire.wording.uncommon if drug_reaction and not emergency else "",
         disclaimer=questionnaire.wording.disclaimer,
         emergency=emergency,
+        tell_heading=questionnaire.wording.tell_heading,
+        scope_note=_scope_note(questionnaire, assessment),
         for_later=questionnaire.wording.for_later,
         for_later_note=questionnaire.wording.for_later_note,
         diary=_diary(questionnaire, assessment),
@@ -236,3 +242,11 @@ def _diary(questionnaire: Questionnaire, assessment: Assessment) -> "DiaryView |
     from dupi_triage.diary.report import diary_view
 
     return diary_view(questionnaire, assessment.diary)
+
+
+def _scope_note(questionnaire: Questionnaire, assessment: Assessment) -> str:
+    indication = assessment.answers.get("indication")
+    if not isinstance(indication, str) or indication == "atopic_dermatitis":
+        return ""
+    label = questionnaire.question("indication").option(indication).label
+    return questionnaire.wording.other_indication.format(indication=label)

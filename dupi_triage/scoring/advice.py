@@ -34,6 +34,7 @@ LABEL_HOLD = (
 MHRA_CONTINUE = "MHRA: eye reactions do not usually need dupilumab to be stopped."
 NHS_FIRST_AID = "NHS: anaphylaxis first aid."
 STRONG_LINK = frozenset({"probable", "definite"})
+STEROID_INDICATIONS = frozenset({"asthma", "copd"})
 
 _PATTERN_ADVICE = {
     "possible_infection": (
@@ -81,6 +82,8 @@ def build_advice(
         lines.append(AdviceLine(text.tell_clinician, f"{SPEC_RULE_3} {MHRA_CONTINUE}"))
     else:
         lines.append(AdviceLine(text.do_not_stop, ARTICLE_STOPPING))
+    if answers.get("indication") in STEROID_INDICATIONS:
+        lines.append(AdviceLine(text.steroids, text.steroids_source))
     if level is TriageLevel.EMERGENCY:
         return tuple(lines)
     pattern_advice = _PATTERN_ADVICE.get(pattern.id, _DRUG_REACTION_ADVICE)
@@ -89,6 +92,9 @@ def build_advice(
         if _applies(questionnaire, consider.id, pattern, drug_link, answers):
             line = f"The prescriber may consider: {consider.text[:1].lower()}{consider.text[1:]}"
             lines.append(AdviceLine(line, consider.source))
+    itch = answers.get("itch")
+    if answers.get("pregnancy") == "pregnant" and itch != 0:
+        lines.append(AdviceLine(text.midwife, text.midwife_source))
     lines.append(AdviceLine(text.notes_and_photos, ARTICLE_COMMUNICATION))
     if missing:
         lines.append(AdviceLine(text.missing))

@@ -116,6 +116,10 @@ def _own_eczema(
     questionnaire: Questionnaire, result: DrugLinkItemResult, answers: Answers
 ) -> DrugLinkItemResult:
     """Typical eczema, only in the usual eczema areas: the eczema itself could explain it."""
+    from dupi_triage.scoring.pattern import ORDINARY_FLARE, pattern_applies
+
+    if not pattern_applies(questionnaire.pattern(ORDINARY_FLARE), answers):
+        return result  # dupilumab is not for eczema here: no "usual eczema" to blame
     look, location = questionnaire.drug_link.own_eczema
     if not (
         answers.choices(look.question) == look.options

@@ -31,12 +31,19 @@ def clause_holds(clause: Clause, answers: Answers) -> bool:
     return all(sign.chosen(answers.pairs) for sign in clause)
 
 
+def pattern_applies(pattern: Pattern, answers: Answers) -> bool:
+    """An ordinary eczema flare only when dupilumab is for eczema (or that was not said)."""
+    return pattern.when is None or pattern.when.state(answers.values) is not False
+
+
 def match_pattern(
     questionnaire: Questionnaire, answers: Answers, warning_signs: tuple[str, ...] = ()
 ) -> PatternResult:
     """`warning_signs`: every warning sign present, reported or described by other answers."""
     candidates: list[tuple[bool, bool, int, int, str, tuple[Evidence, ...]]] = []
     for order, pattern in enumerate(questionnaire.patterns):
+        if not pattern_applies(pattern, answers):
+            continue
         keys = [clause for clause in pattern.key if clause_holds(clause, answers)]
         if not keys:
             continue

@@ -33,6 +33,7 @@ UNCONTROLLED = frozenset({"no", "partly"})
 AFTER_STARTING = frozenset({"within_4_weeks", "1_to_4_months", "after_4_months"})
 MONTHS_ON_TREATMENT = frozenset({"4_to_12_months", "over_12_months"})
 NOT_BETTER = frozenset({"same", "worse"})
+SEVERE_NIGHTS = 5  # spec, `about`: 5 or more nights woken by itch counts as impact severe
 
 
 class Context(NamedTuple):
@@ -167,6 +168,14 @@ def severe_itch_uncontrolled(context: Context, rule: LevelRule) -> Iterator[Leve
 def severe_impact(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
     if context.answers.has("impact", "severe"):
         yield _reason(rule, "impact", "severe", "The rash badly affects sleep or daily life.")
+    nights = context.answers.get("nights_woken_by_itch")
+    if isinstance(nights, int) and nights >= SEVERE_NIGHTS:
+        yield _reason(
+            rule,
+            "nights_woken_by_itch",
+            nights,
+            f"Woken by itch on {nights} of the last 7 nights: a severe effect on sleep.",
+        )
 
 
 def widespread(context: Context, rule: LevelRule) -> Iterator[LevelReason]:

@@ -1,0 +1,357 @@
+"""Who is answering (issue 14): parents of young children, clinicians, other indications, pregnancy.
+
+The words change with the respondent, all from the data; the scoring never does, and the safety
+invariants hold whoever answers and whatever the age.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pexpect
+import pytest
+
+from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.safety import WARNING_SIGNS
+from dupi_triage.scoring.model import TriageLevel
+from tests.conftest import ORDINARY_FLARE, PROJECT_ROOT, Assess, Render, RunCli
+
+RESPONDENTS = ("self", "parent_or_carer", "clinician")
+AGE_BANDS = ("under_2", "2_to_5", "6_to_11", "12_to_17", "adult")
+HUMAN_FORMATS = ("rich", "text", "markdown", "html")
+SAVED_2_0 = PROJECT_ROOT / "tests" / "fixtures" / "saved_answers_2_0.json"
+
+
+def _flare_at(age: str, respondent: str = "self") -> dict[str, object]:
+    """The ordinary flare, at an age: under 6 the itch scale gives way to nights woken, and
+    only a person answering for themselves from 12 is asked about pregnancy."""
+    answers = {**ORDINARY_FLARE, "age_band": age, "respondent": respondent}
+    if age in ("under_2", "2_to_5"):
+        del answers["itch"]
+        answers["nights_woken_by_itch"] = 1
+    if respondent != "self" or age in ("under_2", "2_to_5", "6_to_11"):
+        del answers["pregnancy"]
+    return answers
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("\\", "").split())
+
+
+def _all_texts(questionnaire: Questionnaire) -> list[str]:
+    texts = [s.intro for s in questionnaire.sections]
+    texts += [level.action for level in questionnaire.levels]
+    for question in questionnaire:
+        texts += [question.text, question.help]
+        texts += [text for o in question.options for text in (o.label, o.help)]
+    texts += [text for text in questionnaire.advice if isinstance(text, str)]
+    return texts
+
+
+# --- the words -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("respondent", "words"),
+    [("self", "your prescriber"), ("parent_or_carer", "your child's prescriber"),
+     ("clinician", "the patient's prescriber")],
+)  # fmt: skip
+def test_every_text_speaks_to_the_person_answering(
+    questionnaire: Questionnaire, respondent: str, words: str
+) -> None:
+    voiced = questionnaire.speaking_to(respondent)
+    texts = _all_texts(voiced)
+    assert not any("{" in text for text in texts), "no placeholder is left unfilled"
+    assert words in voiced.level("soon").action
+    if respondent != "self":
+        # Nothing speaks of "your" skin or treatment to a parent or a clinician.
+        mine = re.compile(r"\b(your (skin|sleep|eczema|usual|first)|Have you|apply to you\b)")
+        assert not [text for text in texts if mine.search(text)]
+
+
+def test_the_scoring_is_the_same_whoever_answers(assessed: Assess) -> None:
+    results = [assessed({**_flare_at("adult", r), "itch": 9}) for r in RESPONDENTS]
+    assert {(r.level, r.pattern.id, r.drug_link.score) for r in results} == {
+        (results[0].level, results[0].pattern.id, results[0].drug_link.score)
+    }
+
+
+def test_no_text_assumes_an_injection_every_two_weeks(questionnaire: Questionnaire) -> None:
+    for respondent in RESPONDENTS:
+        for text in _all_texts(questionnaire.speaking_to(respondent)):
+            assert not re.search(r"every (two|2) weeks|fortnight", text, re.I), text
+
+
+# --- a clinician with flags ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_a_clinicians_flagged_run_gets_clinical_wording(run_cli: RunCli, fmt: str) -> None:
+    result = run_cli(
+        "assess", "--no-input", "--respondent", "clinician", "--age-band", "adult",
+        "--red-flags", "none", "--onset", "1-to-4-months", "--look", "thick-scaly-plaques",
+        "--usual-treatment-helps", "no", "--format", fmt,
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    shown = _flat(html.unescape(re.sub(r"<[^>]+>", " ", result.out)))
+    assert "Contact the patient's prescriber within 1 to 3 days" in shown
+    if fmt != "html":  # the HTML report's answers table stands in for that list
+        assert "What to tell the patient's prescriber" in shown
+    assert "your prescriber" not in shown
+
+
+# --- young children ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("age", ["under_2", "2_to_5"])
+def test_under_6_the_itch_scale_is_not_applicable_and_nights_woken_is_asked(
+    questionnaire: Questionnaire, assessed: Assess, age: str
+) -> None:
+    result = assessed({"red_flags": ["none"], "age_band": age})
+    assert "itch" not in result.missing
+    assert "itch" in result.not_applicable
+    assert "nights_woken_by_itch" in result.missing
+
+
+@pytest.mark.parametrize(("nights", "level"), [(4, "routine"), (5, "soon"), (7, "soon")])
+def test_five_or_more_nights_woken_counts_as_a_severe_impact(
+    assessed: Assess, nights: int, level: str
+) -> None:
+    answers = {k: v for k, v in ORDINARY_FLARE.items() if k != "itch"}
+    result = assessed({**answers, "age_band": "2_to_5", "nights_woken_by_itch": nights})
+    assert result.level.value == level
+    if level == "soon":
+        assert any(r.question == "nights_woken_by_itch" for r in result.level_reasons)
+
+
+def test_the_itch_scale_for_a_toddler_is_refused_naming_the_age(run_cli: RunCli) -> None:
+    result = run_cli("assess", "--no-input", "--age-band", "2-to-5", "--itch", "6")
+    assert result.code == 2
+    assert "--itch" in result.err
+    assert "--age-band" in result.err
+
+
+def test_the_nappy_area_is_offered_and_accepted_only_for_young_children(
+    questionnaire: Questionnaire, assessed: Assess, run_cli: RunCli
+) -> None:
+    location = questionnaire.question("location")
+    assert "nappy_area" in [o.id for o in location.offered({"age_band": "under_2"})]
+    assert "nappy_area" not in [o.id for o in location.offered({"age_band": "adult"})]
+    result = assessed({"age_band": "under_2", "location": ["nappy_area"]})
+    assert result.answers.choices("location") == ("nappy_area",)
+    refused = run_cli("assess", "--no-input", "--age-band", "adult", "--location", "nappy-area")
+    assert refused.code == 2
+    assert "nappy_area" in refused.err
+
+
+def test_a_childhood_infection_is_another_cause_for_naranjo_item_5(assessed: Assess) -> None:
+    result = assessed(
+        {**_flare_at("2_to_5"), "look": ["bumps_or_pustules"],
+         "alternative_causes": ["childhood_infection"]}
+    )  # fmt: skip
+    item = next(i for i in result.drug_link.items if i.item == "alternative_causes")
+    assert item.points == -1
+
+
+# --- indications ---------------------------------------------------------------------------------
+
+
+def test_for_eczema_an_ordinary_flare_is_still_an_ordinary_flare(assessed: Assess) -> None:
+    result = assessed({**ORDINARY_FLARE, "indication": "atopic_dermatitis"})
+    assert result.pattern.id == "eczema_flare"
+
+
+@pytest.mark.parametrize(
+    "indication",
+    ["asthma", "nasal_polyps", "eoe", "prurigo_nodularis", "copd", "urticaria", "pemphigoid",
+     "other"],
+)  # fmt: skip
+def test_for_another_indication_there_is_no_ordinary_eczema_flare(
+    questionnaire: Questionnaire, assessed: Assess, render_as: Render, indication: str
+) -> None:
+    result = assessed({**ORDINARY_FLARE, "indication": indication})
+    assert result.pattern.id != "eczema_flare"
+    assert "eczema_flare" not in result.pattern.also_consistent_with
+    item = next(i for i in result.drug_link.items if i.item == "alternative_causes")
+    assert "eczema itself" not in item.reason
+    label = questionnaire.question("indication").option(indication).label
+    assert f"Dupilumab is prescribed here for {label}" in _flat(render_as(result, "text"))
+
+
+@pytest.mark.parametrize(("indication", "steroids"), [("asthma", True), ("copd", True),
+                                                      ("nasal_polyps", False),
+                                                      ("atopic_dermatitis", False)])  # fmt: skip
+def test_with_asthma_or_copd_the_advice_says_not_to_stop_steroids_suddenly(
+    assessed: Assess, indication: str, steroids: bool
+) -> None:
+    for answers in (ORDINARY_FLARE, {"red_flags": ["breathing_or_swelling"]}):
+        said = " ".join(assessed({**answers, "indication": indication}).advice)
+        assert ("Do not stop steroid inhalers or steroid tablets suddenly" in said) is steroids
+
+
+def test_with_chronic_hives_hives_alone_are_not_the_days_later_sign(
+    questionnaire: Questionnaire,
+) -> None:
+    red_flags = questionnaire.question("red_flags")
+    assert "chronic hives" in red_flags.option("hives_joints_after_dose").help
+    assert (
+        "within about 2 hours of an injection"
+        in red_flags.option("faint_or_widespread_hives").label
+    )
+
+
+def test_with_pemphigoid_its_usual_blisters_are_not_painful_blisters_but_sores_still_count(
+    questionnaire: Questionnaire, assessed: Assess
+) -> None:
+    red_flags = questionnaire.question("red_flags")
+    assert "pemphigoid" in red_flags.option("painful_blisters").help
+    assert "pemphigoid" in red_flags.option("sores_or_peeling").help
+    result = assessed({"indication": "pemphigoid", "red_flags": ["sores_or_peeling"]})
+    assert result.level is TriageLevel.EMERGENCY
+
+
+def test_the_tool_says_up_front_what_it_is_built_for(questionnaire: Questionnaire) -> None:
+    first = questionnaire.section(questionnaire.questions[0].section)
+    assert "built for rashes during dupilumab treatment for eczema" in first.intro
+    assert "applies to everyone" in first.intro
+
+
+# --- pregnancy -----------------------------------------------------------------------------------
+
+
+def test_a_pregnant_adult_with_itch_is_told_to_tell_the_maternity_team_and_not_to_stop(
+    assessed: Assess,
+) -> None:
+    result = assessed({**ORDINARY_FLARE, "respondent": "self", "age_band": "adult",
+                       "pregnancy": "pregnant", "itch": 6})  # fmt: skip
+    said = " ".join(result.advice)
+    assert "midwife or maternity team promptly" in said
+    assert "pausing dupilumab" not in said
+    assert "Do not stop, skip or change dupilumab" in said
+    assert result.level is TriageLevel.ROUTINE, "pregnancy is never scored"
+
+
+@pytest.mark.parametrize(
+    "answers",
+    [{"pregnancy": "breastfeeding", "itch": 6}, {"pregnancy": "pregnant", "itch": 0}],
+)
+def test_the_midwife_line_is_only_for_itch_in_pregnancy(
+    assessed: Assess, answers: dict[str, object]
+) -> None:
+    adult = {**ORDINARY_FLARE, "respondent": "self", "age_band": "adult"}
+    said = " ".join(assessed({**adult, **answers}).advice)
+    assert "midwife" not in said
+
+
+def test_pregnancy_is_only_asked_of_the_person_themselves_from_12(
+    questionnaire: Questionnaire,
+) -> None:
+    pregnancy = questionnaire.question("pregnancy")
+    assert pregnancy.when is not None
+    assert pregnancy.when.state({"respondent": "self", "age_band": "adult"}) is True
+    assert pregnancy.when.state({"respondent": "parent_or_carer", "age_band": "adult"}) is False
+    assert pregnancy.when.state({"respondent": "self", "age_band": "6_to_11"}) is False
+
+
+# --- the 2.0 safety invariants hold for every respondent and age ----------------------------------
+
+
+@pytest.mark.parametrize("respondent", RESPONDENTS)
+@pytest.mark.parametrize("age", AGE_BANDS)
+def test_each_warning_sign_keeps_its_level_and_dose_advice_for_everyone(
+    assessed: Assess, render_as: Render, respondent: str, age: str
+) -> None:
+    for flag, pinned in WARNING_SIGNS.items():
+        result = assessed({"red_flags": [flag], "respondent": respondent, "age_band": age})
+        assert result.level.value == pinned.level, flag
+        said = " ".join(result.advice).lower()
+        assert "prescriber" in said or "clinician" in said
+        if pinned.hold_next_dose:
+            assert "do not inject the next" in said
+            assert "do not stop" not in said
+    routine = assessed(_flare_at(age, respondent))
+    assert routine.level is TriageLevel.ROUTINE
+    assert "Act at once if any warning sign appears" in _flat(render_as(routine, "text"))
+
+
+# --- answers saved before this change -------------------------------------------------------------
+
+
+def test_answers_saved_under_2_0_load_and_score_the_same(run_cli: RunCli, tmp_path: Path) -> None:
+    """Scored by questionnaire 2.0 before the `about` section was added (see the fixture)."""
+    saved: dict[str, dict[str, Any]] = json.loads(SAVED_2_0.read_text(encoding="utf-8"))
+    for name, case in saved.items():
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps(case["answers"]))
+        result = run_cli("report", str(path), "--format", "json")
+        assert result.code == 0, (name, result.err)
+        now = json.loads(result.out)
+        assert (now["level"], now["pattern"], now["drug_link"]["score"]) == (
+            case["level"],
+            case["pattern"],
+            case["drug_link_score"],
+        ), name
+
+
+# --- a parent of a three-year-old, in a real terminal ---------------------------------------------
+
+DOWN = "\x1b[B"
+ENTER = "\r"
+SPACE = " "
+
+
+def test_a_parent_of_a_three_year_old_hears_your_child_throughout_and_is_asked_nights_woken(
+    questionnaire: Questionnaire,
+) -> None:
+    flags = [
+        "--red-flags", "none", "--onset", "1-to-4-months", "--injection-pattern", "no",
+        "--look", "typical-eczema", "--other-symptoms", "none", "--dose-paused", "no",
+        "--usual-treatment-helps", "yes", "--overall-course", "better",
+        "--alternative-causes", "none", "--confirmed-by-clinician", "no",
+    ]  # fmt: skip
+    transcript = io.StringIO()
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "dupi_triage", "assess", *flags, "--format", "text"],
+        env={**env, "TERM": "xterm", "COLUMNS": "100", "LINES": "40"},
+        cwd=str(PROJECT_ROOT),
+        dimensions=(40, 100),
+        encoding="utf-8",
+        timeout=90,
+    )
+    child.logfile_read = transcript
+    none_risk = questionnaire.question("risk_factors").option_ids.index("none")
+    steps = [
+        ("Who is answering", DOWN + ENTER),  # a parent or carer
+        ("How old is the person with the rash", DOWN + ENTER),  # 2 to 5 years
+        ("prescribed for", ENTER),  # eczema
+        ("How long has your child been on dupilumab", DOWN + ENTER),
+        ("Where my child's eczema usually is", SPACE + ENTER),
+        ("wake your child", "6" + ENTER),
+        ("affecting your child's sleep", DOWN + ENTER),
+        ("Has your child had a similar reaction", DOWN + ENTER),
+        ("apply to your child", DOWN * none_risk + SPACE + ENTER),
+        ("Review your answers", ENTER),
+    ]
+    try:
+        for shown, keys in steps:
+            child.expect(re.escape(shown))
+            child.send(keys)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    screen = " ".join(transcript.getvalue().split())
+    assert child.exitstatus == 0, screen[-2000:]
+    assert "How bad was the itch" not in screen
+    assert "The nappy area" in screen
+    assert "Contact your child's prescriber within 1 to 3 days" in screen
+    assert "What to tell your child's prescriber" in screen
+    assert "Nights woken by itch: 6" in screen
