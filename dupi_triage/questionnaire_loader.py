@@ -66,6 +66,7 @@ def read_data(path: Path) -> dict[str, Any]:
 
 
 _CACHE_FORMAT = 2
+_CACHE_MAX_BYTES = 8 * 1024 * 1024
 
 
 def _sha256(data: bytes) -> str:
@@ -104,9 +105,12 @@ def _cache_path(path: Path, toml_bytes: bytes) -> Path | None:
 
 def _read_cache(cache: Path) -> dict[str, Any] | None:
     try:
-        content = cache.read_bytes()
+        with cache.open("rb") as handle:
+            content = handle.read(_CACHE_MAX_BYTES + 1)
     except OSError:
         return None
+    if len(content) > _CACHE_MAX_BYTES:
+        return None  # no copy of the questionnaire is that large
     digest, _, body = content.partition(b"\n")
     if digest.decode("ascii", "replace") != _sha256(body):
         return None
