@@ -81,9 +81,7 @@ def test_report_never_replaces_the_file_it_renders(run_cli: RunCli, answers: Pat
     assert answers.read_bytes() == before
 
 
-def test_batch_never_replaces_its_input_even_with_force(
-    run_cli: RunCli, tmp_path: Path
-) -> None:
+def test_batch_never_replaces_its_input_even_with_force(run_cli: RunCli, tmp_path: Path) -> None:
     rows = tmp_path / "rows.jsonl"
     rows.write_text(json.dumps(ORDINARY_FLARE) + "\n", encoding="utf-8")
     before = rows.read_bytes()
@@ -152,7 +150,7 @@ def test_save_answers_dash_writes_the_answers_to_standard_output(
     report = tmp_path / "report.md"
     result = run_cli(*ASSESS, "--save-answers", "-", "--output", str(report))
     assert result.code == 0, result.err
-    assert json.loads(result.out) == FACIAL_REDNESS
+    assert json.loads(result.out) == {"questionnaire_version": "2.0", **FACIAL_REDNESS}
     assert report.exists()
     assert not (PROJECT_ROOT / "-").exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["report.md"]

@@ -139,10 +139,11 @@ def _checkin_parameters() -> list[Any]:
     from dupi_triage.diary.exchange import checkin_questions
 
     parameters = []
-    for question in checkin_questions(load_questionnaire()):
+    questionnaire = load_questionnaire()
+    for question in checkin_questions(questionnaire):
         info = typer.Option(
             question.flag,
-            help=question_help(question),
+            help=question_help(question, questionnaire),
             metavar={"multi": "VALUES", "single": "VALUE", "integer": "NUMBER"}[question.type],
             show_default=False,
         )
