@@ -74,6 +74,7 @@ def read_data(path: Path) -> dict[str, Any]:
 
 _CACHE_FORMAT = 2
 _CACHE_MAX_BYTES = 8 * 1024 * 1024
+_CACHE_STALE_SECONDS = 30 * 24 * 3600
 
 
 def _sha256(data: bytes) -> str:
@@ -143,11 +144,23 @@ def _write_cache(cache: Path, data: dict[str, Any]) -> None:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
-        for stale in cache.parent.glob(f"{cache.name.split('-')[0]}-*.json"):
-            if stale != cache:  # copies of other versions of the file: never read again
-                stale.unlink(missing_ok=True)
+        _remove_stale_copies(cache)
     except (OSError, TypeError, ValueError):
         pass  # no home, a read-only or full disk: parse the TOML next time too
+
+
+def _remove_stale_copies(cache: Path) -> None:
+    """Copies of other questionnaire versions, left unchanged for a month, are deleted.
+
+    Not at once: two installs of different versions (a pipx tool and a development copy) share
+    the folder, and deleting each other's copy on every run would leave neither a cache.
+    """
+    import time
+
+    cutoff = time.time() - _CACHE_STALE_SECONDS
+    for other in cache.parent.glob(f"{cache.name.split('-')[0]}-*.json"):
+        if other != cache and other.stat().st_mtime < cutoff:
+            other.unlink(missing_ok=True)
 
 
 def parse_questionnaire(data: Mapping[str, Any]) -> Questionnaire:
