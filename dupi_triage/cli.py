@@ -228,7 +228,8 @@ def _questions(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="table (terminal), json or fhir (an R4 Questionnaire).",
+            help="table (terminal), json, fhir (an R4 Questionnaire) or rules (how the level is "
+            "decided, as a Markdown table).",
         ),
     ] = "table",
 ) -> int:

@@ -171,7 +171,8 @@ def _given_answers(
     check_conditions(
         questionnaire,
         answers,
-        lambda q: flag_field(q) if q.id in flagged else q.id,
+        # Name a question as it was given: a flag, or a field of the answers file.
+        lambda q: q.id if q.id in base and q.id not in flagged else flag_field(q),
         orphans=not no_input,
     )
     return answers, overridden
