@@ -345,10 +345,9 @@ def _click_exception_type() -> type[Exception]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dupi_triage.signals import termination_unwinds
     from dupi_triage.streams import standard_streams
 
-    with standard_streams(), termination_unwinds():
+    with standard_streams():
         return _main(argv)
 
 
