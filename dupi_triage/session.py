@@ -241,10 +241,19 @@ def _ask(
             for question_id, value in diary.answers.values.items()
             if answers.get(question_id) == value
         }
+    from dupi_triage.signals import termination_unwinds
+
     try:
-        return run_questionnaire(
-            questionnaire, answers, console=notes, origins=origins, diary_offer=diary_offer, **io
-        )
+        # A hangup (terminal closed) or SIGTERM at a prompt keeps the answers, as Ctrl-C does.
+        with termination_unwinds():
+            return run_questionnaire(
+                questionnaire,
+                answers,
+                console=notes,
+                origins=origins,
+                diary_offer=diary_offer,
+                **io,
+            )
     except Interrupted as stop:
         if save_answers is not None and len(stop.answers):
             _save_answers(questionnaire, stop.answers, save_answers, force=save_force)
