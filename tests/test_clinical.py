@@ -21,7 +21,7 @@ from dupi_triage.scoring.model import TriageLevel
 from tests.conftest import ORDINARY_FLARE, PROJECT_ROOT, Assess, Render, RunCli
 
 HUMAN_FORMATS = ("rich", "text", "markdown", "html")
-ROUTINE_TIMING = "before your next injection, or within two weeks, whichever is sooner"
+ROUTINE_TIMING = "before the next injection, or within two weeks, whichever is sooner"
 
 
 def _json(run_cli: RunCli, *flags: str) -> dict[str, Any]:
@@ -232,7 +232,7 @@ def test_point_9_pause_items_read_not_applicable_when_no_dose_was_paused(
 ) -> None:
     result = assessed({**ORDINARY_FLARE, "dose_paused": "no"})
     assert "improved_on_pause" not in result.missing
-    assert set(result.not_applicable) == {"improved_on_pause", "returned_on_restart"}
+    assert {"improved_on_pause", "returned_on_restart"} <= set(result.not_applicable)
     items = {i.item: i for i in result.drug_link.items}
     for item in ("dechallenge", "rechallenge"):
         assert not items[item].applicable
@@ -421,7 +421,7 @@ def test_each_warning_sign_gives_its_level_and_its_dose_advice_in_every_format(
                 assert "do not inject the next" in shown
                 assert "do not stop" not in shown, fmt
             else:
-                assert "tell the clinician you see today that you use dupilumab" in shown
+                assert "tell the clinician seen today that you use dupilumab" in shown
 
 
 def test_a_hold_sign_beside_another_sign_still_holds_the_dose(assessed: Assess) -> None:
@@ -450,7 +450,7 @@ def test_the_urgent_alert_asks_the_clinician_about_the_next_dose(
 
     result = walk(questionnaire, {"red_flags": ["eye_pain_or_vision"]}, "\x03")
     screen = _flat(result.screen)
-    assert "Tell the clinician you see today that you use dupilumab" in screen
+    assert "Tell the clinician seen today that you use dupilumab" in screen
     assert "Tell your prescriber as well" not in screen
 
 

@@ -151,6 +151,7 @@ def test_the_sections_come_in_the_spec_order_with_red_flags_first(
     section_ids = [section.id for section in questionnaire.sections]
     assert section_ids == [
         "red_flags",
+        "about",
         "timing",
         "appearance",
         "response",

@@ -124,8 +124,7 @@ def test_under_6_the_itch_scale_is_not_applicable_and_nights_woken_is_asked(
 def test_five_or_more_nights_woken_counts_as_a_severe_impact(
     assessed: Assess, nights: int, level: str
 ) -> None:
-    answers = {k: v for k, v in ORDINARY_FLARE.items() if k != "itch"}
-    result = assessed({**answers, "age_band": "2_to_5", "nights_woken_by_itch": nights})
+    result = assessed({**_flare_at("2_to_5"), "nights_woken_by_itch": nights})
     assert result.level.value == level
     if level == "soon":
         assert any(r.question == "nights_woken_by_itch" for r in result.level_reasons)
