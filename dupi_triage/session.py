@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dupi_triage import PROG
 from dupi_triage.answers import (
@@ -24,6 +24,16 @@ from dupi_triage.files import check_writable, write_private
 from dupi_triage.options import OutputOptions
 from dupi_triage.output import check_output, emit
 from dupi_triage.questionnaire import Questionnaire, load_questionnaire
+
+if TYPE_CHECKING:
+    from dupi_triage.scoring.model import Assessment
+
+
+# Ctrl-C before the end: say how to keep the answers next time, not only that they are gone.
+NOTHING_SAVED = (
+    f"Stopped. Nothing was saved. To keep your answers if you stop next time, start with: "
+    f"{PROG} assess --save-answers my-answers.json"
+)
 
 
 def run_assess(
@@ -63,6 +73,38 @@ def run_assess(
     if save_answers is not None:
         _save_answers(questionnaire, answers, save_answers, force=save_force)
     emit(questionnaire, assessment, output, fmt, also_on_screen=interactive)
+    if interactive and _report_wanted_on_screen(output, fmt, assessment.level):
+        _offer_report(questionnaire, assessment, output)
+
+
+def _report_wanted_on_screen(output: OutputOptions, fmt: str, level: str) -> bool:
+    """Offer a report file after a summary shown on a terminal, unless one is already written.
+
+    Not after an emergency: the last thing on screen stays the emergency action.
+    """
+    from dupi_triage.render import TERMINAL
+
+    return (
+        fmt == TERMINAL
+        and output.output is None
+        and level != "emergency"
+        and sys.stdin.isatty()
+        and sys.stdout.isatty()
+    )
+
+
+def _offer_report(
+    questionnaire: Questionnaire, assessment: Assessment, output: OutputOptions
+) -> None:
+    from dupi_triage.prompts import TerminalNotes
+    from dupi_triage.report_offer import offer_report
+
+    notes = TerminalNotes(sys.stdout, colour=False)
+    try:
+        print()
+        offer_report(questionnaire, assessment, notes.print, **_prompt_io(output))
+    except (KeyboardInterrupt, EOFError):
+        raise Stopped("Stopped. The result is shown above; no report file was saved.") from None
 
 
 def _given_answers(
@@ -109,16 +151,8 @@ def _ask(
 
     # With the summary redirected to a file, the questions go to the terminal on stderr.
     on_stderr = not sys.stdout.isatty()
-    io: dict[str, Any] = {}
-    if on_stderr:
-        from prompt_toolkit.output import create_output
-
-        io["output"] = create_output(stdout=sys.stderr)
+    io = _prompt_io(output)
     no_colour = output.no_color or bool(os.environ.get("NO_COLOR"))
-    if output.no_color:
-        from prompt_toolkit.output import ColorDepth
-
-        io["color_depth"] = ColorDepth.DEPTH_1_BIT
     notes = TerminalNotes(
         sys.stderr if on_stderr else sys.stdout,
         colour=not no_colour and os.environ.get("TERM") != "dumb",
@@ -133,8 +167,22 @@ def _ask(
                 f"{PROG} assess --answers {save_answers} --save-answers {save_answers}"
             )
         else:
-            message = "Stopped. Nothing was saved."
+            message = NOTHING_SAVED
         raise Stopped(message) from None
+
+
+def _prompt_io(output: OutputOptions) -> dict[str, Any]:
+    """prompt_toolkit's output (stderr when the summary is redirected) and colour depth."""
+    io: dict[str, Any] = {}
+    if not sys.stdout.isatty():
+        from prompt_toolkit.output import create_output
+
+        io["output"] = create_output(stdout=sys.stderr)
+    if output.no_color:
+        from prompt_toolkit.output import ColorDepth
+
+        io["color_depth"] = ColorDepth.DEPTH_1_BIT
+    return io
 
 
 def _save_answers(

@@ -131,10 +131,14 @@ def test_a_dumb_terminal_can_still_answer_and_gets_plain_text(tmp_path: Path) ->
     child.send("4" + ENTER)
     child.expect("Review your answers")
     child.send(ENTER)
+    child.expect("Save this report")
+    child.send(ENTER)  # skip the report file
     assert finish(child) == 0
     text = transcript.getvalue()
     assert "How soon: ROUTINE." in text
-    summary = text[text.index("dupi-triage summary") :]
+    start = text.index("dupi-triage summary")
+    # The summary ends where the report offer's prompt starts (bracketed paste switched on).
+    summary = text[start : text.index("\x1b[?2004h", start)]
     assert "\x1b[" not in summary, "the summary on a dumb terminal has no escape codes"
     assert "╭" not in summary
 

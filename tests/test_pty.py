@@ -173,6 +173,8 @@ def _answer_itch_and_accept(*args: str, env: dict[str, str] | None = None) -> st
         child.send("5" + ENTER)
         child.expect("Review your answers")
         child.send(ENTER)
+        child.expect("Save this report")
+        child.send(ENTER)  # skip the report file
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)
