@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from dupi_triage.errors import InputError
+from dupi_triage.errors import InputError, quoted
 from dupi_triage.questionnaire import NONE_OPTION, Question, Questionnaire
 
 AnswerValue = str | int | tuple[str, ...]
@@ -282,5 +282,4 @@ def _describe(raw: object) -> str:
 
 
 def _quote(raw: object) -> str:
-    text = repr(raw)
-    return text if len(text) <= 60 else text[:57] + "..."
+    return quoted(raw)

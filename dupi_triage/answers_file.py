@@ -6,13 +6,13 @@ import sys
 
 from dupi_triage import strictjson
 from dupi_triage.answers import Answers, answers_document, parse_answers
-from dupi_triage.errors import InputError
+from dupi_triage.errors import InputError, quoted, quoted_path
 from dupi_triage.questionnaire import Questionnaire
 
 
 def read_answers_file(questionnaire: Questionnaire, path_text: str, field: str) -> Answers:
     """The answers in a file ('-' for standard input); errors name `field` and the file."""
-    where = f"{field} {'standard input' if path_text == '-' else path_text}"
+    where = f"{field} {_shown(path_text)}"
     document = strictjson.loads(_read_limited(path_text, field), where)
     try:
         return read_document(questionnaire, document, where)
@@ -28,18 +28,29 @@ def read_document(questionnaire: Questionnaire, document: object, where: str) ->
 
     if fhir_answers.is_response(document):
         return fhir_answers.response_answers(questionnaire, document)  # type: ignore[arg-type]
+    if isinstance(document, dict) and isinstance(document.get("resourceType"), str):
+        raise InputError(
+            where,
+            f"a FHIR {quoted(document['resourceType'])} holds no answers dupi-triage can read",
+            "answers, a saved result, a QuestionnaireResponse; batch also reads a Bundle of them",
+        )
     return parse_answers(questionnaire, answers_document(document, where))
 
 
+def _shown(path_text: str) -> str:
+    return "standard input" if path_text == "-" else quoted_path(path_text)
+
+
 def _read_limited(path_text: str, field: str) -> bytes:
+    shown = _shown(path_text)
     try:
         if path_text == "-":
             return sys.stdin.buffer.read(strictjson.MAX_BYTES + 1)
         with open(path_text, "rb") as handle:
             return handle.read(strictjson.MAX_BYTES + 1)
     except FileNotFoundError:
-        raise InputError(field, f"no such file: {path_text!r}") from None
+        raise InputError(field, f"no such file: {shown}") from None
     except IsADirectoryError:
-        raise InputError(field, f"{path_text!r} is a folder, not a file") from None
+        raise InputError(field, f"{shown} is a folder, not a file") from None
     except OSError as error:
-        raise InputError(field, f"cannot read {path_text!r}: {error.strerror or error}") from None
+        raise InputError(field, f"cannot read {shown}: {error.strerror or error}") from None

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import json
 import os
 import re
@@ -23,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from dupi_triage import strictjson
+from dupi_triage import lines, strictjson
 from dupi_triage.answers_file import read_document
-from dupi_triage.errors import InputError, one_of
+from dupi_triage.errors import InputError, one_of, quoted, quoted_path
+from dupi_triage.lines import bounded_lines
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.render.json import contract_line
 from dupi_triage.scoring import assess
@@ -71,6 +71,8 @@ def input_format(name: str | None, path_text: str, first_bytes: bytes) -> str:
     suffix = Path(path_text).suffix.lower()
     if suffix in _INPUT_SUFFIXES:
         return _INPUT_SUFFIXES[suffix]
+    if b"\0" in first_bytes:
+        raise InputError("INPUT", "holds binary data, not JSONL or CSV", ", ".join(INPUT_FORMATS))
     text = first_bytes.removeprefix(b"\xef\xbb\xbf")
     # A pretty-printed document opens with "{" alone on its line; no JSONL row can.
     if _BUNDLE_START.match(text) or text.lstrip().split(b"\n", 1)[0].strip() in (b"{", b"["):
@@ -88,7 +90,7 @@ def output_format(name: str | None, path_text: str | None) -> str:
     if suffix and suffix not in _OUTPUT_SUFFIXES:
         raise InputError(
             "--output",
-            f"cannot tell the format from {suffix!r}; add --format",
+            f"cannot tell the format from {quoted(suffix)}; add --format",
             ", ".join(sorted(_OUTPUT_SUFFIXES)),
         )
     return _OUTPUT_SUFFIXES.get(suffix, "jsonl")
@@ -101,14 +103,18 @@ def jsonl_records(stream: BinaryIO, progress: Callable[[int], None]) -> Iterator
     """One answers object per line; blank lines are skipped; `row` is the line number.
 
     Each line is read as strictly as an answers file: duplicated keys, NaN and absurd numbers
-    make the row an error instead of silently keeping one of the values.
+    make the row an error instead of silently keeping one of the values. A line is never held
+    beyond the answers-file limit: a longer one is an error row, and the next line is read.
     """
-    for number, raw in enumerate(stream, start=1):
-        progress(len(raw))
-        if not raw.strip():
+    for number, line in enumerate(bounded_lines(stream), start=1):
+        progress(line.size)
+        if line.too_long:
+            yield number, _too_long(f"row {number}")
+            continue
+        if not line.data.strip():
             continue
         try:
-            document = strictjson.loads(raw, f"row {number}")
+            document = strictjson.loads(line.data, f"row {number}")
         except InputError as error:
             yield number, error
             continue
@@ -144,55 +150,71 @@ def csv_records(
 ) -> Iterator[Record]:
     """A header row of question ids, then one row per person; `row` counts data rows from 1.
 
-    Empty cells are unanswered; multi-choice cells hold values joined with commas.
+    Empty cells are unanswered; multi-choice cells hold values joined with commas. Each record is
+    decoded on its own, so a bad byte makes that row (and only that row) an error.
     """
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="strict", newline="")
-    reader = csv.reader(text)
-    try:
-        header = next(reader, None)
-    except UnicodeDecodeError:
-        raise InputError("INPUT", "the CSV header is not valid UTF-8") from None
+    records = lines.csv_records(bounded_lines(stream))
+    header = next(records, None)
     if header is None:
         return
-    columns = [name.strip() for name in header]
+    progress(header.size)
+    columns = _csv_header(questionnaire, header)
+    for number, record in enumerate(records, start=1):
+        progress(record.size)
+        try:
+            cells = _csv_cells(record, len(columns), f"row {number}")
+        except InputError as error:
+            yield number, error
+            continue
+        if not any(cell.strip() for cell in cells):
+            continue
+        answers = {name: cell for name, cell in zip(columns, cells, strict=True) if cell.strip()}
+        yield number, answers
+
+
+def _csv_header(questionnaire: Questionnaire, header: lines.Record) -> list[str]:
+    if header.too_long:
+        raise _too_long("INPUT", "the CSV header")
+    try:
+        cells = _csv_cells(header, None, "INPUT")
+    except InputError as error:
+        raise InputError("INPUT", f"the CSV header is {error.problem}") from None
+    columns = [name.strip() for name in cells]
     for index, name in enumerate(columns):
         if name not in questionnaire.by_id:
             raise InputError(
-                "INPUT", f"CSV column {name!r} is not a question", ", ".join(questionnaire.by_id)
+                "INPUT",
+                f"CSV column {quoted(name)} is not a question",
+                ", ".join(questionnaire.by_id),
             )
         if name in columns[:index]:
-            raise InputError("INPUT", f"CSV column {name!r} appears twice")
-    number = 0
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except UnicodeDecodeError:
-            number += 1
-            yield (
-                number,
-                InputError(f"row {number}", "not valid UTF-8; the rest of the file was skipped"),
-            )
-            return
-        except csv.Error as error:
-            number += 1
-            yield number, InputError(f"row {number}", f"not valid CSV ({error})")
-            continue
-        number += 1
-        progress(sum(len(cell) + 1 for cell in cells))
-        if not any(cell.strip() for cell in cells):
-            continue
-        if len(cells) != len(columns):
-            yield (
-                number,
-                InputError(f"row {number}", f"has {len(cells)} cells, the header {len(columns)}"),
-            )
-            continue
-        yield (
-            number,
-            {name: cell for name, cell in zip(columns, cells, strict=True) if cell.strip()},
-        )
+            raise InputError("INPUT", f"CSV column {quoted(name)} appears twice")
+    return columns
+
+
+def _csv_cells(record: lines.Record, expected: int | None, where: str) -> list[str]:
+    """One record's cells; `expected` cells, counted before they are made (a row may be huge)."""
+    if record.too_long:
+        raise _too_long(where)
+    try:
+        text = record.data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        raise InputError(where, f"not valid UTF-8 (byte {error.start})") from None
+    if expected is not None:
+        found = re.sub(r'"[^"]*"', "", text).count(",") + 1
+        if found != expected and text.strip(' ,"\r\n\t'):
+            raise InputError(where, f"has {found} cells, the header {expected}")
+    try:
+        cells = next(csv.reader([text]), [])
+    except csv.Error as error:
+        raise InputError(where, f"not valid CSV ({error})") from None
+    if expected is not None and len(cells) != expected and any(cell.strip() for cell in cells):
+        raise InputError(where, f"has {len(cells)} cells, the header {expected}")
+    return cells
+
+
+def _too_long(where: str, what: str = "the row") -> InputError:
+    return InputError(where, f"{what} is longer than {lines.MAX_LINE // 1024} KiB")
 
 
 # --- scoring and writing ------------------------------------------------------------------------
@@ -284,17 +306,20 @@ def batch_command(
     stdout: TextIO,
 ) -> BatchSummary:
     """Open the input and output, stream every row through, and return the counts."""
-    out_fmt = output_format(out_format, output_path)
-    if output_path is not None and output_path != "-":
-        from dupi_triage.files import check_writable
+    from dupi_triage.files import check_writable, is_stdout, refuse_writing_over_input
 
+    out_fmt = output_format(out_format, output_path)
+    if not is_stdout(output_path):
+        assert output_path is not None
+        refuse_writing_over_input(output_path, "--output", input_path)
         check_writable(output_path, force=force, field="--output")
     with (
         _open_input(input_path, stdin) as (stream, size),
         _open_output(output_path, force, stdout) as out,
         _progress(progress_to, size) as advance,
     ):
-        in_fmt = input_format(in_format, input_path, _peek(stream))
+        shown = "standard input" if input_path == "-" else quoted_path(input_path)
+        in_fmt = input_format(in_format, input_path, _peek(stream, shown))
         records = (
             jsonl_records(stream, advance)
             if in_fmt == "jsonl"
@@ -302,17 +327,26 @@ def batch_command(
             if in_fmt == "json"
             else csv_records(questionnaire, stream, advance)
         )
-        return run_batch(questionnaire, records, out, out_fmt)
+        return run_batch(questionnaire, _read_errors_named(records, shown), out, out_fmt)
+
+
+def _read_errors_named(records: Iterator[Record], shown: str) -> Iterator[Record]:
+    """A failing read is the input's fault, said as such (never blamed on --output)."""
+    try:
+        yield from records
+    except OSError as error:
+        raise InputError("INPUT", f"cannot read {shown}: {error.strerror or error}") from None
 
 
 @contextlib.contextmanager
 def _open_output(path_text: str | None, force: bool, stdout: TextIO) -> Iterator[TextIO]:
     """Standard output, or a private file that appears only once every row is written."""
-    if path_text is None or path_text == "-":
+    from dupi_triage.files import is_stdout, private_file
+
+    if is_stdout(path_text):
         yield stdout
         return
-    from dupi_triage.files import private_file
-
+    assert path_text is not None
     with private_file(path_text, force=force, field="--output") as (_, handle):
         yield handle
 
@@ -323,14 +357,15 @@ def _open_input(path_text: str, stdin: BinaryIO) -> Iterator[tuple[BinaryIO, int
         # Not wrapped again: a second buffer would wait for 8 KiB before the first row.
         yield stdin, None
         return
+    shown = quoted_path(path_text)
     try:
         handle = open(path_text, "rb")  # noqa: SIM115 - closed below, after streaming
     except FileNotFoundError:
-        raise InputError("INPUT", f"no such file: {path_text!r}") from None
+        raise InputError("INPUT", f"no such file: {shown}") from None
     except IsADirectoryError:
-        raise InputError("INPUT", f"{path_text!r} is a folder, not a file") from None
+        raise InputError("INPUT", f"{shown} is a folder, not a file") from None
     except OSError as error:
-        raise InputError("INPUT", f"cannot read {path_text!r}: {error.strerror or error}") from None
+        raise InputError("INPUT", f"cannot read {shown}: {error.strerror or error}") from None
     with handle:
         yield handle, os.fstat(handle.fileno()).st_size
 
@@ -358,7 +393,10 @@ def _progress(stream: TextIO, total: int | None) -> Iterator[Callable[[int], Non
         yield advance
 
 
-def _peek(stream: BinaryIO) -> bytes:
+def _peek(stream: BinaryIO, shown: str) -> bytes:
     """The first bytes, left in the stream (buffered readers, such as stdin, can peek)."""
     peek = getattr(stream, "peek", None)
-    return peek(64)[:64] if peek is not None else b""
+    try:
+        return peek(64)[:64] if peek is not None else b""
+    except OSError as error:
+        raise InputError("INPUT", f"cannot read {shown}: {error.strerror or error}") from None

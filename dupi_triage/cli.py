@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from dupi_triage import PROG, __version__
-from dupi_triage.errors import InputError, Stopped, one_of
+from dupi_triage.errors import InputError, Stopped, one_of, quoted_path
 from dupi_triage.options import (
     INPUT_PANEL,
     OUTPUT_PANEL,
@@ -150,7 +150,7 @@ def _report(path: str, **values: Any) -> int:
 
     output = OutputOptions(**values)
     questionnaire = load_questionnaire()
-    fmt = check_output(output)
+    fmt = check_output(output, path)
     answers = read_answers_file(questionnaire, path, "PATH")
     emit(questionnaire, assess(questionnaire, answers), output, fmt)
     return EXIT_OK
@@ -266,7 +266,9 @@ def _batch(
         stdin=sys.stdin.buffer,
         stdout=sys.stdout,
     )
-    print(summary.line(), file=sys.stderr)
+    from dupi_triage.streams import say
+
+    say(summary.line())
     return EXIT_REJECTED if summary.rejected else EXIT_OK
 
 
@@ -282,29 +284,59 @@ def _click_exception_type() -> type[Exception]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from dupi_triage.signals import termination_unwinds
+    from dupi_triage.streams import standard_streams
+
+    with standard_streams(), termination_unwinds():
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
+    from dupi_triage import streams
+
     command = typer.main.get_command(app)
     click_exception = _click_exception_type()
     try:
         result = command.main(args=argv, prog_name=PROG, standalone_mode=False)
+        streams.finish_stdout()
     except InputError as error:
         _fail(str(error))
         return EXIT_USAGE
     except Stopped as stop:
-        print(stop, file=sys.stderr)
-        return EXIT_INTERRUPTED
+        streams.say(str(stop))
+        return stop.exit_code
     except click_exception as error:
         message = error.format_message()  # type: ignore[attr-defined]
         context = getattr(error, "ctx", None)
         where = context.command_path if context is not None else PROG
         _fail(" ".join(message.split()) + f" (see '{where} --help')")
         return int(getattr(error, "exit_code", EXIT_USAGE))
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as a tool ended by SIGPIPE would.
+        streams.abandon_stdout()
+        return streams.EXIT_BROKEN_PIPE
+    except SystemExit as leaving:
+        # Typer turns a broken pipe inside a command into exit 1, which batch uses for rejected
+        # rows; the broken pipe's own status is the honest one.
+        if not isinstance(leaving.__context__, BrokenPipeError):
+            raise
+        streams.abandon_stdout()
+        return streams.EXIT_BROKEN_PIPE
+    except OSError as error:
+        # Files are checked where they are opened; what is left is a standard stream.
+        streams.abandon_stdout()
+        where = "standard output" if error.filename is None else quoted_path(error.filename)
+        _fail(f"{where}: cannot write ({error.strerror or error})")
+        return EXIT_USAGE
     # Typer turns Ctrl-C outside the questions into exit code 130; say so calmly.
     if result == EXIT_INTERRUPTED:
-        print(f"\n{PROG}: stopped. Nothing was saved.", file=sys.stderr)
+        streams.say(f"\n{PROG}: stopped. Nothing was saved.")
     if isinstance(result, int):
         return result
     return EXIT_OK
 
 
 def _fail(message: str) -> None:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    from dupi_triage.streams import say
+
+    say(f"{PROG}: error: {message}")

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 
 class Stopped(Exception):
-    """The person stopped the questions (Ctrl-C, Ctrl-D); the message says what was kept."""
+    """The person stopped the questions (Ctrl-C, Ctrl-D, a hangup); the message says what was kept.
+
+    `exit_code` is 130 for Ctrl-C and Ctrl-D, 128 + the signal's number for SIGTERM or SIGHUP.
+    """
+
+    def __init__(self, message: str, exit_code: int = 130) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 class InputError(ValueError):
@@ -27,9 +34,28 @@ class InputError(ValueError):
         return text
 
 
+QUOTE_LIMIT = 60
+PATH_LIMIT = 200
+
+
+def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """A value the user gave, as shown in a message: quoted, control characters escaped, cut short.
+
+    repr() escapes every character a terminal could act on (escape sequences, line breaks, bidi
+    controls), so a hostile name can neither redraw the screen nor split a one-line error.
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def quoted_path(path: object) -> str:
+    """A file name the user gave, as shown in a message (longer than other values: paths are)."""
+    return quoted(str(path), PATH_LIMIT)
+
+
 def one_of(value: str, allowed: tuple[str, ...], field: str, kind: str = "format") -> str:
     """`value` normalised (trimmed, lower case), if it is one of `allowed`; else an InputError."""
     normalised = value.strip().lower()
     if normalised not in allowed:
-        raise InputError(field, f"{value!r} is not a {kind} here", ", ".join(allowed))
+        raise InputError(field, f"{quoted(value)} is not a {kind} here", ", ".join(allowed))
     return normalised

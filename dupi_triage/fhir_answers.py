@@ -16,8 +16,8 @@ import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from dupi_triage.answers import Answers, AnswerValue, parse_value, prune_inapplicable
-from dupi_triage.errors import InputError
+from dupi_triage.answers import Answers, parse_value, prune_inapplicable
+from dupi_triage.errors import InputError, quoted
 from dupi_triage.fhir_codes import QUESTIONNAIRE_URL, RESULT, canonical, code_system
 from dupi_triage.questionnaire import Question, Questionnaire
 
@@ -36,14 +36,19 @@ def response_answers(questionnaire: Questionnaire, document: Mapping[str, Any]) 
     items = document.get("item", [])
     _count_items(items)
     kinds = _item_kinds(questionnaire)
-    values: dict[str, AnswerValue] = {}
+    raw: dict[str, object] = {}
+    seen: set[str] = set()
     for link, item in _answered_items(items, kinds):
-        question = questionnaire.by_id[link]
-        if link in values:
+        if link in seen:
             raise InputError(_field(link), "is answered twice")
-        value = _answer_value(question, item)
+        seen.add(link)
+        value = _raw_value(questionnaire.by_id[link], item)
         if value is not None:
-            values[link] = value
+            raw[link] = value
+    values = {
+        question_id: parse_value(questionnaire.by_id[question_id], value, _field(question_id))
+        for question_id, value in raw.items()
+    }
     # A client that sends answers to a question its enableWhen had hidden: not applicable.
     return prune_inapplicable(questionnaire, Answers(values))
 
@@ -59,12 +64,12 @@ def _check_questionnaire(questionnaire: Questionnaire, reference: object) -> Non
     url, _, version = reference.partition("|")
     if url != QUESTIONNAIRE_URL:
         raise InputError(
-            "questionnaire", f"{_quote(reference)} is not the dupi-triage questionnaire", expected
+            "questionnaire", f"{quoted(reference)} is not the dupi-triage questionnaire", expected
         )
     if version and version != questionnaire.version:
         raise InputError(
             "questionnaire",
-            f"version {_quote(version)} is not one this dupi-triage reads",
+            f"version {quoted(version)} is not one this dupi-triage reads",
             expected,
         )
 
@@ -140,7 +145,8 @@ def _answered_items(
             raise InputError(_field(link), "is a display item and takes no answer")
 
 
-def _answer_value(question: Question, item: Mapping[str, Any]) -> AnswerValue | None:
+def _raw_value(question: Question, item: Mapping[str, Any]) -> object:
+    """The item's answer as an answers file would hold it: option ids, one id or a number."""
     field = _field(question.id)
     answers = item.get("answer", [])
     if not isinstance(answers, list):
@@ -148,18 +154,10 @@ def _answer_value(question: Question, item: Mapping[str, Any]) -> AnswerValue | 
     if not answers:
         return None
     raw = [_raw_answer(question, answer, field) for answer in answers]
-    if question.type == "integer":
-        if len(raw) > 1:
-            raise InputError(field, "takes one value, not a list", question.allowed_values())
-        return parse_value(question, raw[0], field)
-    return parse_value(question, raw if question.type == "multi" else _one(question, raw), field)
-
-
-def _one(question: Question, raw: list[Any]) -> Any:
+    if question.type == "multi":
+        return raw
     if len(raw) > 1:
-        raise InputError(
-            _field(question.id), "takes one value, not a list", question.allowed_values()
-        )
+        raise InputError(field, "takes one value, not a list", question.allowed_values())
     return raw[0]
 
 
@@ -183,7 +181,7 @@ def _raw_answer(question: Question, answer: object, field: str) -> object:
     if system != code_system(question.id):
         raise InputError(
             field,
-            f"coding system {_quote(system)} is not this question's",
+            f"coding system {quoted(system)} is not this question's",
             code_system(question.id),
         )
     code = value.get("code")
@@ -196,7 +194,7 @@ def _raw_answer(question: Question, answer: object, field: str) -> object:
 
 
 def _field(link: str) -> str:
-    return f"item {_quote(link)}"
+    return f"item {quoted(link)}"
 
 
 def _kind(value: object) -> str:
@@ -209,8 +207,3 @@ def _kind(value: object) -> str:
     if isinstance(value, list):
         return "a list"
     return "a string" if isinstance(value, str) else "a number"
-
-
-def _quote(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."

@@ -5,30 +5,91 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
-from dupi_triage.errors import InputError
+from dupi_triage.errors import InputError, quoted_path
+from dupi_triage.signals import termination_unwinds
 
 PRIVATE_MODE = 0o600
+STDOUT_NAMES = ("-", "/dev/stdout")
+_TEMPORARY_NAME_BYTES = 200  # the name kept in a temporary file's name; NAME_MAX is 255
+
+
+def is_stdout(path_text: str | None) -> bool:
+    """No path, '-' and /dev/stdout all mean standard output (never a file to replace)."""
+    return path_text is None or path_text in STDOUT_NAMES
 
 
 def check_writable(path_text: str, *, force: bool, field: str) -> Path:
-    """Fail before any questions are asked if the file could not be written later."""
+    """Fail before any questions are asked if the file could not be written later.
+
+    Only a regular file is ever replaced, even with --force: a link, a device or a fifo is
+    refused, so that `--output /dev/stdout` as root can never turn a system link into a file.
+    """
     path = Path(path_text).expanduser()
     folder = path.parent
-    if not folder.is_dir():
-        raise InputError(field, f"folder {str(folder)!r} does not exist")
-    if path.is_dir():
-        raise InputError(field, f"{str(path)!r} is a folder; give a file name")
-    if path.exists() and not path.is_file():
-        raise InputError(field, f"{str(path)!r} is not a regular file; use '-' for standard output")
-    if path.exists() and not force:
-        raise InputError(field, f"{str(path)!r} already exists; add --force to replace it")
+    shown, shown_folder = quoted_path(path), quoted_path(folder)
+    folder_stat = _stat(folder, field, follow=True)
+    if folder_stat is None:
+        raise InputError(field, f"folder {shown_folder} does not exist")
+    if not stat.S_ISDIR(folder_stat.st_mode):
+        raise InputError(field, f"{shown_folder} is not a folder")
+    target = _stat(path, field, follow=False)
+    if target is not None:
+        if stat.S_ISLNK(target.st_mode):
+            pointed = _stat(path, field, follow=True)
+            if pointed is not None and stat.S_ISDIR(pointed.st_mode):
+                raise InputError(field, f"{shown} is a folder; give a file name")
+            raise InputError(field, f"{shown} is a symbolic link; give the file it points to")
+        if stat.S_ISDIR(target.st_mode):
+            raise InputError(field, f"{shown} is a folder; give a file name")
+        if not stat.S_ISREG(target.st_mode):
+            raise InputError(field, f"{shown} is not a regular file; use '-' for standard output")
+        if not force:
+            raise InputError(field, f"{shown} already exists; add --force to replace it")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(field, f"cannot write in folder {str(folder)!r}: permission denied")
+        raise InputError(field, f"cannot write in folder {shown_folder}: permission denied")
     return path
+
+
+def _stat(path: Path, field: str, *, follow: bool) -> os.stat_result | None:
+    """The file's status, None when there is no such file; any other refusal is an input error."""
+    try:
+        return os.stat(path, follow_symlinks=follow)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        if error.errno == errno.ENAMETOOLONG:
+            reason = "the name is too long"
+        raise InputError(field, f"cannot reach {quoted_path(path)}: {reason}") from None
+
+
+def same_file(first: str | None, second: str | None) -> bool:
+    """Whether two paths name one file: the same device and inode, or the same real path."""
+    if first is None or second is None or is_stdout(first) or is_stdout(second):
+        return False
+    one, other = Path(first).expanduser(), Path(second).expanduser()
+    try:
+        return os.path.samestat(os.stat(one), os.stat(other))
+    except OSError:
+        pass
+    try:
+        return os.path.realpath(one) == os.path.realpath(other)
+    except (OSError, ValueError):
+        return False
+
+
+def refuse_writing_over_input(output: str | None, field: str, *inputs: str | None) -> None:
+    """An output may never replace an input it is made from, not even with --force."""
+    for source in inputs:
+        if same_file(output, source):
+            raise InputError(
+                field, f"{quoted_path(output)} is an input of this run; give another file name"
+            )
 
 
 def write_private(path_text: str, text: str, *, force: bool, field: str) -> Path:
@@ -47,7 +108,7 @@ def private_file(path_text: str, *, force: bool, field: str) -> Iterator[tuple[P
     leaves the old file, if any, untouched.
     """
     path = check_writable(path_text, force=force, field=field)
-    with _sigterm_unwinds():
+    with termination_unwinds():
         descriptor, temporary = _temporary_beside(path, field)
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
@@ -61,34 +122,16 @@ def private_file(path_text: str, *, force: bool, field: str) -> Iterator[tuple[P
                 _place_without_replacing(temporary, path)
         except FileExistsError:
             raise InputError(
-                field, f"{str(path)!r} already exists; add --force to replace it"
+                field, f"{quoted_path(path)} already exists; add --force to replace it"
             ) from None
         except OSError as error:
+            # Input read errors arrive here as InputError (they name the input): an OSError is
+            # this file's own write, flush, sync or rename.
             reason = error.strerror or error
-            raise InputError(field, f"cannot write {str(path)!r}: {reason}") from None
+            raise InputError(field, f"cannot write {quoted_path(path)}: {reason}") from None
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
-
-
-@contextlib.contextmanager
-def _sigterm_unwinds() -> Iterator[None]:
-    """While a file is being written, SIGTERM unwinds like Ctrl-C, so the cleanup above runs."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def unwind(signum: int, frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    previous = signal.signal(signal.SIGTERM, unwind)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def _place_without_replacing(temporary: str, path: Path) -> None:
@@ -118,8 +161,16 @@ def _temporary_beside(path: Path, field: str) -> tuple[int, str]:
     try:
         import tempfile  # only when a file is written: it costs start-up for everyone else
 
-        return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        return tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path), suffix=".part")
     except OSError as error:
         raise InputError(
-            field, f"cannot write in folder {str(path.parent)!r}: {error.strerror or error}"
+            field, f"cannot write in folder {quoted_path(path.parent)}: {error.strerror or error}"
         ) from None
+
+
+def _temporary_prefix(path: Path) -> str:
+    """'.NAME.' with NAME cut short enough that '.NAME.XXXXXXXX.part' is a legal file name."""
+    name = path.name
+    while len(os.fsencode(name)) > _TEMPORARY_NAME_BYTES:
+        name = name[:-1]
+    return f".{name}."

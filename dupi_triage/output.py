@@ -6,9 +6,11 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
-from dupi_triage.files import check_writable
+from dupi_triage.errors import InputError, quoted_path
+from dupi_triage.files import check_writable, is_stdout, refuse_writing_over_input
 from dupi_triage.options import OutputOptions
 from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.streams import say, stdout_is_closed
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -16,12 +18,19 @@ if TYPE_CHECKING:
     from dupi_triage.scoring.model import Assessment
 
 
-def check_output(output: OutputOptions) -> str:
+def check_output(output: OutputOptions, *inputs: str | None) -> str:
+    """The format, once the output is known to be writable (and not one of the `inputs`)."""
     from dupi_triage.render import choose_format
 
-    fmt = choose_format(output.format, output.output)
-    if output.output not in (None, "-"):
+    # /dev/stdout is '-': a document on standard output, never a file to replace.
+    target = "-" if output.output is not None and is_stdout(output.output) else output.output
+    fmt = choose_format(output.format, target)
+    if not is_stdout(output.output):
+        assert output.output is not None
+        refuse_writing_over_input(output.output, "--output", *inputs)
         check_writable(output.output, force=output.force, field="--output")
+    elif stdout_is_closed():
+        raise InputError("--output", "standard output is closed; give a file to write to")
     return fmt
 
 
@@ -41,8 +50,8 @@ def emit(
 ) -> None:
     from dupi_triage.render import TERMINAL, render_document
 
-    to_file = output.output not in (None, "-")
-    if fmt == TERMINAL or (to_file and also_on_screen):
+    to_file = not is_stdout(output.output)
+    if fmt == TERMINAL or (to_file and also_on_screen and not stdout_is_closed()):
         # A dumb terminal cannot draw boxes or colour: it gets the plain text.
         if output.plain or os.environ.get("TERM") == "dumb":
             sys.stdout.write(render_document("text", questionnaire, assessment))
@@ -58,6 +67,6 @@ def emit(
 
         assert output.output is not None
         path = write_private(output.output, text, force=output.force, field="--output")
-        print(f"Saved the {fmt} report to {path} (readable only by you).", file=sys.stderr)
+        say(f"Saved the {fmt} report to {quoted_path(path)} (readable only by you).")
     else:
         sys.stdout.write(text)

@@ -25,6 +25,7 @@ from dupi_triage.answers import (
     prune_inapplicable,
 )
 from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Question, Questionnaire
+from dupi_triage.signals import Terminated
 from dupi_triage.wrapping import fill, hanging, terminal_width, usable
 
 # prompt_toolkit asks the terminal for the cursor position and warns when no answer comes (dumb
@@ -69,11 +70,15 @@ class TerminalNotes:
 
 
 class Interrupted(Exception):
-    """The person pressed Ctrl-C or Ctrl-D; `answers` holds what was answered so far."""
+    """The person pressed Ctrl-C or Ctrl-D, or the terminal went away (SIGHUP) or SIGTERM came.
 
-    def __init__(self, answers: Answers) -> None:
+    `answers` holds what was answered so far; `exit_code` is 130, or 128 + the signal's number.
+    """
+
+    def __init__(self, answers: Answers, exit_code: int = 130) -> None:
         super().__init__("interrupted")
         self.answers = answers
+        self.exit_code = exit_code
 
 
 def _end_on_ctrl_d() -> KeyBindings:
@@ -225,6 +230,8 @@ class Walk:
                 self.review()
         except (KeyboardInterrupt, EOFError):
             raise Interrupted(self.answers) from None
+        except Terminated as ended:
+            raise Interrupted(self.answers, ended.exit_code) from None
         return self.answers
 
     def _red_flag_alert(self) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -19,11 +20,12 @@ from dupi_triage.answers import (
     missing,
     parse_answers,
 )
-from dupi_triage.errors import InputError, Stopped
-from dupi_triage.files import check_writable, write_private
+from dupi_triage.errors import PATH_LIMIT, InputError, Stopped, quoted_path
+from dupi_triage.files import check_writable, is_stdout, same_file, write_private
 from dupi_triage.options import OutputOptions
 from dupi_triage.output import check_output, emit
 from dupi_triage.questionnaire import Questionnaire, load_questionnaire
+from dupi_triage.streams import stdout_is_closed
 
 if TYPE_CHECKING:
     from dupi_triage.scoring.model import Assessment
@@ -46,11 +48,12 @@ def run_assess(
 ) -> None:
     """Gather the answers (file, flags, then questions), score them, save and show the result."""
     questionnaire = load_questionnaire()
-    fmt = check_output(output)
+    fmt = check_output(output, answers_path)
+    save_answers = _answers_destination(save_answers, output)
     # Saving back into the answers file being finished is what resuming means: no --force needed.
-    save_force = output.force or _same_file(save_answers, answers_path)
-    if save_answers is not None:
-        if _same_file(save_answers, output.output):
+    save_force = output.force or same_file(save_answers, answers_path)
+    if save_answers is not None and not is_stdout(save_answers):
+        if same_file(save_answers, output.output):
             raise InputError("--save-answers", "must not be the same file as --output")
         check_writable(save_answers, force=save_force, field="--save-answers")
     answers = _given_answers(questionnaire, flag_values, answers_path)
@@ -134,10 +137,19 @@ def _given_answers(
     return answers
 
 
-def _same_file(first: str | None, second: str | None) -> bool:
-    if first is None or second is None or "-" in (first, second):
-        return False
-    return os.path.abspath(os.path.expanduser(first)) == os.path.abspath(os.path.expanduser(second))
+def _answers_destination(save_answers: str | None, output: OutputOptions) -> str | None:
+    """'-' (or /dev/stdout) means standard output, when the report is going to a file."""
+    if save_answers is None or not is_stdout(save_answers):
+        return save_answers
+    if is_stdout(output.output):
+        raise InputError(
+            "--save-answers",
+            "standard output already carries the report; give a file name, "
+            "or write the report to a file with --output",
+        )
+    if stdout_is_closed():
+        raise InputError("--save-answers", "standard output is closed; give a file name")
+    return "-"
 
 
 def _ask(
@@ -162,13 +174,20 @@ def _ask(
     except Interrupted as stop:
         if save_answers is not None and len(stop.answers):
             _save_answers(questionnaire, stop.answers, save_answers, force=save_force)
-            message = (
-                f"Stopped. Your answers so far are saved in {save_answers}; finish with: "
-                f"{PROG} assess --answers {save_answers} --save-answers {save_answers}"
-            )
-        else:
-            message = NOTHING_SAVED
-        raise Stopped(message) from None
+            raise Stopped(_kept_message(save_answers), stop.exit_code) from None
+        raise Stopped(NOTHING_SAVED, stop.exit_code) from None
+
+
+def _kept_message(save_answers: str) -> str:
+    if save_answers == "-":
+        return "Stopped. Your answers so far were written to standard output."
+    shown, argument = quoted_path(save_answers), shlex.quote(save_answers)
+    if len(argument) > PATH_LIMIT or not argument.isprintable():
+        argument = "FILE"  # a name that cannot be shown safely: the one above says which
+    return (
+        f"Stopped. Your answers so far are saved in {shown}; finish with: "
+        f"{PROG} assess --answers {argument} --save-answers {argument}"
+    )
 
 
 def _prompt_io(output: OutputOptions) -> dict[str, Any]:
@@ -189,4 +208,8 @@ def _save_answers(
     questionnaire: Questionnaire, answers: Answers, path: str, *, force: bool
 ) -> None:
     text = json.dumps(answers.to_json(questionnaire), indent=2, ensure_ascii=False) + "\n"
+    if path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
     write_private(path, text, force=force, field="--save-answers")

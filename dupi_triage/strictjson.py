@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dupi_triage.errors import InputError
+from dupi_triage.errors import InputError, quoted
 
 MAX_BYTES = 1024 * 1024
 MAX_NUMBER_CHARS = 20
@@ -35,7 +35,7 @@ def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:
-            raise ValueError(f"duplicated key {key!r}")
+            raise ValueError(f"duplicated key {quoted(key)}")
         result[key] = value
     return result
 

@@ -362,3 +362,15 @@ def test_a_bundle_entry_that_is_not_a_response_is_an_error_row(
     assert "error" in records[1]
     assert "error" in records[2]
     assert sum("error" in record for record in records) == 2
+
+
+@pytest.mark.parametrize("kind", ["Patient", "Bundle", "Questionnaire"])
+def test_another_fhir_resource_is_refused_saying_what_can_be_read(
+    run_cli: RunCli, tmp_path: Path, kind: str
+) -> None:
+    path = _write(tmp_path, {"resourceType": kind, "id": "x"})
+    run = run_cli("report", str(path))
+    assert run.code == 2
+    assert run.err.count("\n") == 1
+    assert f"a FHIR '{kind}' holds no answers" in run.err
+    assert "QuestionnaireResponse" in run.err

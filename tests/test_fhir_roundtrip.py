@@ -130,6 +130,16 @@ def test_no_option_label_shows_points(rendered: Any, questionnaire: Questionnair
     assert not [label for label in labels if re.search(r"\s-\s*-?\d+(\.\d+)?$", label)]
 
 
+def test_the_warning_signs_help_shows_every_signs_own_help(
+    rendered: Any, questionnaire: Questionnaire
+) -> None:
+    question = questionnaire.question(RED_FLAGS)
+    assert question.help in rendered["red_flags_help"]
+    for option in question.options:
+        assert option.help in rendered["red_flags_help"]
+        assert option.help not in rendered["text_blank"], "behind the help button"
+
+
 def test_the_filled_response_scores_as_assess_does(
     rendered: Any, run_cli: RunCli, questionnaire: Questionnaire
 ) -> None:

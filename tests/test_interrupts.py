@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import shlex
+import signal
 import stat
 import sys
 from pathlib import Path
@@ -24,7 +26,7 @@ CTRL_C = "\x03"
 CTRL_D = "\x04"
 ENTER = "\r"
 SPACE = " "
-TIMEOUT = 20
+TIMEOUT = 90  # an upper bound only: every step waits for what the screen shows
 FIRST_QUESTION = "Do you have any of these warning signs"
 
 
@@ -85,7 +87,7 @@ def test_stopping_in_the_middle_saves_the_answers_so_far_and_a_later_run_resumes
     assert finish(child) == 130
     text = transcript.getvalue()
     assert "Traceback" not in text
-    assert f"saved in {saved}" in text
+    assert f"saved in '{saved}'" in text
     assert not report.exists()
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     partial = json.loads(saved.read_text())
@@ -164,3 +166,43 @@ def test_sigterm_mid_batch_leaves_no_partial_file(tmp_path: Path) -> None:
     assert child.signalstatus is None, "SIGTERM is handled, not fatal"
     assert child.exitstatus == 143
     assert list(tmp_path.iterdir()) == [], "no results file and no temporary file"
+
+
+def test_sighup_mid_batch_leaves_no_partial_file(tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    child, _ = spawn("batch", "-", "--output", str(out))
+    child.send('{"red_flags": ["none"]}\r')
+    child.expect("Scoring")  # the progress bar: rows are being written to the temporary file
+    child.kill(signal.SIGHUP)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.signalstatus is None, "SIGHUP is handled, not fatal"
+    assert child.exitstatus == 128 + signal.SIGHUP
+    assert list(tmp_path.iterdir()) == [], "no results file and no temporary file"
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_hangup_or_kill_at_a_prompt_keeps_the_answers_like_ctrl_c(
+    signum: int, tmp_path: Path
+) -> None:
+    saved = tmp_path / "answers.json"
+    child, transcript = spawn("assess", "--save-answers", str(saved), "--red-flags", "none")
+    child.expect("When did this new or worse rash start")
+    child.send(ENTER)  # It was there before I started dupilumab, as usual
+    child.expect("worse in the days after each injection")
+    child.kill(signum)
+    assert finish(child) == 128 + signum
+    assert "Traceback" not in transcript.getvalue()
+    assert json.loads(saved.read_text()) == {"red_flags": ["none"], "onset": "before_starting"}
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+
+
+def test_the_resume_hint_is_quoted_for_the_shell(tmp_path: Path) -> None:
+    saved = tmp_path / "my answers;$(id).json"
+    child, transcript = spawn("assess", "--save-answers", str(saved), "--red-flags", "none")
+    child.expect("When did this new or worse rash start")
+    child.send(CTRL_C)
+    assert finish(child) == 130
+    shown = " ".join(transcript.getvalue().split())
+    assert f"--answers {shlex.quote(str(saved))} --save-answers {shlex.quote(str(saved))}" in shown
+    assert saved.exists()

@@ -18,7 +18,7 @@ from tests.conftest import PROJECT_ROOT
 
 DOWN = "\x1b[B"
 ENTER = "\r"
-TIMEOUT = 20
+TIMEOUT = 90  # an upper bound only: every step waits for what the screen shows
 
 # Everything but the itch and its effect on daily life, given as flags.
 GIVEN = {

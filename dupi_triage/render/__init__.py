@@ -5,7 +5,7 @@ from __future__ import annotations
 from importlib import import_module
 from pathlib import Path
 
-from dupi_triage.errors import InputError, one_of
+from dupi_triage.errors import InputError, one_of, quoted
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.scoring.model import Assessment
 
@@ -51,7 +51,7 @@ def choose_format(fmt: str | None, output: str | None) -> str:
     if suffix not in SUFFIXES:
         raise InputError(
             "--output",
-            f"cannot tell the format from {suffix!r}; add --format",
+            f"cannot tell the format from {quoted(suffix)}; add --format",
             ", ".join(sorted(SUFFIXES)),
         )
     return SUFFIXES[suffix]

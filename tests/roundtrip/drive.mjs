@@ -100,6 +100,14 @@ try {
   );
   result.text_blank = await pageText(page);
 
+  // The first help button is the warning signs' own: open it, read the page, click away to close it.
+  const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  await page.click('lhc-button-popover button');
+  await pause(800);
+  result.red_flags_help = await page.evaluate(() => document.body.innerText);
+  await page.mouse.click(2, 2);
+  await pause(800);
+
   await fill(page);
   result.text_filled = await pageText(page);
   result.response = await exportResponse(page);

@@ -1,0 +1,47 @@
+"""A hangup or a polite kill unwinds like Ctrl-C: answers are kept and no half file is left.
+
+SIGTERM (a shutdown, `kill`) and SIGHUP (the terminal closed, an ssh session dropped) raise
+Terminated, so that every `finally` runs: a temporary file is removed, the answers given so far
+are saved. The exit status is the one a shell reports for the signal (128 + its number). A signal
+the parent asked us to ignore (`nohup`) stays ignored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
+from types import FrameType
+
+HANDLED = (signal.SIGTERM, signal.SIGHUP)
+
+
+class Terminated(SystemExit):
+    """The process was asked to end by SIGTERM or SIGHUP."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(128 + signum)
+        self.signum = signum
+        self.exit_code = 128 + signum
+
+
+def _unwind(signum: int, frame: FrameType | None) -> None:
+    raise Terminated(signum)
+
+
+@contextlib.contextmanager
+def termination_unwinds() -> Iterator[None]:
+    """While inside, SIGTERM and SIGHUP raise Terminated (main thread only, as Python allows)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {}
+    for signum in HANDLED:
+        if signal.getsignal(signum) != signal.SIG_IGN:
+            previous[signum] = signal.signal(signum, _unwind)
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
