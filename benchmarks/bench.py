@@ -3,6 +3,7 @@
     python benchmarks/bench.py            # the full run (about 2-3 minutes)
     python benchmarks/bench.py --quick    # smaller batches, for a first look
     python benchmarks/bench.py --startup-only
+    python benchmarks/bench.py --hostile-only   # batch memory on a 200 MB line, /dev/zero ...
 
 Start-up figures are medians of whole processes, run round-robin so that a busy moment hits every
 command alike, and are given as ratios to `python -c "import typer"` (and, for the first prompt,
@@ -57,7 +58,12 @@ def until_first_prompt(command: Sequence[str]) -> float:
     """Seconds from spawning the interactive command in a pseudo-terminal to its first question."""
     started = time.perf_counter()
     pid, fd = pty.fork()
-    if pid == 0:  # the child: become the command
+    if pid == 0:  # the child: become the command, on a terminal of a usual size
+        import fcntl
+        import struct
+        import termios
+
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
         os.execve(command[0], list(command), {**ENV, "TERM": "xterm"})
     seen = b""
     try:
@@ -111,17 +117,71 @@ def generate_rows(count: int, path: Path, seed: int = 2026) -> None:
             out.write(json.dumps(row) + "\n")
 
 
-def run_measured(command: Sequence[str]) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (bytes) of one process, output to /dev/null."""
+def run_measured(
+    command: Sequence[str], allowed: tuple[int, ...] = (0, 1), stop_after: float | None = None
+) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (bytes) of one process, output to /dev/null.
+
+    With `stop_after`, the process is sent SIGTERM after that many seconds (for endless input).
+    """
     started = time.perf_counter()
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV
     )
+    if stop_after is not None:
+        try:
+            process.wait(stop_after)
+        except subprocess.TimeoutExpired:
+            process.terminate()
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) not in (0, 1):
+    if os.waitstatus_to_exitcode(status) not in allowed:
         raise RuntimeError(f"{' '.join(command)} failed with status {status}")
     return elapsed, usage.ru_maxrss * 1024
+
+
+def hostile_files() -> dict[str, Path]:
+    """A 200 MB JSONL line and a 10-million-column CSV row, each between two ordinary rows."""
+    row = json.dumps({"red_flags": ["none"], "itch": 3})
+    files = {
+        "200 MB JSONL line": DATA / "line-200mb.jsonl",
+        "10M-column CSV row": DATA / "wide.csv",
+    }
+    if not files["200 MB JSONL line"].exists():
+        with files["200 MB JSONL line"].open("w", encoding="utf-8") as out:
+            out.write(row + '\n{"onset": "')
+            for _ in range(200):
+                out.write("x" * 1_000_000)
+            out.write('"}\n' + row + "\n")
+    if not files["10M-column CSV row"].exists():
+        with files["10M-column CSV row"].open("w", encoding="utf-8") as out:
+            out.write("red_flags,itch\nnone,3\n")
+            for _ in range(10):
+                out.write("x," * 1_000_000)
+            out.write("x\nnone,4\n")
+    return files
+
+
+def hostile_memory(tool: Sequence[str], baseline: int) -> None:
+    """Peak memory for input meant to exhaust it, beside the 10,000-row figure."""
+    print("\nBatch peak memory on hostile input, beside 10,000 rows"
+          f" ({baseline / 2**20:.1f} MiB; target within 10 MB)")  # fmt: skip
+    cases: list[tuple[str, list[str], float | None]] = [
+        (name, [str(path)], None) for name, path in hostile_files().items()
+    ]
+    cases += [
+        ("/dev/zero", ["/dev/zero"], None),
+        ("/dev/zero as JSONL, stopped after 10 s", ["--input-format", "jsonl", "/dev/zero"], 10),
+    ]
+    for name, args, stop_after in cases:
+        elapsed, peak = run_measured(
+            [*tool, "batch", *args], allowed=(0, 1, 2, 143), stop_after=stop_after
+        )
+        growth = peak - baseline
+        print(
+            f"  {name:46} {peak / 2**20:6.1f} MiB ({growth / 2**20:+5.1f} MiB, {elapsed:5.1f} s)"
+            f"  (target within 10 MB: {verdict(abs(growth) <= 10_000_000)})"
+        )
 
 
 PARSE_ONLY = "import json, sys\nfor line in open(sys.argv[1], 'rb'):\n    json.loads(line)\n"
@@ -151,6 +211,11 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="10k/100k rows instead of 10k/100k/1M")
     parser.add_argument("--rounds", type=int, default=41, help="start-up runs per command")
     parser.add_argument("--startup-only", action="store_true", help="skip the batch figures")
+    parser.add_argument(
+        "--hostile-only",
+        action="store_true",
+        help="only batch memory on hostile input (a 200 MB line, 10M columns, /dev/zero)",
+    )
     args = parser.parse_args()
 
     print(f"Machine: {machine()}")
@@ -193,6 +258,12 @@ def main() -> int:
     if args.startup_only:
         return 0
     DATA.mkdir(exist_ok=True)
+    if args.hostile_only:
+        path = DATA / "rows-10000.jsonl"
+        if not path.exists():
+            generate_rows(10_000, path)
+        hostile_memory(tool, run_measured([*tool, "batch", str(path)])[1])
+        return 0
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     print("\nBatch (JSONL in, JSONL out to /dev/null)")
     peaks: dict[int, int] = {}
@@ -217,6 +288,7 @@ def main() -> int:
         f"  peak memory growth from {min(peaks):,} to {largest:,} rows: {growth:+.1f} MiB"
         f" (target within 10 MB: {verdict(abs(growth) * 2**20 <= 10_000_000)})"
     )
+    hostile_memory(tool, peaks[min(peaks)])
     return 0
 
 

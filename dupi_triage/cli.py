@@ -1,7 +1,8 @@
 """The dupi-triage command line: parse, call the core, pick a renderer, map errors to exit codes.
 
-Exit codes: 0 done; 1 some batch rows rejected; 2 bad usage or input (one line, never a traceback);
-130 interrupted by the user.
+Exit codes: 0 done; 1 some batch rows rejected; 2 bad usage or input, or a file or standard stream
+that cannot be used (one line, never a traceback); 130 interrupted by the user; 129 and 143 a
+hangup or SIGTERM, handled as Ctrl-C is; 141 a broken pipe (quiet). The README has the table.
 """
 
 import inspect
@@ -82,8 +83,16 @@ def _assess(**values: Any) -> int:
     no_input = values.pop("no_input")
     answers_path = values.pop("answers")
     save_answers = values.pop("save_answers")
+    from_diary = values.pop("from_diary")
+    diary = values.pop("diary")
     run_assess(
-        values, output, no_input=no_input, answers_path=answers_path, save_answers=save_answers
+        values,
+        output,
+        no_input=no_input,
+        answers_path=answers_path,
+        save_answers=save_answers,
+        from_diary=from_diary or diary is not None,
+        diary=diary,
     )
     return EXIT_OK
 
@@ -112,6 +121,32 @@ _ASSESS_INPUT = [
                 "standard input). Flags override it.",
                 rich_help_panel=INPUT_PANEL,
                 metavar="FILE",
+            ),
+        ],
+    ),
+    keyword_parameter(
+        "from_diary",
+        Annotated[
+            bool,
+            typer.Option(
+                "--from-diary",
+                help="Answer the timing questions from your diary (see 'diary --help'); "
+                "flags and the answers file still win.",
+                rich_help_panel=INPUT_PANEL,
+            ),
+        ],
+        False,
+    ),
+    keyword_parameter(
+        "diary",
+        Annotated[
+            str | None,
+            typer.Option(
+                "--diary",
+                help="The diary file for --from-diary (default: $DUPI_TRIAGE_DIARY, else "
+                "diary.sqlite in your data folder).",
+                rich_help_panel=INPUT_PANEL,
+                metavar="PATH",
             ),
         ],
     ),
@@ -272,6 +307,33 @@ def _batch(
     return EXIT_REJECTED if summary.rejected else EXIT_OK
 
 
+# --- diary ----------------------------------------------------------------------------------------
+
+
+class _LazyDiary(typer.core.TyperGroup):
+    """`diary` loads its commands (and with them sqlite3) only when it is used."""
+
+    def _loaded(self) -> typer.core.TyperGroup:
+        from dupi_triage.diary.commands import group
+
+        loaded: typer.core.TyperGroup = group()
+        return loaded
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self._loaded().list_commands(ctx))
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return self._loaded().get_command(ctx, cmd_name)
+
+
+_DIARY = _LazyDiary(
+    name="diary",
+    help="Keep a diary of doses and skin check-ins: dose, skin, pause, show, edit, delete, "
+    "export, import, check.",
+    no_args_is_help=True,
+)
+
+
 # --- entry point ----------------------------------------------------------------------------------
 
 
@@ -295,6 +357,8 @@ def _main(argv: list[str] | None) -> int:
     from dupi_triage import streams
 
     command = typer.main.get_command(app)
+    assert isinstance(command, typer.core.TyperGroup)
+    command.add_command(_DIARY)
     click_exception = _click_exception_type()
     try:
         result = command.main(args=argv, prog_name=PROG, standalone_mode=False)
@@ -337,6 +401,7 @@ def _main(argv: list[str] | None) -> int:
 
 
 def _fail(message: str) -> None:
+    from dupi_triage.errors import printable
     from dupi_triage.streams import say
 
-    say(f"{PROG}: error: {message}")
+    say(f"{PROG}: error: {printable(message)}")

@@ -48,6 +48,16 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def printable(text: str) -> str:
+    """`text` with every character a terminal could act on escaped as repr() escapes it.
+
+    For messages built by others (click's usage errors quote what was typed, unescaped).
+    """
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
 def quoted_path(path: object) -> str:
     """A file name the user gave, as shown in a message (longer than other values: paths are)."""
     return quoted(str(path), PATH_LIMIT)

@@ -8,6 +8,7 @@ condition; a review step at the end lets the person change any answer before the
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TextIO
 
 import questionary
@@ -69,6 +70,10 @@ class TerminalNotes:
         self.stream.flush()
 
 
+# Asked after the warning signs: answers and their evidence from the person's diary, or None.
+DiaryOffer = Callable[[], tuple[Answers, Mapping[str, tuple[str, ...]]] | None]
+
+
 class Interrupted(Exception):
     """The person pressed Ctrl-C or Ctrl-D, or the terminal went away (SIGHUP) or SIGTERM came.
 
@@ -104,12 +109,21 @@ class Walk:
     """One person's pass through the questionnaire; `io` is prompt_toolkit input/output (tests)."""
 
     def __init__(
-        self, questionnaire: Questionnaire, answers: Answers, console: Printer, **io: Any
+        self,
+        questionnaire: Questionnaire,
+        answers: Answers,
+        console: Printer,
+        origins: Mapping[str, tuple[AnswerValue, tuple[str, ...]]] | None = None,
+        diary_offer: DiaryOffer | None = None,
+        **io: Any,
     ) -> None:
         self.questionnaire = questionnaire
         self.answers = answers
         self.console = console
         self.io = io
+        # Answers filled from the diary: (value, evidence), shown as such in the review.
+        self.origins = dict(origins or {})
+        self.diary_offer = diary_offer
         self._section: str | None = None
         self._shown_total: int | None = None
 
@@ -214,18 +228,51 @@ class Walk:
 
     # -- the walk --------------------------------------------------------------------------------
 
+    def _show_diary_answers(self) -> None:
+        if not self.origins:
+            return
+        self.say()
+        self.say("From your diary (you can change these at the end):", "bold")
+        for question_id, (value, evidence) in self.origins.items():
+            question = self.questionnaire.question(question_id)
+            self.say(f"  {question.short}: {describe_answer(question, value)}")
+            for line in evidence:
+                self.say(f"      {line}", "dim")
+
+    def _from_diary(self, question: Question) -> bool:
+        origin = self.origins.get(question.id)
+        return origin is not None and self.answers.get(question.id) == origin[0]
+
+    def _after_red_flags(self) -> None:
+        """Once the warning signs are screened: offer the diary, if any, and show its answers."""
+        offer, self.diary_offer = self.diary_offer, None
+        if offer is not None and (offered := offer()) is not None:
+            values, evidence = offered
+            fresh = {k: v for k, v in values.values.items() if k not in self.answers}
+            self.answers = prune_inapplicable(
+                self.questionnaire, Answers(fresh).merged(self.answers)
+            )
+            self.origins = {
+                k: (v, evidence.get(k, ())) for k, v in fresh.items() if self.answers.get(k) == v
+            }
+        self._show_diary_answers()
+
     def run(self) -> Answers:
         try:
             asked = False
             # Warning signs given as flags are not asked again, but their advice still comes first.
-            if self.answers.choices(RED_FLAGS) and self._red_flag_alert() == STOP:
-                return self.answers
+            if self.answers.choices(RED_FLAGS):
+                if self._red_flag_alert() == STOP:
+                    return self.answers
+                self._after_red_flags()
             while (question := self._next_missing()) is not None:
                 self._show_progress(question)
                 self._record(question, self.ask(question))
                 asked = True
-                if question.id == RED_FLAGS and self._red_flag_alert() == STOP:
-                    return self.answers
+                if question.id == RED_FLAGS:
+                    if self._red_flag_alert() == STOP:
+                        return self.answers
+                    self._after_red_flags()
             if asked:
                 self.review()
         except (KeyboardInterrupt, EOFError):
@@ -278,6 +325,8 @@ class Walk:
             for question in applicable_questions(self.questionnaire, self.answers):
                 value = self.answers.get(question.id)
                 shown = "not answered" if value is None else describe_answer(question, value)
+                if self._from_diary(question):
+                    shown += " (from your diary)"
                 choices.append(_review_choice(question.short, shown, question.id, width))
             picked = _run(
                 questionary.select(
@@ -296,6 +345,9 @@ class Walk:
                 return
             question = self.questionnaire.question(str(picked))
             self.say(question.help, "dim")
+            if self._from_diary(question):
+                for line in self.origins[question.id][1]:
+                    self.say(f"From your diary: {line}", "dim")
             self._record(question, self.ask(question))
             if question.id == RED_FLAGS and self._red_flag_alert() == STOP:
                 return
@@ -410,7 +462,27 @@ def _check_integer(question: Question, text: str) -> bool | str:
 
 
 def run_questionnaire(
-    questionnaire: Questionnaire, answers: Answers, *, console: Printer, **io: Any
+    questionnaire: Questionnaire,
+    answers: Answers,
+    *,
+    console: Printer,
+    origins: Mapping[str, tuple[AnswerValue, tuple[str, ...]]] | None = None,
+    diary_offer: DiaryOffer | None = None,
+    **io: Any,
 ) -> Answers:
     """Ask every applicable question not already answered, then review. Raises Interrupted."""
-    return Walk(questionnaire, answers, console, **io).run()
+    return Walk(questionnaire, answers, console, origins, diary_offer, **io).run()
+
+
+def offer_diary(path: str, **io: Any) -> bool:
+    """Take the timing answers from the person's diary? Yes by default; Ctrl-C stops."""
+    return bool(
+        _run(
+            questionary.confirm(
+                f"You keep a diary ({path}). Answer the timing questions from it? "
+                "You can check and change each answer before your result.",
+                default=True,
+                **io,
+            )
+        )
+    )

@@ -33,56 +33,110 @@ from dupi_triage.questionnaire import (
 
 
 def read_data(path: Path) -> dict[str, Any]:
-    """The parsed TOML, from a JSON copy beside the bytecode when one matches the file.
+    """The parsed TOML, or a checked JSON copy of it from the user's cache folder.
 
-    tomllib is pure Python: importing and parsing it is a large share of a non-interactive run,
-    while the C JSON parser reads the same data ten times faster. The copy is keyed by the TOML
-    file's size and modification time, like a .pyc, and is only ever a cache: the data is
-    validated in full either way, and a copy that cannot be read or written is ignored.
+    tomllib is pure Python: importing and parsing it costs a non-interactive run about as much as
+    everything else, while the C JSON parser reads the same data in a fraction of a millisecond.
+    The copy is never trusted over the TOML:
+    - it is named after the sha256 of the TOML's exact bytes, so an edited, replaced or upgraded
+      TOML never meets a copy made from other bytes (no size or time stamps to fool);
+    - its first line is the sha256 of the JSON after it, so a copy edited by hand, truncated or
+      half-written is ignored and made again;
+    - what it holds is validated exactly as the TOML is, by the same code, after this;
+    - it lives in the user's cache folder, owner-only, never inside the installed package.
     """
     try:
-        stat = path.stat()
+        toml_bytes = path.read_bytes()
     except OSError as error:
         raise QuestionnaireError(f"{path}: {error}") from error
-    stamp = f"{_CACHE_FORMAT}:{stat.st_size}:{stat.st_mtime_ns}"
-    cache = path.parent / "__pycache__" / f"{path.stem}.json"
-    try:
-        cached = json.loads(cache.read_bytes())
-        if isinstance(cached, dict) and cached.get("stamp") == stamp:
-            data: dict[str, Any] = cached["data"]
+    cache = _cache_path(path, toml_bytes)
+    if cache is not None:
+        data = _read_cache(cache)
+        if data is not None:
             return data
-    except (OSError, ValueError, KeyError):
-        pass
     import tomllib
 
     try:
-        with path.open("rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError) as error:
+        data = tomllib.loads(toml_bytes.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise QuestionnaireError(f"{path}: {error}") from error
-    _write_cache(cache, {"stamp": stamp, "data": data})
+    if cache is not None:
+        _write_cache(cache, data)
     return data
 
 
-_CACHE_FORMAT = 1
+_CACHE_FORMAT = 2
 
 
-def _write_cache(cache: Path, content: dict[str, Any]) -> None:
+def _sha256(data: bytes) -> str:
+    try:  # the built-in module: hashlib would load OpenSSL first, a few ms of start-up
+        from _sha256 import sha256  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # pragma: no cover - Python 3.12 renamed it
+        from hashlib import sha256
+    digest: str = sha256(data).hexdigest()
+    return digest
+
+
+def cache_folder() -> Path | None:
+    """The user's cache folder for dupi-triage (XDG on Linux), or None when there is no home."""
+    import sys
+
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        return Path(base) / "dupi-triage" / "Cache" if base else None
+    if sys.platform == "darwin":
+        root = Path.home() / "Library" / "Caches"
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME", "")
+        root = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
+    return root / "dupi-triage"
+
+
+def _cache_path(path: Path, toml_bytes: bytes) -> Path | None:
+    try:
+        folder = cache_folder()
+    except (OSError, RuntimeError, KeyError):  # no home folder at all
+        return None
+    if folder is None:
+        return None
+    return folder / f"{path.stem}-{_CACHE_FORMAT}-{_sha256(toml_bytes)}.json"
+
+
+def _read_cache(cache: Path) -> dict[str, Any] | None:
+    try:
+        content = cache.read_bytes()
+    except OSError:
+        return None
+    digest, _, body = content.partition(b"\n")
+    if digest.decode("ascii", "replace") != _sha256(body):
+        return None
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _write_cache(cache: Path, data: dict[str, Any]) -> None:
     import contextlib
     import tempfile
 
     try:
-        cache.parent.mkdir(exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=cache.parent, suffix=".tmp")
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(dir=cache.parent, prefix=".", suffix=".part")
         try:
-            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump(content, handle, ensure_ascii=False)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(_sha256(body).encode("ascii") + b"\n" + body)
             os.replace(temporary, cache)
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
+        for stale in cache.parent.glob(f"{cache.name.split('-')[0]}-*.json"):
+            if stale != cache:  # copies of other versions of the file: never read again
+                stale.unlink(missing_ok=True)
     except (OSError, TypeError, ValueError):
-        pass  # a read-only install, a full disk: just parse the TOML next time too
+        pass  # no home, a read-only or full disk: parse the TOML next time too
 
 
 def parse_questionnaire(data: Mapping[str, Any]) -> Questionnaire:

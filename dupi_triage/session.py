@@ -28,6 +28,8 @@ from dupi_triage.questionnaire import Questionnaire, load_questionnaire
 from dupi_triage.streams import stdout_is_closed
 
 if TYPE_CHECKING:
+    from dupi_triage.diary.for_assess import FromDiary
+    from dupi_triage.prompts import DiaryOffer
     from dupi_triage.scoring.model import Assessment
 
 
@@ -45,8 +47,10 @@ def run_assess(
     no_input: bool,
     answers_path: str | None,
     save_answers: str | None,
+    from_diary: bool = False,
+    diary: str | None = None,
 ) -> None:
-    """Gather the answers (file, flags, then questions), score them, save and show the result."""
+    """Gather the answers (diary, file, flags, then questions), score, save and show the result."""
     questionnaire = load_questionnaire()
     fmt = check_output(output, answers_path)
     save_answers = _answers_destination(save_answers, output)
@@ -56,7 +60,8 @@ def run_assess(
         if same_file(save_answers, output.output):
             raise InputError("--save-answers", "must not be the same file as --output")
         check_writable(save_answers, force=save_force, field="--save-answers")
-    answers = _given_answers(questionnaire, flag_values, answers_path)
+    from_the_diary = _diary_answers(questionnaire, diary) if from_diary else None
+    answers, overridden = _given_answers(questionnaire, flag_values, answers_path, from_the_diary)
 
     interactive = False
     unanswered = missing(questionnaire, answers)
@@ -67,12 +72,27 @@ def run_assess(
                 "there is no terminal to ask questions on; add --no-input to score what was "
                 f"given, or answer: {', '.join(unanswered)}",
             )
-        answers = _ask(questionnaire, answers, output, save_answers, save_force)
+        offered: list[FromDiary] = []
+        answers = _ask(
+            questionnaire,
+            answers,
+            output,
+            save_answers,
+            save_force,
+            from_the_diary,
+            None if from_the_diary is not None else _diary_offer(questionnaire, output, offered),
+        )
+        from_the_diary = from_the_diary or (offered[0] if offered else None)
         interactive = True
 
     from dupi_triage.scoring import assess
 
     assessment = assess(questionnaire, answers)
+    if from_the_diary is not None:
+        from dupi_triage.diary.for_assess import still_from_diary, with_diary
+
+        used = still_from_diary(from_the_diary, answers, overridden)
+        assessment = with_diary(assessment, from_the_diary.report, used)
     if save_answers is not None:
         _save_answers(questionnaire, answers, save_answers, force=save_force)
     emit(questionnaire, assessment, output, fmt, also_on_screen=interactive)
@@ -110,10 +130,44 @@ def _offer_report(
         raise Stopped("Stopped. The result is shown above; no report file was saved.") from None
 
 
+def _diary_answers(questionnaire: Questionnaire, path: str | None) -> FromDiary:
+    from dupi_triage.diary.for_assess import answers_from_diary
+
+    return answers_from_diary(questionnaire, path)
+
+
+def _diary_offer(
+    questionnaire: Questionnaire, output: OutputOptions, taken: list[FromDiary]
+) -> DiaryOffer:
+    """On a terminal, once the warning signs are screened: offer the person's diary, if any."""
+
+    def offer() -> tuple[Answers, dict[str, tuple[str, ...]]] | None:
+        from dupi_triage.diary.store import default_path
+
+        path = default_path()
+        if not path.is_file():
+            return None
+        from dupi_triage.prompts import offer_diary
+
+        if not offer_diary(str(path), **_prompt_io(output)):
+            return None
+        found = _diary_answers(questionnaire, None)
+        taken.append(found)
+        return found.answers, {q: found.report.evidence(q) for q in found.answers.values}
+
+    return offer
+
+
 def _given_answers(
-    questionnaire: Questionnaire, flag_values: dict[str, Any], answers_path: str | None
-) -> Answers:
-    """Answers file first, flags over it (the one precedence rule), checked together."""
+    questionnaire: Questionnaire,
+    flag_values: dict[str, Any],
+    answers_path: str | None,
+    diary: FromDiary | None = None,
+) -> tuple[Answers, set[str]]:
+    """The diary first, the answers file over it, flags over both (the one precedence rule).
+
+    Also returns the questions the file or flags answered, so the diary is not credited for them.
+    """
     base = Answers()
     if answers_path is not None:
         from dupi_triage.answers_file import read_answers_file
@@ -121,6 +175,15 @@ def _given_answers(
         base = read_answers_file(questionnaire, answers_path, "--answers")
     given = {key: value for key, value in flag_values.items() if value is not None}
     flagged = parse_answers(questionnaire, given, flag_field) if given else Answers()
+    overridden = set(base.values) | set(flagged.values)
+    if diary is not None:
+        merged = diary.answers.merged(base).merged(flagged)
+        stale = [
+            q.id
+            for q in questionnaire.conditional
+            if q.id in diary.answers and q.id not in overridden and not is_applicable(q, merged)
+        ]
+        base = diary.answers.without(*stale).merged(base)
     answers = base.merged(flagged)
     # A flag that changes a condition (--dose-paused no) drops the file's answers that hung on it.
     stale = [
@@ -134,7 +197,7 @@ def _given_answers(
     ]
     answers = answers.without(*stale)
     check_conditions(questionnaire, answers, lambda q: flag_field(q) if q.id in flagged else q.id)
-    return answers
+    return answers, overridden
 
 
 def _answers_destination(save_answers: str | None, output: OutputOptions) -> str | None:
@@ -158,6 +221,8 @@ def _ask(
     output: OutputOptions,
     save_answers: str | None,
     save_force: bool,
+    diary: FromDiary | None = None,
+    diary_offer: DiaryOffer | None = None,
 ) -> Answers:
     from dupi_triage.prompts import Interrupted, TerminalNotes, run_questionnaire
 
@@ -169,8 +234,17 @@ def _ask(
         sys.stderr if on_stderr else sys.stdout,
         colour=not no_colour and os.environ.get("TERM") != "dumb",
     )
+    origins = {}
+    if diary is not None:
+        origins = {
+            question_id: (value, diary.report.evidence(question_id))
+            for question_id, value in diary.answers.values.items()
+            if answers.get(question_id) == value
+        }
     try:
-        return run_questionnaire(questionnaire, answers, console=notes, **io)
+        return run_questionnaire(
+            questionnaire, answers, console=notes, origins=origins, diary_offer=diary_offer, **io
+        )
     except Interrupted as stop:
         if save_answers is not None and len(stop.answers):
             _save_answers(questionnaire, stop.answers, save_answers, force=save_force)

@@ -59,6 +59,12 @@ Render = Callable[[Assessment, str], str]
 ALL_FORMATS = FORMATS
 
 
+@pytest.fixture(autouse=True)
+def _no_personal_diary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or write the diary of whoever runs them (diary tests set their own)."""
+    monkeypatch.setenv("DUPI_TRIAGE_DIARY", str(tmp_path / "no-diary-here.sqlite"))
+
+
 @pytest.fixture(scope="session")
 def questionnaire() -> Questionnaire:
     return load_questionnaire()

@@ -25,7 +25,7 @@ UP = "\x1b[A"
 ENTER = "\r"
 SPACE = " "
 CTRL_C = "\x03"
-TIMEOUT = 30.0
+TIMEOUT = 90.0  # an upper bound only: every step waits for what the screen shows
 
 
 def flat(text: str) -> str:

@@ -7,6 +7,7 @@ them to the published models.
 from __future__ import annotations
 
 import ast
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -109,6 +110,7 @@ def test_sections_are_groups_with_their_intro_then_the_result(
             "type": "display",
         }
         in_group = [item["linkId"] for item in group["item"] if item["type"] != "display"]
+        in_group = [link for link in in_group if ".advice-" not in link]
         assert in_group == [q.id for q in questionnaire if q.section == section.id]
     all_links = [item["linkId"] for item in _walk(fhir_questionnaire["item"])]
     assert len(all_links) == len(set(all_links)), "linkIds must be unique"
@@ -161,26 +163,75 @@ def test_every_help_text_is_carried_the_options_too(
                 assert f"{option.label}: {option.help}" in help_text
 
 
-def test_each_warning_sign_enables_its_advice_in_the_scorings_own_words(
+def _shown_advice(fhir_questionnaire: dict[str, Any], chosen: set[str]) -> list[str]:
+    """The advice texts an SDC renderer shows with these warning signs ticked.
+
+    enableWhen as the FHIR specification defines it: "=" is true if at least one answer equals
+    the coding, "!=" if no answer does; several tests combine as enableBehavior says.
+    """
+    shown = []
+
+    def enabled(item: dict[str, Any]) -> bool:
+        tests = [
+            (test["answerCoding"]["code"] in chosen) == (test["operator"] == "=")
+            for test in item.get("enableWhen", [])
+            if test["question"] == RED_FLAGS
+        ]
+        return any(tests) if item.get("enableBehavior") == "any" else all(tests)
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            if not enabled(item):
+                continue
+            if item["type"] == "display" and ".advice-" in item["linkId"]:
+                shown.append(item["text"])
+            walk(item.get("item", []))
+
+    walk(fhir_questionnaire["item"])
+    return shown
+
+
+def _made_of(text: str, lines: tuple[str, ...]) -> bool:
+    """Whether `text` is a run of whole lines of the scoring's advice."""
+    while text:
+        line = next((line for line in lines if text.startswith(line)), None)
+        if line is None:
+            return False
+        text = text[len(line) :].lstrip()
+    return True
+
+
+def test_warning_signs_show_the_scorings_own_advice_and_nothing_it_would_not_say(
     questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
 ) -> None:
-    items = _by_link(fhir_questionnaire)
-    advice = [item for link, item in items.items() if link.startswith(f"{RED_FLAGS}.advice-")]
-    assert [item["text"] for item in advice] == [text for _, text, _ in sign_advice(questionnaire)]
-    enabled_by: dict[str, list[str]] = {}
+    question = questionnaire.question(RED_FLAGS)
+    signs = [option.id for option in question.options if option.red_flag is not None]
+    assert _shown_advice(fhir_questionnaire, set()) == []
+    assert _shown_advice(fhir_questionnaire, {NONE_OPTION}) == []
+    for first, second in itertools.combinations_with_replacement(signs, 2):
+        chosen = (first,) if first == second else (first, second)
+        ordered = tuple(o for o in question.option_ids if o in chosen)
+        result = assess(questionnaire, parse_answers(questionnaire, {RED_FLAGS: list(ordered)}))
+        level = questionnaire.level(result.level.value)
+        shown = _shown_advice(fhir_questionnaire, set(chosen))
+        assert shown, chosen
+        assert shown[0].startswith(f"{level.label.upper()}: {level.action}"), chosen
+        for text in shown:
+            words = text.removeprefix(f"{level.label.upper()}: ")
+            assert _made_of(words, result.advice), (chosen, text)
+
+
+def test_advice_items_are_display_items_in_the_warning_signs_section(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    section = _by_link(fhir_questionnaire)[f"section-{questionnaire.question(RED_FLAGS).section}"]
+    advice = [item for item in _walk(section["item"]) if ".advice-" in item["linkId"]]
+    texts = [item["text"] for item in advice if item["type"] == "display"]
+    assert texts == [entry.text for entry in sign_advice(questionnaire)]
     for item in advice:
-        assert item["type"] == "display"
-        assert item.get("enableBehavior", "any") == "any"
-        for test in item["enableWhen"]:
-            assert test["question"] == RED_FLAGS
-            enabled_by.setdefault(test["answerCoding"]["code"], []).append(item["text"])
-    for option in questionnaire.question(RED_FLAGS).options:
-        if option.red_flag is None:
-            assert option.id not in enabled_by
-            continue
-        level = questionnaire.level(option.red_flag)
-        texts = enabled_by[option.id]
-        assert texts[0].startswith(f"{level.label.upper()}: {level.action}")
+        assert all(test["question"] == RED_FLAGS for test in item["enableWhen"])
+        if len(item["enableWhen"]) > 1:
+            assert item["enableBehavior"] in ("any", "all")
 
 
 def test_the_result_group_is_hidden_from_whoever_fills_in_the_form(

@@ -50,9 +50,10 @@ def _missing_tools() -> list[str]:
     return missing
 
 
-def _emergency_sign(questionnaire: Questionnaire) -> str:
+def _sign(questionnaire: Questionnaire, level: str) -> str:
+    """The first warning sign of that level."""
     question = questionnaire.question(RED_FLAGS)
-    return next(option.id for option in question.options if option.red_flag == "emergency")
+    return next(option.id for option in question.options if option.red_flag == level)
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +80,8 @@ def rendered(tmp_path_factory: pytest.TempPathFactory, questionnaire: Questionna
             str(ROUNDTRIP / "drive.mjs"),
             str(folder / "questionnaire.json"),
             str(folder / "case.json"),
-            _emergency_sign(questionnaire),
+            _sign(questionnaire, "emergency"),
+            _sign(questionnaire, "urgent"),
             str(screenshot),
         ],
         capture_output=True,
@@ -148,13 +150,13 @@ def test_the_filled_response_scores_as_assess_does(
     assert _scored_by_report(run_cli, path) == _scored_by_assess(questionnaire, FACIAL_REDNESS)
 
 
-def test_an_emergency_sign_ticked_in_the_form_scores_as_assess_does(
+def test_warning_signs_ticked_in_the_form_score_as_assess_does(
     rendered: Any, run_cli: RunCli, questionnaire: Questionnaire
 ) -> None:
-    path = rendered["folder"] / "emergency.json"
-    path.write_text(json.dumps(rendered["emergency_response"]), encoding="utf-8")
-    answers = {**FACIAL_REDNESS, RED_FLAGS: [_emergency_sign(questionnaire)]}
-    expected = _scored_by_assess(questionnaire, answers)
+    path = rendered["folder"] / "both.json"
+    path.write_text(json.dumps(rendered["both_response"]), encoding="utf-8")
+    signs = [_sign(questionnaire, "emergency"), _sign(questionnaire, "urgent")]
+    expected = _scored_by_assess(questionnaire, {**FACIAL_REDNESS, RED_FLAGS: signs})
     assert expected[0] == "emergency"
     assert _scored_by_report(run_cli, path) == expected
 
@@ -162,12 +164,24 @@ def test_an_emergency_sign_ticked_in_the_form_scores_as_assess_does(
 def test_the_emergency_advice_shows_the_moment_an_emergency_sign_is_chosen(
     rendered: Any, questionnaire: Questionnaire
 ) -> None:
-    emergency = next(text for level, text, _ in sign_advice(questionnaire) if level == "emergency")
+    emergency = next(a.text for a in sign_advice(questionnaire) if a.level == "emergency")
     action = questionnaire.level("emergency").action
     assert action in emergency
     assert emergency not in rendered["text_blank"]
     assert emergency not in rendered["text_filled"]
     assert emergency in rendered["text_emergency"]
+
+
+def test_an_urgent_sign_beside_an_emergency_adds_no_urgent_today(
+    rendered: Any, questionnaire: Questionnaire
+) -> None:
+    advice = {a.level: a.text for a in sign_advice(questionnaire)}
+    assert advice["emergency"] in rendered["text_both"]
+    assert advice["urgent"] not in rendered["text_both"]
+    assert questionnaire.level("urgent").action not in rendered["text_both"]
+    # Take the emergency sign back: the urgent advice appears; it was held back, not lost.
+    assert advice["urgent"] in rendered["text_urgent"]
+    assert advice["emergency"] not in rendered["text_urgent"]
 
 
 def test_the_conditional_questions_appear_only_when_their_condition_holds(
@@ -179,7 +193,7 @@ def test_the_conditional_questions_appear_only_when_their_condition_holds(
 
 
 def test_the_renderers_responses_validate_as_r4b(rendered: Any) -> None:
-    for response in (rendered["response"], rendered["emergency_response"]):
+    for response in (rendered["response"], rendered["both_response"]):
         FhirQuestionnaireResponse.model_validate(response)
 
 

@@ -69,3 +69,15 @@ def test_a_huge_duplicated_key_is_quoted_short_in_a_batch_error_cell(
     (row,) = list(csv.DictReader(io.StringIO(result.out)))
     assert "duplicated key" in row["error"]
     assert len(row["error"]) < 200
+
+
+@pytest.mark.parametrize(
+    "args",
+    [[f"no-such-command{TITLE_AND_CLEAR}"], ["assess", f"--no-such-flag{TITLE_AND_CLEAR}"]],
+    ids=["a command", "a flag"],
+)
+def test_what_was_typed_is_escaped_in_usage_errors_too(run_cli: RunCli, args: list[str]) -> None:
+    result = run_cli(*args)
+    assert result.code == 2
+    assert result.err.count("\n") == 1
+    assert result.err[:-1].isprintable()

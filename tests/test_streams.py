@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -184,3 +185,11 @@ def test_with_standard_error_closed_the_data_still_comes_alone(
     run = shell("DT batch rows.jsonl 2>&-", tmp_path)
     assert run.returncode == 0
     assert all(json.loads(line)["level"] for line in run.stdout.splitlines())
+
+
+def test_the_readme_exit_code_table_covers_broken_pipes_and_signals() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("### Exit codes") :].split("\n\n")[1]
+    codes = {int(line.split("|")[1]) for line in table.splitlines()[2:]}
+    hangup, terminated = 128 + signal.SIGHUP, 128 + signal.SIGTERM
+    assert codes == {0, 1, 2, hangup, 130, BROKEN_PIPE, terminated}

@@ -19,8 +19,9 @@ What a person filling in the form must and must not see, whatever the renderer:
 
 from __future__ import annotations
 
+import functools
 import json
-from typing import Any
+from typing import Any, NamedTuple
 
 from dupi_triage.answers import Answers
 from dupi_triage.fhir_codes import (
@@ -143,11 +144,13 @@ def enable_when(questionnaire: Questionnaire, condition: Condition) -> dict[str,
     return {"enableWhen": tests} | ({"enableBehavior": "all"} if len(tests) > 1 else {})
 
 
-def _answer_is(questionnaire: Questionnaire, question_id: str, option_id: str) -> dict[str, Any]:
-    """One enableWhen test: `question_id` was answered with `option_id`."""
+def _answer_is(
+    questionnaire: Questionnaire, question_id: str, option_id: str, operator: str = "="
+) -> dict[str, Any]:
+    """One enableWhen test: `question_id` was answered with `option_id` ("!=": was not)."""
     parent = questionnaire.question(question_id)
     code = {"system": code_system(parent.id), "code": option_id}
-    return {"question": parent.id, "operator": "=", "answerCoding": code}
+    return {"question": parent.id, "operator": operator, "answerCoding": code}
 
 
 def _answer_option(question: Question, option_id: str) -> dict[str, Any]:
@@ -184,60 +187,93 @@ def _item_control(code: str) -> dict[str, Any]:
 # --- advice on a warning sign ---------------------------------------------------------------------
 
 
-def sign_advice(questionnaire: Questionnaire) -> list[tuple[str, str, tuple[str, ...]]]:
-    """(level or "", advice text, the signs that lead to it): what to show when a sign is chosen.
+class SignAdvice(NamedTuple):
+    """Advice the form shows once any of `signs` is chosen, unless one of `unless` is too."""
 
-    The words are the scoring's own: what it advises for the sign alone, less what it advises with
-    no sign at all. What every sign of a level shares comes first, once per level, led by the
-    level's name, most urgent first; what only some signs add (an eye check, an infection) follows.
+    level: str  # the level it leads with; "" for what only some signs add
+    text: str
+    signs: tuple[str, ...]
+    unless: tuple[str, ...]
+
+
+def sign_advice(questionnaire: Questionnaire) -> list[SignAdvice]:
+    """What to show as warning signs are chosen, in the scoring's own words, most urgent first.
+
+    A sign's advice is what the scoring advises for that sign alone, less what it advises with no
+    sign at all. What every sign of a level shares is shown once per level, led by the level's
+    name; what only some signs add (an eye check, an infection) follows. A piece of advice is held
+    back while a sign is chosen with which the scoring would not give it (the urgent "today" beside
+    an emergency), so the form never says what the result will not.
     """
     from dupi_triage.scoring import assess
 
     question = questionnaire.question(RED_FLAGS)
-    baseline = set(assess(questionnaire, Answers({RED_FLAGS: (NONE_OPTION,)})).advice)
-    by_sign: dict[str, tuple[str, list[str]]] = {}
-    for option in question.options:
-        if option.red_flag is None:
-            continue
-        result = assess(questionnaire, Answers({RED_FLAGS: (option.id,)}))
-        lines = [line for line in result.advice if line not in baseline]
-        by_sign[option.id] = (result.level.value, lines)
+    signs = [option.id for option in question.options if option.red_flag is not None]
 
-    shared: dict[str, list[str]] = {}
-    for level, lines in by_sign.values():
-        kept = shared.get(level)
-        shared[level] = lines if kept is None else [line for line in kept if line in lines]
-    advice: list[tuple[str, str, tuple[str, ...]]] = []
+    @functools.cache
+    def advised(*chosen: str) -> tuple[str, ...]:
+        ordered = tuple(o for o in question.option_ids if o in chosen)
+        return assess(questionnaire, Answers({RED_FLAGS: ordered})).advice
+
+    baseline = set(advised(NONE_OPTION))
+    level_of = {
+        sign: assess(questionnaire, Answers({RED_FLAGS: (sign,)})).level.value for sign in signs
+    }
+    own = {sign: [line for line in advised(sign) if line not in baseline] for sign in signs}
+
+    pieces: list[tuple[str, list[str], tuple[str, ...]]] = []
     for level in reversed(LEVEL_IDS):
-        if level in shared:
-            signs = tuple(sign for sign, (at, _) in by_sign.items() if at == level)
-            label = questionnaire.level(level).label.upper()
-            advice.append((level, f"{label}: " + " ".join(shared[level]), signs))
-    extras: dict[str, list[str]] = {}
-    for sign, (level, lines) in by_sign.items():
-        extra = " ".join(line for line in lines if line not in shared[level])
+        at_level = tuple(sign for sign in signs if level_of[sign] == level)
+        if at_level:
+            shared = [line for line in own[at_level[0]] if all(line in own[s] for s in at_level)]
+            pieces.append((level, shared, at_level))
+    shared_by_level = {level: lines for level, lines, _ in pieces}
+    extras: dict[tuple[str, ...], list[str]] = {}
+    for sign in signs:
+        extra = tuple(line for line in own[sign] if line not in shared_by_level[level_of[sign]])
         if extra:
             extras.setdefault(extra, []).append(sign)
-    advice.extend(("", text, tuple(signs)) for text, signs in extras.items())
+    pieces += [("", list(lines), tuple(by)) for lines, by in extras.items()]
+
+    advice = []
+    for level, lines, shown_by in pieces:
+        unless = tuple(
+            other
+            for other in signs
+            if other not in shown_by
+            and any(line not in advised(sign, other) for sign in shown_by for line in lines)
+        )
+        label = f"{questionnaire.level(level).label.upper()}: " if level else ""
+        advice.append(SignAdvice(level, label + " ".join(lines), shown_by, unless))
     return advice
 
 
 def _advice_items(questionnaire: Questionnaire, question: Question) -> list[dict[str, Any]]:
+    """Display items; where several signs show it and others hold it back, a group around it.
+
+    enableWhen cannot mix "any of" with "none of" in one item, so the group says "any of these
+    signs" and the display inside it "none of those" (`!=`: no answer equals it).
+    """
     items = []
-    for index, (level, text, signs) in enumerate(sign_advice(questionnaire), start=1):
-        tests = [_answer_is(questionnaire, question.id, sign) for sign in signs]
-        item: dict[str, Any] = {
-            "linkId": f"{question.id}.advice-{index}" + (f"-{level}" if level else ""),
-            "text": text,
-            "type": "display",
-            "enableWhen": tests,
-        }
-        if level:
-            item["_text"] = {"extension": [{"url": RENDERING_STYLE, "valueString": ADVICE_STYLE}]}
-        if len(tests) > 1:
-            item["enableBehavior"] = "any"
-        items.append(item)
+    for index, advice in enumerate(sign_advice(questionnaire), start=1):
+        link = f"{question.id}.advice-{index}" + (f"-{advice.level}" if advice.level else "")
+        shown = [_answer_is(questionnaire, question.id, sign) for sign in advice.signs]
+        held = [_answer_is(questionnaire, question.id, sign, "!=") for sign in advice.unless]
+        display: dict[str, Any] = {"linkId": link, "text": advice.text, "type": "display"}
+        if advice.level:
+            style = {"url": RENDERING_STYLE, "valueString": ADVICE_STYLE}
+            display["_text"] = {"extension": [style]}
+        if not held or len(shown) == 1:
+            items.append(display | _all_or_any(shown + held, "all" if held else "any"))
+            continue
+        group = {"linkId": f"{link}.when", "type": "group"} | _all_or_any(shown, "any")
+        group["item"] = [display | _all_or_any(held, "all")]
+        items.append(group)
     return items
+
+
+def _all_or_any(tests: list[dict[str, Any]], behaviour: str) -> dict[str, Any]:
+    return {"enableWhen": tests} | ({"enableBehavior": behaviour} if len(tests) > 1 else {})
 
 
 # --- the result, hidden from whoever fills in the form --------------------------------------------

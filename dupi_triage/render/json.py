@@ -66,6 +66,15 @@ def _contribution(c: Contribution) -> dict[str, Any]:
 
 
 def assessment_to_dict(questionnaire: Questionnaire, assessment: Assessment) -> dict[str, Any]:
+    result = _assessment_to_dict(questionnaire, assessment)
+    if assessment.diary is not None:
+        from dupi_triage.diary.report import report_to_json
+
+        result["diary"] = report_to_json(assessment.diary)
+    return result
+
+
+def _assessment_to_dict(questionnaire: Questionnaire, assessment: Assessment) -> dict[str, Any]:
     return {
         "tool": TOOL,
         "version": __version__,

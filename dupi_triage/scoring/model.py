@@ -2,9 +2,12 @@
 
 import enum
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from dupi_triage.answers import Answers, AnswerValue
+
+if TYPE_CHECKING:
+    from dupi_triage.diary.report import DiaryReport
 
 
 class TriageLevel(enum.StrEnum):
@@ -105,3 +108,5 @@ class Assessment:
     advice: tuple[str, ...]
     tell_your_prescriber: tuple[str, ...]
     missing: tuple[str, ...]
+    # The diary the timing answers came from (assess --from-diary); scoring never reads it.
+    diary: "DiaryReport | None" = None

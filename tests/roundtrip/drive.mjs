@@ -1,7 +1,7 @@
 // Fill dupi-triage's Questionnaire in the real LHC-Forms renderer, in headless Chromium, as a
 // person would: click the options, type the numbers. Used by tests/test_fhir_roundtrip.py.
 //
-// node drive.mjs QUESTIONNAIRE.json CASE.json EMERGENCY_SIGN SCREENSHOT.png
+// node drive.mjs QUESTIONNAIRE.json CASE.json EMERGENCY_SIGN URGENT_SIGN SCREENSHOT.png
 //
 // CASE.json holds answers as an answers file does ({"red_flags": ["none"], "itch": 6, ...}), in
 // questionnaire order. Prints one JSON object: what the page showed at each step and the
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const [questionnairePath, casePath, emergencySign, screenshotPath] = process.argv.slice(2);
+const [questionnairePath, casePath, emergencySign, urgentSign, screenshotPath] = process.argv.slice(2);
 const questionnaire = JSON.parse(fs.readFileSync(questionnairePath, 'utf8'));
 const answers = JSON.parse(fs.readFileSync(casePath, 'utf8'));
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
@@ -116,13 +116,19 @@ try {
   await click(page, optionId('red_flags', 'none'));
   await click(page, optionId('red_flags', emergencySign));
   result.text_emergency = await pageText(page);
-  result.emergency_response = await exportResponse(page);
   // Let the check-box animation finish and the focus ring go before the picture is taken.
   await page.mouse.move(0, 0);
   await page.evaluate(() => document.activeElement && document.activeElement.blur());
-  await new Promise((resolve) => setTimeout(resolve, 800));
+  await pause(800);
   const height = await page.evaluate(() => document.querySelector('#form').offsetTop + 1100);
   await page.screenshot({ path: screenshotPath, clip: { x: 0, y: 0, width: 1000, height } });
+
+  // An urgent sign as well: the emergency advice must stay, the urgent "today" must not appear.
+  await click(page, optionId('red_flags', urgentSign));
+  result.text_both = await pageText(page);
+  result.both_response = await exportResponse(page);
+  await click(page, optionId('red_flags', emergencySign));
+  result.text_urgent = await pageText(page);
 } finally {
   await browser.close();
   server.close();

@@ -1,0 +1,148 @@
+"""Short questions for diary entries when a command runs bare on a terminal (questionary).
+
+The check-in asks the questionnaire's own skin questions, with their own wording and options.
+Ctrl-C or Ctrl-D stops without writing anything.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import questionary
+from questionary import Choice
+
+from dupi_triage.answers import AnswerValue, parse_value
+from dupi_triage.diary.entries import INJECTION_SITES, CheckIn, Dose, Entry, Pause, parse_day
+from dupi_triage.errors import InputError, Stopped
+from dupi_triage.questionnaire import Question, Questionnaire
+
+SKIP = "__skip__"
+
+
+def _ask(prompt: questionary.Question) -> Any:
+    try:
+        answer = prompt.unsafe_ask()
+    except (KeyboardInterrupt, EOFError):
+        raise Stopped("Stopped. Nothing was written to the diary.") from None
+    return answer
+
+
+def _valid_day(text: str) -> bool | str:
+    try:
+        parse_day(text, "date")
+    except InputError as error:
+        return f"{error.problem}: type {error.allowed}"
+    return True
+
+
+def ask_day(default: str = "today") -> str:
+    return str(
+        _ask(
+            questionary.text(
+                "Date (YYYY-MM-DD, today or yesterday):", default=default, validate=_valid_day
+            )
+        )
+    )
+
+
+def ask_note(default: str = "") -> str:
+    return str(_ask(questionary.text("Note (optional):", default=default)))
+
+
+def ask_dose() -> tuple[str, str | None, str]:
+    day = ask_day()
+    choices = [Choice(site.replace("_", " "), value=site) for site in INJECTION_SITES]
+    site = _ask(
+        questionary.select("Where was it injected?", choices=[*choices, Choice("Skip", value=SKIP)])
+    )
+    return day, None if site == SKIP else str(site), ask_note()
+
+
+def ask_question(question: Question, current: AnswerValue | None = None) -> AnswerValue | None:
+    """One skin question; leaving it empty (or Skip) records nothing for it."""
+    if question.type == "multi":
+        chosen = current if isinstance(current, tuple) else ()
+        picked = _ask(
+            questionary.checkbox(
+                f"{question.text} (none picked: no rash there today)",
+                choices=[
+                    Choice(o.label, value=o.id, description=o.help, checked=o.id in chosen)
+                    for o in question.options
+                ],
+            )
+        )
+        return parse_value(question, list(picked), question.id) if picked else None
+    if question.type == "single":
+        picked = _ask(
+            questionary.select(
+                question.text,
+                choices=[
+                    *(Choice(o.label, value=o.id, description=o.help) for o in question.options),
+                    Choice("Skip", value=SKIP),
+                ],
+                default=current if isinstance(current, str) else None,
+            )
+        )
+        return None if picked == SKIP else parse_value(question, picked, question.id)
+
+    def valid(text: str) -> bool | str:
+        if not text.strip():
+            return True
+        try:
+            parse_value(question, text, question.id)
+        except InputError:
+            return f"Type a whole number from {question.min} to {question.max}, or leave it empty."
+        return True
+
+    typed = _ask(
+        questionary.text(
+            f"{question.text} ({question.min} to {question.max}; empty to skip)",
+            default="" if current is None else str(current),
+            validate=valid,
+        )
+    )
+    return parse_value(question, typed, question.id) if str(typed).strip() else None
+
+
+def ask_checkin(questionnaire: Questionnaire) -> tuple[str, dict[str, AnswerValue], str]:
+    from dupi_triage.diary.exchange import checkin_questions
+
+    day = ask_day()
+    answers: dict[str, AnswerValue] = {}
+    for question in checkin_questions(questionnaire):
+        value = ask_question(question)
+        if value is not None:
+            answers[question.id] = value
+    return day, answers, ask_note()
+
+
+def ask_edit(questionnaire: Questionnaire, entry: Entry) -> Entry:
+    import dataclasses
+
+    from dupi_triage.diary.exchange import checkin_questions
+
+    day = parse_day(ask_day(entry.day.isoformat()), "date")
+    changes: dict[str, Any] = {}
+    if isinstance(entry, CheckIn):
+        answers: dict[str, AnswerValue] = {}
+        for question in checkin_questions(questionnaire):
+            value = ask_question(question, entry.get(question.id))
+            if value is not None:
+                answers[question.id] = value
+        changes = {"day": day, "answers": answers}
+    elif isinstance(entry, Dose):
+        changes = {"day": day}
+    elif isinstance(entry, Pause):
+        end = _ask(
+            questionary.text(
+                "Last day of the pause (empty while it goes on):",
+                default=entry.end.isoformat() if entry.end else "",
+            )
+        )
+        changes = {"start": day, "end": parse_day(end, "--to") if str(end).strip() else None}
+    changes["note"] = ask_note(entry.note)
+    return dataclasses.replace(entry, **changes)
+
+
+def confirm(message: str) -> bool:
+    return bool(_ask(questionary.confirm(message, default=False)))

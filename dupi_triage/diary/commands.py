@@ -1,0 +1,493 @@
+"""`dupi-triage diary ...`: each command parses, calls the store or the timing, and renders.
+
+Flags for scripts; run bare on a terminal, `dose`, `skin` and `edit` ask short questions instead.
+Check-in flags are generated from the questionnaire's own skin questions, so they never drift.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import inspect
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from dupi_triage import PROG
+from dupi_triage.diary.entries import (
+    DATE_WORDS,
+    INJECTION_SITES,
+    CheckIn,
+    Dose,
+    Entry,
+    Pause,
+    parse_day,
+)
+from dupi_triage.errors import InputError, one_of
+from dupi_triage.options import keyword_parameter, question_help, with_signature
+from dupi_triage.questionnaire import load_questionnaire
+
+if TYPE_CHECKING:
+    from dupi_triage.diary.store import Diary
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+SHOW_FORMATS = ("rich", "text", "markdown", "json", "csv")
+EXPORT_FORMATS = ("json", "csv", "fhir")
+
+app = typer.Typer(
+    name="diary",
+    help="Keep a diary of doses and skin check-ins; `assess --from-diary` answers the timing "
+    "questions from it.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+
+DIARY_HELP = "The diary file. Default: $DUPI_TRIAGE_DIARY, else diary.sqlite in your data folder."
+DiaryOption = Annotated[
+    str | None, typer.Option("--diary", metavar="PATH", help=DIARY_HELP, show_default=False)
+]
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date", metavar="DATE", help=f"{DATE_WORDS}. Default: today.", show_default=False
+    ),
+]
+NoteOption = Annotated[
+    str | None, typer.Option("--note", metavar="TEXT", help="A short note.", show_default=False)
+]
+SiteOption = Annotated[
+    str | None,
+    typer.Option(
+        "--site",
+        metavar="SITE",
+        help=f"Where it was injected: {', '.join(INJECTION_SITES)}.",
+        show_default=False,
+    ),
+]
+
+
+@functools.cache
+def group() -> Any:
+    return typer.main.get_command(app)
+
+
+def _on_terminal() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def _open(path_text: str | None, *, write: bool) -> Diary:
+    from dupi_triage.diary.store import open_diary, resolve
+
+    return open_diary(resolve(path_text), write=write)
+
+
+def _site(text: str | None) -> str | None:
+    return (
+        None if text is None else one_of(text.replace("-", "_"), INJECTION_SITES, "--site", "site")
+    )
+
+
+def _added(diary: Diary, entry: Entry, what: str) -> None:
+    with diary.transaction() as db:
+        diary.add(db, entry)
+    print(
+        f"Added {what} on {entry.day.isoformat()} (id {entry.id[:8]}) to {diary.path}.",
+        file=sys.stderr,
+    )
+
+
+# --- adding ---------------------------------------------------------------------------------------
+
+
+@app.command("dose")
+def _dose(
+    date: DateOption = None,
+    site: SiteOption = None,
+    note: NoteOption = None,
+    diary: DiaryOption = None,
+) -> int:
+    """Record an injection given."""
+    from dupi_triage.diary.store import new_id, now_stamp
+
+    if date is site is note is None and _on_terminal():
+        from dupi_triage.diary.ask import ask_dose
+
+        date, site, note = ask_dose()
+    entry = Dose(
+        new_id(), parse_day(date or "today", "--date"), _site(site), note or "", now_stamp()
+    )
+    with _open(diary, write=True) as store:
+        _added(store, entry, "a dose")
+    return EXIT_OK
+
+
+def _checkin_parameters() -> list[Any]:
+    from dupi_triage.diary.exchange import checkin_questions
+
+    parameters = []
+    for question in checkin_questions(load_questionnaire()):
+        info = typer.Option(
+            question.flag,
+            help=question_help(question),
+            metavar={"multi": "VALUES", "single": "VALUE", "integer": "NUMBER"}[question.type],
+            show_default=False,
+        )
+        kind: Any = list[str] | None if question.type == "multi" else str | None
+        parameters.append(keyword_parameter(question.id, Annotated[kind, info]))
+    return parameters
+
+
+def _checkin_answers(values: dict[str, Any]) -> dict[str, str | int | tuple[str, ...]]:
+    from dupi_triage.answers import parse_value
+
+    questionnaire = load_questionnaire()
+    return {
+        question_id: parse_value(question, raw, question.flag)
+        for question_id, raw in values.items()
+        if raw is not None and (question := questionnaire.by_id[question_id])
+    }
+
+
+def _skin(date: str | None, note: str | None, diary: str | None, **values: Any) -> int:
+    from dupi_triage.diary.store import new_id, now_stamp
+
+    answers = _checkin_answers(values)
+    if not answers and date is note is None and _on_terminal():
+        from dupi_triage.diary.ask import ask_checkin
+
+        date, answers, note = ask_checkin(load_questionnaire())
+    if not answers:
+        flags = ", ".join(p.name.replace("_", "-") for p in _checkin_parameters())
+        raise InputError(
+            "diary skin", "nothing to record", f"one or more of --{flags.replace(', ', ', --')}"
+        )
+    entry = CheckIn(
+        new_id(), parse_day(date or "today", "--date"), answers, note or "", now_stamp()
+    )
+    with _open(diary, write=True) as store:
+        _added(store, entry, "a skin check-in")
+    return EXIT_OK
+
+
+_COMMON = [
+    keyword_parameter("date", DateOption),
+    keyword_parameter("note", NoteOption),
+    keyword_parameter("diary", DiaryOption),
+]
+
+app.command("skin", help="Record a skin check-in: the questionnaire's own skin questions.")(
+    with_signature(_skin, [*_COMMON, *_checkin_parameters()])
+)
+
+
+@app.command("pause")
+def _pause(
+    start: Annotated[
+        str,
+        typer.Option(
+            "--from",
+            metavar="DATE",
+            help=f"The first day of the delay or pause ({DATE_WORDS}).",
+            show_default=False,
+        ),
+    ],
+    end: Annotated[
+        str | None,
+        typer.Option(
+            "--to",
+            metavar="DATE",
+            help="The day it ended (leave out while it goes on).",
+            show_default=False,
+        ),
+    ] = None,
+    agreed: Annotated[
+        bool, typer.Option("--agreed-with-prescriber", help="The prescriber agreed to it.")
+    ] = False,
+    note: NoteOption = None,
+    diary: DiaryOption = None,
+) -> int:
+    """Record a dose delayed or paused."""
+    from dupi_triage.diary.store import new_id, now_stamp
+
+    first = parse_day(start, "--from")
+    last = None if end is None else parse_day(end, "--to")
+    if last is not None and last < first:
+        raise InputError("--to", f"{last} is before --from {first}")
+    entry = Pause(new_id(), first, last, agreed, note or "", now_stamp())
+    with _open(diary, write=True) as store:
+        _added(store, entry, "a pause")
+    return EXIT_OK
+
+
+# --- reading --------------------------------------------------------------------------------------
+
+
+@app.command("show")
+def _show(
+    since: Annotated[
+        str | None,
+        typer.Option(
+            "--since", metavar="DATE", help="Only entries from this day on.", show_default=False
+        ),
+    ] = None,
+    format: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help=f"{', '.join(SHOW_FORMATS)}. Default: rich on a terminal, else text.",
+            show_default=False,
+        ),
+    ] = None,
+    diary: DiaryOption = None,
+) -> int:
+    """The timeline, newest last, with a chart: itch over time, doses marked, pauses shaded."""
+    from dupi_triage.diary.show import render_show
+
+    fmt = (
+        one_of(format, SHOW_FORMATS, "--format")
+        if format
+        else ("rich" if sys.stdout.isatty() else "text")
+    )
+    first = parse_day(since, "--since") if since else None
+    with _open(diary, write=False) as store:
+        entries = store.entries(first)
+        sys.stdout.write(render_show(load_questionnaire(), store.path, entries, fmt))
+    return EXIT_OK
+
+
+@app.command("check")
+def _check(diary: DiaryOption = None) -> int:
+    """Check the diary file's integrity and say where it is."""
+    from dupi_triage.diary.store import SCHEMA_VERSION
+
+    with _open(diary, write=False) as store:
+        problems = store.check()
+        counts = store.counts()
+    print(f"Diary: {store.path}")
+    print(
+        f"{counts['dose']} doses, {counts['checkin']} check-ins, {counts['pause']} pauses; "
+        f"diary version {SCHEMA_VERSION}"
+    )
+    if problems:
+        print("Problems found:")
+        for problem in problems:
+            print(f"  {problem}")
+        return EXIT_PROBLEMS
+    print("Integrity check: ok")
+    return EXIT_OK
+
+
+# --- changing -------------------------------------------------------------------------------------
+
+IdArgument = Annotated[
+    str,
+    typer.Argument(
+        metavar="ID",
+        help="The entry's id (or its first 8 characters, as `diary show` prints).",
+        show_default=False,
+    ),
+]
+
+
+def _edit(
+    entry_id: str,
+    date: str | None,
+    note: str | None,
+    diary: str | None,
+    site: str | None,
+    end: str | None,
+    **values: Any,
+) -> int:
+    answers = _checkin_answers(values)
+    with _open(diary, write=True) as store:
+        entry = store.find(entry_id)
+        nothing = date is note is site is end is None and not answers
+        if nothing and _on_terminal():
+            from dupi_triage.diary.ask import ask_edit
+
+            changed = ask_edit(load_questionnaire(), entry)
+        elif nothing:
+            raise InputError("diary edit", "nothing to change; give the fields to change as flags")
+        else:
+            changed = _changed(entry, date, note, site, end, answers)
+        with store.transaction() as db:
+            store.replace(db, changed)
+    print(f"Changed the {entry.kind} {entry.id[:8]} in {store.path}.", file=sys.stderr)
+    return EXIT_OK
+
+
+def _changed(
+    entry: Entry,
+    date: str | None,
+    note: str | None,
+    site: str | None,
+    end: str | None,
+    answers: dict[str, str | int | tuple[str, ...]],
+) -> Entry:
+    changes: dict[str, Any] = {}
+    if note is not None:
+        changes["note"] = note
+    if isinstance(entry, Pause):
+        if date is not None:
+            changes["start"] = parse_day(date, "--date")
+        if end is not None:
+            changes["end"] = parse_day(end, "--to")
+    elif date is not None:
+        changes["day"] = parse_day(date, "--date")
+    wrong = [
+        flag
+        for flag, given, fits in (
+            ("--site", site, isinstance(entry, Dose)),
+            ("--to", end, isinstance(entry, Pause)),
+            ("check-in answers", answers or None, isinstance(entry, CheckIn)),
+        )
+        if given is not None and not fits
+    ]
+    if wrong:
+        raise InputError(wrong[0], f"does not apply to a {entry.kind}")
+    if isinstance(entry, Dose) and site is not None:
+        changes["site"] = _site(site)
+    if isinstance(entry, CheckIn) and answers:
+        changes["answers"] = {**entry.answers, **answers}
+    changed = dataclasses.replace(entry, **changes)
+    if isinstance(changed, Pause) and changed.end is not None and changed.end < changed.start:
+        raise InputError("--to", f"{changed.end} is before the pause's start {changed.start}")
+    return changed
+
+
+app.command("edit", help="Change an entry: flags for scripts, or questions on a terminal.")(
+    with_signature(
+        _edit,
+        [
+            inspect.Parameter(
+                "entry_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=IdArgument
+            ),
+            *_COMMON,
+            keyword_parameter("site", SiteOption),
+            keyword_parameter(
+                "end",
+                Annotated[
+                    str | None,
+                    typer.Option(
+                        "--to", metavar="DATE", help="A pause's last day.", show_default=False
+                    ),
+                ],
+            ),
+            *_checkin_parameters(),
+        ],
+    )
+)
+
+
+@app.command("delete")
+def _delete(
+    entry_id: IdArgument,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Do not ask first (for scripts).")
+    ] = False,
+    diary: DiaryOption = None,
+) -> int:
+    """Delete an entry (asks first)."""
+    from dupi_triage.diary.timeline import details
+
+    with _open(diary, write=True) as store:
+        entry = store.find(entry_id)
+        summary = f"{entry.kind} on {entry.day.isoformat()}: {details(load_questionnaire(), entry)}"
+        if not yes:
+            if not _on_terminal():
+                raise InputError("--yes", "there is no terminal to ask on; add --yes to delete")
+            from dupi_triage.diary.ask import confirm
+
+            if not confirm(f"Delete this {summary}?"):
+                print("Nothing was deleted.", file=sys.stderr)
+                return EXIT_OK
+        with store.transaction() as db:
+            store.remove(db, entry)
+    print(f"Deleted the {summary}.", file=sys.stderr)
+    return EXIT_OK
+
+
+# --- exchange -------------------------------------------------------------------------------------
+
+
+@app.command("export")
+def _export(
+    format: Annotated[
+        str, typer.Option("--format", "-f", metavar="FORMAT", help=f"{', '.join(EXPORT_FORMATS)}.")
+    ] = "json",
+    output: Annotated[
+        str | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Write here (owner-only) instead of standard output.",
+            show_default=False,
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
+    diary: DiaryOption = None,
+) -> int:
+    """Export every entry: JSON (import reads it back exactly), CSV or a FHIR R4B Bundle."""
+    from dupi_triage.diary import exchange
+
+    fmt = one_of(format, EXPORT_FORMATS, "--format")
+    with _open(diary, write=False) as store:
+        entries = store.entries()
+    questionnaire = load_questionnaire()
+    if fmt == "json":
+        text = exchange.to_json(entries)
+    elif fmt == "csv":
+        text = exchange.to_csv(questionnaire, entries)
+    else:
+        text = exchange.to_fhir(questionnaire, entries)
+    if output in (None, "-"):
+        sys.stdout.write(text)
+    else:
+        from dupi_triage.files import write_private
+
+        assert output is not None
+        path = write_private(output, text, force=force, field="--output")
+        print(f"Exported {len(entries)} entries to {path} (readable only by you).", file=sys.stderr)
+    return EXIT_OK
+
+
+@app.command("import")
+def _import(
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE", help="A JSON export ('-' reads standard input).", show_default=False
+        ),
+    ],
+    diary: DiaryOption = None,
+) -> int:
+    """Add the entries of a JSON export; entries already in the diary (same id) are kept."""
+    from dupi_triage.diary.exchange import from_json
+
+    if file == "-":
+        text = sys.stdin.read()
+    else:
+        try:
+            text = Path(file).expanduser().read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise InputError("FILE", f"cannot read {file}: {error}") from None
+    entries = from_json(load_questionnaire(), text, "FILE")
+    with _open(diary, write=True) as store:
+        with store.transaction() as db:
+            added = sum(store.add(db, entry) for entry in entries)
+        path = store.path
+    print(
+        f"Imported {added} entries into {path}; {len(entries) - added} were already there.",
+        file=sys.stderr,
+    )
+    return EXIT_OK
+
+
+__all__ = ["PROG", "app", "group"]

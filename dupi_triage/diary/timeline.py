@@ -1,0 +1,217 @@
+"""The diary as people read it: a table of entries, newest last, and a chart of itch over time
+with each dose marked and pauses shaded. Pure text in, text out; shared by `diary show` and the
+reports (HTML gets the SVG chart)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from html import escape
+from typing import NamedTuple
+
+from dupi_triage.answers import describe_answer
+from dupi_triage.diary.entries import CheckIn, Dose, Entry, Pause
+from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.timing import MEASURES, Timing
+
+KIND_LABELS = {"dose": "dose", "checkin": "check-in", "pause": "pause"}
+
+
+class Row(NamedTuple):
+    day: str
+    kind: str
+    details: str
+    id: str
+
+
+def short_id(entry: Entry) -> str:
+    return entry.id[:8]
+
+
+def details(questionnaire: Questionnaire, entry: Entry) -> str:
+    parts: list[str] = []
+    if isinstance(entry, Dose):
+        parts.append(f"injection ({entry.site.replace('_', ' ')})" if entry.site else "injection")
+    elif isinstance(entry, Pause):
+        until = f" to {entry.end.isoformat()}" if entry.end else " (open)"
+        agreed = ", agreed with the prescriber" if entry.agreed_with_prescriber else ""
+        parts.append(f"dose delayed or paused from {entry.start.isoformat()}{until}{agreed}")
+    else:
+        for question in questionnaire:
+            value = entry.get(question.id)
+            if value is not None:
+                parts.append(f"{question.short}: {describe_answer(question, value)}")
+        if not any(entry.get(q) for q in ("location", "look")):
+            parts.append("no rash")
+    if entry.note:
+        parts.append(f"note: {entry.note}")
+    return "; ".join(parts)
+
+
+def rows(questionnaire: Questionnaire, entries: Sequence[Entry]) -> list[Row]:
+    return [
+        Row(e.day.isoformat(), KIND_LABELS[e.kind], details(questionnaire, e), short_id(e))
+        for e in entries
+    ]
+
+
+def measure_of(entries: Sequence[Entry]) -> str | None:
+    checkins = [e for e in entries if isinstance(e, CheckIn)]
+    for question in MEASURES:
+        if any(isinstance(c.get(question), int) for c in checkins):
+            return question
+    return None
+
+
+# --- the chart's data -----------------------------------------------------------------------------
+
+
+class Series(NamedTuple):
+    first: dt.date
+    last: dt.date
+    measure: str | None
+    scale: int
+    points: tuple[tuple[dt.date, int], ...]
+    doses: tuple[dt.date, ...]
+    pauses: tuple[tuple[dt.date, dt.date], ...]
+
+
+def series(questionnaire: Questionnaire, entries: Sequence[Entry], timing: Timing | None) -> Series:
+    days = [e.day for e in entries]
+    first, last = min(days), max(days)
+    measure = measure_of(entries)
+    scale = 10
+    if measure is not None and measure in questionnaire.by_id:
+        scale = questionnaire.question(measure).max or 10
+    points = tuple(
+        sorted(
+            (e.day, value)
+            for e in entries
+            if isinstance(e, CheckIn)
+            and measure is not None
+            and isinstance(value := e.get(measure), int)
+        )
+    )
+    doses = tuple(sorted({e.day for e in entries if isinstance(e, Dose)}))
+    spans: set[tuple[dt.date, dt.date]] = set()
+    for entry in entries:
+        if isinstance(entry, Pause):
+            restart = next((d for d in doses if d > entry.start), None)
+            spans.add((entry.start, entry.end or restart or last))
+    if timing is not None and timing.pause is not None and not spans:
+        spans.add((timing.pause.start, timing.pause.restart or last))
+    last = max([last, *(end for _, end in spans)])
+    return Series(first, last, measure, scale, points, doses, tuple(sorted(spans)))
+
+
+# --- text charts ----------------------------------------------------------------------------------
+
+CHART_ROWS = 5
+
+
+def text_chart(chart: Series, *, width: int = 60, unicode: bool = True) -> list[str]:
+    """A small bar chart: columns of days, the highest value in each; doses and pauses below."""
+    total = (chart.last - chart.first).days + 1
+    columns = min(width, total)
+    per_column = -(-total // columns)
+    columns = -(-total // per_column)
+    highest: list[int | None] = [None] * columns
+    dosed = [False] * columns
+    paused = [False] * columns
+    for day, value in chart.points:
+        index = (day - chart.first).days // per_column
+        current = highest[index]
+        highest[index] = value if current is None else max(current, value)
+    for day in chart.doses:
+        dosed[(day - chart.first).days // per_column] = True
+    for start, end in chart.pauses:
+        day = max(start, chart.first)
+        while day <= min(end, chart.last):
+            paused[(day - chart.first).days // per_column] = True
+            day += dt.timedelta(days=1)
+    bar, dose_mark, pause_mark = ("█", "▲", "░") if unicode else ("#", "^", "=")
+    name = (chart.measure or "itch").replace("_", " ")
+    unit = "day" if per_column == 1 else f"{per_column} days"
+    lines = [f"{name.capitalize()} (0 to {chart.scale}), one column per {unit}:"]
+    step = chart.scale / CHART_ROWS
+    for row in range(CHART_ROWS, 0, -1):
+        floor = step * (row - 0.5)
+        cells = "".join(bar if v is not None and v >= floor and v > 0 else " " for v in highest)
+        label = f"{round(step * row):>3} |"
+        lines.append(f"{label}{cells}".rstrip())
+    lines.append("    +" + "-" * columns)
+    lines.append("dose " + "".join(dose_mark if d else " " for d in dosed).rstrip())
+    if any(paused):
+        lines.append("pause" + "".join(pause_mark if p else " " for p in paused).rstrip())
+    lines.append(f"     {chart.first.isoformat()}{chart.last.isoformat():>{max(columns - 10, 11)}}")
+    return lines
+
+
+# --- SVG (reports; no scripts, readable in black and white) ---------------------------------------
+
+SVG_WIDTH = 640
+SVG_HEIGHT = 220
+
+
+def svg_chart(chart: Series) -> str:
+    left, right, top, bottom = 40, 12, 14, 48
+    plot_w = SVG_WIDTH - left - right
+    plot_h = SVG_HEIGHT - top - bottom
+    total = max(1, (chart.last - chart.first).days)
+
+    def x(day: dt.date) -> float:
+        return left + plot_w * (day - chart.first).days / total
+
+    def y(value: float) -> float:
+        return top + plot_h * (1 - value / chart.scale)
+
+    name = (chart.measure or "itch").replace("_", " ")
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SVG_WIDTH} {SVG_HEIGHT}" '
+        f'width="100%" role="img" aria-labelledby="diary-chart-title" class="diary-chart">',
+        f'<title id="diary-chart-title">{escape(name.capitalize())} from '
+        f"{chart.first.isoformat()} to {chart.last.isoformat()}, with doses and pauses</title>",
+        '<defs><pattern id="pause-hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
+        'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
+        '<line x1="0" y1="0" x2="0" y2="6" stroke="#888" stroke-width="2"/></pattern></defs>',
+    ]
+    for start, end in chart.pauses:
+        x0, x1 = x(max(start, chart.first)), x(min(end, chart.last))
+        parts.append(
+            f'<rect x="{x0:.1f}" y="{top}" width="{max(x1 - x0, 2):.1f}" height="{plot_h}" '
+            'fill="url(#pause-hatch)" stroke="#888"><title>paused</title></rect>'
+        )
+    for value in range(0, chart.scale + 1, max(1, chart.scale // 5)):
+        parts.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
+            'stroke="#ddd"/>'
+            f'<text x="{left - 6}" y="{y(value) + 4:.1f}" font-size="11" text-anchor="end">'
+            f"{value}</text>"
+        )
+    for day in chart.doses:
+        parts.append(
+            f'<line x1="{x(day):.1f}" x2="{x(day):.1f}" y1="{top}" y2="{top + plot_h}" '
+            'stroke="#000" stroke-dasharray="3 3"/>'
+            f'<path d="M{x(day):.1f},{top + plot_h + 2} l-5,9 h10 z" fill="#000">'
+            f"<title>dose {day.isoformat()}</title></path>"
+        )
+    if chart.points:
+        line = " ".join(f"{x(d):.1f},{y(v):.1f}" for d, v in chart.points)
+        parts.append(f'<polyline points="{line}" fill="none" stroke="#000" stroke-width="2"/>')
+        if len(chart.points) <= 200:
+            parts.extend(
+                f'<circle cx="{x(d):.1f}" cy="{y(v):.1f}" r="2.5" fill="#000">'
+                f"<title>{d.isoformat()}: {v}</title></circle>"
+                for d, v in chart.points
+            )
+    base = top + plot_h
+    parts.append(
+        f'<line x1="{left}" x2="{left + plot_w}" y1="{base}" y2="{base}" stroke="#000"/>'
+        f'<text x="{left}" y="{base + 26}" font-size="11">{chart.first.isoformat()}</text>'
+        f'<text x="{left + plot_w}" y="{base + 26}" font-size="11" text-anchor="end">'
+        f"{chart.last.isoformat()}</text>"
+        f'<text x="{left}" y="{base + 42}" font-size="11">{escape(name.capitalize())} '
+        f"(0 to {chart.scale}), solid line; ▲ and dashed line: a dose; hatched: a pause</text>"
+        "</svg>"
+    )
+    return "".join(parts)

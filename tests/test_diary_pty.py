@@ -1,0 +1,140 @@
+"""The diary in a real pseudo-terminal: a check-in by answering questions, and the diary's answers
+in the review step of `assess`, where the person can change them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from dupi_triage.answers import applicable_questions, parse_answers
+from dupi_triage.diary.exchange import checkin_questions
+from dupi_triage.questionnaire import Questionnaire
+from tests.conftest import ORDINARY_FLARE, RunCli
+from tests.test_diary import keep_twelve_weeks
+from tests.test_pty import DOWN, ENTER, _json_result, _spawn
+
+SPACE = " "
+
+
+def _prompt(text: str) -> str:
+    """The start of a question as the terminal shows it (before any line wrap)."""
+    return text[:30]
+
+
+def test_a_check_in_is_added_by_answering_the_questionnaires_skin_questions(
+    tmp_path: Path, questionnaire: Questionnaire, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    diary = tmp_path / "diary.sqlite"
+    expected: dict[str, object] = {}
+    child, transcript = _spawn("diary", "skin", env={"DUPI_TRIAGE_DIARY": str(diary)})
+    try:
+        child.expect_exact("Date")
+        child.send(ENTER)  # today
+        for question in checkin_questions(questionnaire):
+            child.expect_exact(_prompt(question.text))
+            if question.type == "multi":
+                child.send(DOWN + SPACE + ENTER)  # the second option
+                expected[question.id] = [question.options[1].id]
+            elif question.type == "single":
+                child.send(DOWN + ENTER)
+                expected[question.id] = question.options[1].id
+            else:
+                child.send("6" + ENTER)
+                expected[question.id] = 6
+        child.expect_exact("Note")
+        child.send("itchy cheeks" + ENTER)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, transcript.getvalue()[-2000:]
+    assert "Added a skin check-in" in transcript.getvalue()
+
+    monkeypatch.setenv("DUPI_TRIAGE_DIARY", str(diary))
+    shown = run_cli("diary", "show", "--format", "json")
+    [entry] = json.loads(shown.out)["entries"]
+    assert entry["answers"] == expected
+    assert entry["note"] == "itchy cheeks"
+
+
+def test_the_review_shows_the_diarys_answers_and_lets_one_be_changed(
+    tmp_path: Path, questionnaire: Questionnaire, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    diary = tmp_path / "diary.sqlite"
+    monkeypatch.setenv("DUPI_TRIAGE_DIARY", str(diary))
+    keep_twelve_weeks(run_cli)
+    timing = {"onset", "injection_pattern", "dose_paused", "improved_on_pause",
+              "returned_on_restart"}  # fmt: skip
+    given = {k: v for k, v in ORDINARY_FLARE.items() if k not in timing and k != "itch"}
+    answers_file = tmp_path / "answers.json"
+    answers_file.write_text(json.dumps(given))
+
+    onset = questionnaire.question("onset")
+    ids = list(onset.option_ids)
+    changed_to = ids[ids.index("1_to_4_months") + 1]
+    review_order = [q.id for q in applicable_questions(
+        questionnaire, parse_answers(questionnaire, {**ORDINARY_FLARE, "dose_paused": "yes"})
+    )]  # fmt: skip
+    child, transcript = _spawn(
+        "assess", "--from-diary", "--answers", str(answers_file), "--format", "json",
+        env={"DUPI_TRIAGE_DIARY": str(diary)},
+    )  # fmt: skip
+    try:
+        child.expect_exact("From your diary")
+        child.expect_exact(_prompt(questionnaire.question("itch").text))
+        child.send("7" + ENTER)
+        child.expect_exact("Review your answers")
+        child.expect_exact("(from your diary)")
+        child.send(DOWN * (review_order.index("onset") + 1) + ENTER)
+        child.expect_exact(_prompt(onset.text))
+        child.send(DOWN + ENTER)  # the next band after the diary's 1 to 4 months
+        child.expect_exact("Review your answers")
+        child.send(ENTER)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, transcript.getvalue()[-3000:]
+    shown = transcript.getvalue()
+    assert f"{onset.short}: {onset.option('1_to_4_months').label}" in shown
+    document = _json_result(shown)
+    assert document["answers"]["onset"] == changed_to
+    assert document["answers"]["dose_paused"] == "yes"
+    assert "onset" not in document["diary"]["used"]
+    assert "dose_paused" in document["diary"]["used"]
+
+
+def test_assess_offers_the_diary_after_the_warning_signs(
+    tmp_path: Path, questionnaire: Questionnaire, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    diary = tmp_path / "diary.sqlite"
+    monkeypatch.setenv("DUPI_TRIAGE_DIARY", str(diary))
+    keep_twelve_weeks(run_cli)
+    timing = {"onset", "injection_pattern", "dose_paused", "improved_on_pause",
+              "returned_on_restart"}  # fmt: skip
+    given = {k: v for k, v in ORDINARY_FLARE.items() if k not in {*timing, "itch", "red_flags"}}
+    answers_file = tmp_path / "answers.json"
+    answers_file.write_text(json.dumps(given))
+    red_flags = questionnaire.question("red_flags")
+    child, transcript = _spawn(
+        "assess", "--answers", str(answers_file), "--format", "json",
+        env={"DUPI_TRIAGE_DIARY": str(diary)},
+    )  # fmt: skip
+    try:
+        child.expect_exact(_prompt(red_flags.text))
+        child.send(DOWN * red_flags.option_ids.index("none") + SPACE + ENTER)
+        child.expect_exact("You keep a diary")
+        child.send(ENTER)  # yes, the default
+        child.expect_exact("From your diary")
+        child.expect_exact(_prompt(questionnaire.question("itch").text))
+        child.send("7" + ENTER)
+        child.expect_exact("Review your answers")
+        child.send(ENTER)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, transcript.getvalue()[-3000:]
+    document = _json_result(transcript.getvalue())
+    assert document["answers"]["onset"] == "1_to_4_months"
+    assert "onset" in document["diary"]["used"]

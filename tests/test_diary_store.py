@@ -1,0 +1,273 @@
+"""The diary file: migrations from a real version-1 file, and every fault in issue 11's list."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dupi_triage.diary.store import SCHEMA_VERSION, open_diary
+from tests.conftest import PROJECT_ROOT, RunCli
+
+VERSION_1 = PROJECT_ROOT / "tests" / "data" / "diary_v1.sqlite"
+
+
+@pytest.fixture
+def diary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "diary.sqlite"
+    monkeypatch.setenv("DUPI_TRIAGE_DIARY", str(path))
+    return path
+
+
+def entries_json(run_cli: RunCli) -> list[dict[str, object]]:
+    result = run_cli("diary", "show", "--format", "json")
+    assert result.code == 0, result.err
+    entries: list[dict[str, object]] = json.loads(result.out)["entries"]
+    return entries
+
+
+def user_version(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        return int(db.execute("PRAGMA user_version").fetchone()[0])
+
+
+# --- migrations -----------------------------------------------------------------------------------
+
+
+def test_a_version_1_diary_is_migrated_on_the_first_write_and_keeps_every_entry(
+    diary: Path, run_cli: RunCli
+) -> None:
+    shutil.copy(VERSION_1, diary)
+    assert user_version(diary) == 1
+    assert run_cli("diary", "pause", "--from", "2025-06-01", "--agreed-with-prescriber").code == 0
+    assert user_version(diary) == SCHEMA_VERSION
+    entries = entries_json(run_cli)
+    assert [e["kind"] for e in entries] == ["dose", "dose", "checkin", "pause", "pause"]
+    old_pause, new_pause = (e for e in entries if e["kind"] == "pause")
+    assert old_pause["agreed_with_prescriber"] is False
+    assert old_pause["end"] == "2025-04-28"
+    assert new_pause["agreed_with_prescriber"] is True
+    checkin = next(e for e in entries if e["kind"] == "checkin")
+    assert checkin["answers"] == {
+        "itch": 6,
+        "location": ["face_neck"],
+        "look": ["redness_no_scaling"],
+    }
+    assert checkin["note"] == "red cheeks"
+
+
+def test_reading_a_version_1_diary_leaves_the_file_as_it_was(diary: Path, run_cli: RunCli) -> None:
+    shutil.copy(VERSION_1, diary)
+    before = diary.read_bytes()
+    assert len(entries_json(run_cli)) == 4
+    assert diary.read_bytes() == before
+
+
+def test_a_diary_from_a_newer_version_is_refused_in_one_line_and_untouched(
+    diary: Path, run_cli: RunCli
+) -> None:
+    shutil.copy(VERSION_1, diary)
+    with sqlite3.connect(diary) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = diary.read_bytes()
+    for args in (("diary", "dose"), ("diary", "show"), ("assess", "--from-diary", "--no-input")):
+        result = run_cli(*args)
+        assert result.code == 2
+        assert result.err.count("\n") == 1
+        assert "newer dupi-triage" in result.err
+        assert str(diary) in result.err
+    assert diary.read_bytes() == before
+
+
+# --- bad input: one line, exit 2, nothing written -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "field"),
+    [
+        (("diary", "skin", "--look", "sunburn"), "--look"),
+        (("diary", "skin", "--location", "elbow"), "--location"),
+        (("diary", "skin", "--impact", "huge"), "--impact"),
+        (("diary", "skin", "--itch", "11"), "--itch"),
+        (("diary", "skin", "--itch", "-1"), "--itch"),
+        (("diary", "skin", "--itch", "5", "--date", "2026-02-30"), "--date"),
+        (("diary", "skin", "--itch", "5", "--date", "1999-12-31"), "--date"),
+        (
+            ("diary", "dose", "--date", (dt.date.today() + dt.timedelta(days=1)).isoformat()),
+            "--date",
+        ),
+        (("diary", "dose", "--date", "13/01/2026"), "--date"),
+        (("diary", "dose", "--site", "buttock"), "--site"),
+        (("diary", "pause", "--from", "2026-03-10", "--to", "2026-03-01"), "--to"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2_and_writes_nothing(
+    diary: Path, run_cli: RunCli, args: tuple[str, ...], field: str
+) -> None:
+    result = run_cli(*args)
+    assert result.code == 2
+    assert result.err.startswith(f"dupi-triage: error: {field}: ")
+    assert result.err.count("\n") == 1
+    assert not diary.exists()
+
+
+def test_a_bad_value_leaves_an_existing_diary_unchanged(diary: Path, run_cli: RunCli) -> None:
+    assert run_cli("diary", "skin", "--itch", "3").code == 0
+    before = entries_json(run_cli)
+    assert run_cli("diary", "skin", "--itch", "3", "--look", "nope").code == 2
+    assert entries_json(run_cli) == before
+
+
+# --- files that are not a diary -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"my shopping list\n", b"SQLite format 3\x00" + b"\x07" * 4000],
+    ids=["text file", "damaged database"],
+)
+def test_a_file_that_is_not_a_diary_is_named_and_never_overwritten(
+    diary: Path, run_cli: RunCli, content: bytes
+) -> None:
+    diary.write_bytes(content)
+    for args in (("diary", "dose"), ("diary", "show"), ("assess", "--from-diary", "--no-input")):
+        result = run_cli(*args)
+        assert result.code == 2, result.err
+        assert str(diary) in result.err
+        assert result.err.count("\n") == 1
+        assert diary.read_bytes() == content
+
+
+def test_another_sqlite_database_is_not_taken_over(diary: Path, run_cli: RunCli) -> None:
+    with sqlite3.connect(diary) as db:
+        db.execute("CREATE TABLE recipes (name TEXT)")
+    before = diary.read_bytes()
+    result = run_cli("diary", "dose")
+    assert result.code == 2
+    assert "not a dupi-triage diary" in result.err
+    assert diary.read_bytes() == before
+
+
+# --- two writers, a killed writer, a read-only diary ----------------------------------------------
+
+WRITER = """
+import sys
+from dupi_triage.cli import main
+for n in range(int(sys.argv[1])):
+    assert main(["diary", "skin", "--itch", str(n % 11), "--note", sys.argv[2]]) == 0
+"""
+
+
+def test_two_processes_adding_entries_at_once_both_keep_every_entry(
+    diary: Path, run_cli: RunCli
+) -> None:
+    env = {**os.environ, "DUPI_TRIAGE_DIARY": str(diary)}
+    assert run_cli("diary", "dose").code == 0  # the file exists before the race
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WRITER, "25", name],
+            env=env,
+            cwd=PROJECT_ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name in ("first", "second")
+    ]
+    for writer in writers:
+        _, err = writer.communicate(timeout=120)
+        assert writer.returncode == 0, err
+    notes = [e["note"] for e in entries_json(run_cli) if e["kind"] == "checkin"]
+    assert notes.count("first") == 25
+    assert notes.count("second") == 25
+
+
+KILLED_WRITER = """
+import sys, time
+from pathlib import Path
+from dupi_triage.diary.entries import Dose
+from dupi_triage.diary.store import open_diary, new_id, now_stamp
+import datetime as dt
+with open_diary(Path(sys.argv[1]), write=True) as diary:
+    with diary.transaction() as db:
+        for n in range(500):
+            diary.add(db, Dose(new_id(), dt.date(2025, 1, 1), None, "x" * 2000, now_stamp()))
+        print("written, not committed", flush=True)
+        time.sleep(60)
+"""
+
+
+def test_kill_9_during_a_write_leaves_a_diary_that_opens_intact(
+    diary: Path, run_cli: RunCli
+) -> None:
+    assert run_cli("diary", "dose", "--date", "2024-12-31", "--note", "kept").code == 0
+    writer = subprocess.Popen(
+        [sys.executable, "-c", KILLED_WRITER, str(diary)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert writer.stdout is not None
+    assert writer.stdout.readline().strip() == "written, not committed"
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(timeout=30)
+    checked = run_cli("diary", "check")
+    assert checked.code == 0
+    assert "Integrity check: ok" in checked.out
+    assert [e["note"] for e in entries_json(run_cli)] == ["kept"]
+    assert run_cli("diary", "dose", "--note", "after").code == 0
+    assert [e["note"] for e in entries_json(run_cli)] == ["kept", "after"]
+
+
+def test_a_read_only_diary_still_shows_and_assesses_but_writes_say_why_not(
+    diary: Path, run_cli: RunCli
+) -> None:
+    for offset in (0, 14, 28):
+        day = (dt.date.today() - dt.timedelta(days=60 - offset)).isoformat()
+        assert run_cli("diary", "dose", "--date", day).code == 0
+    diary.chmod(0o400)
+    before = diary.read_bytes()
+    try:
+        assert len(entries_json(run_cli)) == 3
+        assessed = run_cli("assess", "--from-diary", "--no-input", "--format", "json")
+        assert assessed.code == 0, assessed.err
+        assert json.loads(assessed.out)["diary"]["usual_interval_days"] == 14
+        for args in (("diary", "dose"), ("diary", "skin", "--itch", "2")):
+            refused = run_cli(*args)
+            assert refused.code == 2
+            assert "read-only" in refused.err
+            assert str(diary) in refused.err
+        assert diary.read_bytes() == before
+    finally:
+        diary.chmod(0o600)
+
+
+def test_a_missing_diary_is_one_line_for_readers(diary: Path, run_cli: RunCli) -> None:
+    for args in (("diary", "show"), ("assess", "--from-diary", "--no-input")):
+        result = run_cli(*args)
+        assert result.code == 2
+        assert "no diary at" in result.err
+    assert not diary.exists()
+
+
+def test_opening_for_writing_sets_wal_and_foreign_keys(diary: Path) -> None:
+    with open_diary(diary, write=True) as store:
+        db = store.connection
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute(
+                "INSERT INTO dose (id, day, site, recorded) VALUES (?, '2025-01-01', 'ear', '')",
+                ("0" * 36,),
+            )
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute(
+                "INSERT INTO dose (id, day, recorded) VALUES (?, '2025-02-30', '')", ("1" * 36,)
+            )
