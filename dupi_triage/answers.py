@@ -145,7 +145,12 @@ def _parse_multi(question: Question, raw: object, field_name: str) -> tuple[str,
             f"expected a list of option ids, got {_describe(raw)}",
             question.allowed_values(),
         )
-    chosen = {_parse_option(question, part, field_name) for part in parts if part != ""}
+    # "none, " or "a,,b": a stray comma or space is no value, not a wrong one.
+    chosen = {
+        _parse_option(question, part, field_name)
+        for part in parts
+        if not (isinstance(part, str) and part.strip() == "")
+    }
     if not chosen:
         raise InputError(
             field_name,

@@ -54,6 +54,18 @@ def question_help(question: Question) -> str:
     return f"{question.text} {values}{condition}"
 
 
+def _value_completer(question: Question) -> Any:
+    """Shell completion of a question flag's values (dash form); after a comma, the next one."""
+    values = [option_id.replace("_", "-") for option_id in question.option_ids]
+
+    def complete(incomplete: str) -> list[str]:
+        done, _, current = incomplete.rpartition(",")
+        prefix = f"{done}," if done else ""
+        return [prefix + value for value in values if value.startswith(current)]
+
+    return complete
+
+
 def question_parameters(questionnaire: Questionnaire) -> list[inspect.Parameter]:
     """One flag per question, grouped in --help by section, named after the question id."""
     parameters = []
@@ -65,6 +77,7 @@ def question_parameters(questionnaire: Questionnaire) -> list[inspect.Parameter]
             rich_help_panel=f"Questions: {section.title}",
             metavar={"multi": "VALUES", "single": "VALUE", "integer": "NUMBER"}[question.type],
             show_default=False,
+            autocompletion=_value_completer(question),
         )
         kind: Any = list[str] | None if question.type == "multi" else str | None
         parameters.append(keyword_parameter(question.id, Annotated[kind, info]))

@@ -81,9 +81,7 @@ def test_report_never_replaces_the_file_it_renders(run_cli: RunCli, answers: Pat
     assert answers.read_bytes() == before
 
 
-def test_batch_never_replaces_its_input_even_with_force(
-    run_cli: RunCli, tmp_path: Path
-) -> None:
+def test_batch_never_replaces_its_input_even_with_force(run_cli: RunCli, tmp_path: Path) -> None:
     rows = tmp_path / "rows.jsonl"
     rows.write_text(json.dumps(ORDINARY_FLARE) + "\n", encoding="utf-8")
     before = rows.read_bytes()

@@ -179,9 +179,7 @@ def test_with_standard_error_closed_errors_never_reach_standard_output(tmp_path:
     assert run.stdout == "", "an error is not data"
 
 
-def test_with_standard_error_closed_the_data_still_comes_alone(
-    tmp_path: Path, rows: Path
-) -> None:
+def test_with_standard_error_closed_the_data_still_comes_alone(tmp_path: Path, rows: Path) -> None:
     run = shell("DT batch rows.jsonl 2>&-", tmp_path)
     assert run.returncode == 0
     assert all(json.loads(line)["level"] for line in run.stdout.splitlines())
