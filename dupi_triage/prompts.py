@@ -303,12 +303,16 @@ class Walk:
             return CONTINUE
         choice = _run(
             questionary.select(
-                "Get help now. Stop here, or finish the questions for your summary?",
+                _message(
+                    "Get help now. Stop here, or finish the questions for your summary?",
+                    self.width(),
+                ),
                 choices=[
                     Choice("Stop here and show the summary", value=STOP),
                     Choice("Finish the questions", value=CONTINUE),
                 ],
                 default=STOP,
+                instruction=_instruction(SELECT_KEYS, self.width()),
                 **self.io,
             )
         )
@@ -408,7 +412,8 @@ def _notes_below_choices(prompt: questionary.Question, width: int) -> None:
             shown.pop()
         notes: list[tuple[str, str]] = []
         help_text = getattr(control.get_pointed_at(), "description", None)
-        indent = " " * (CHECKBOX_INDENT if control.use_indicator else SELECT_INDENT)
+        # The help sits two columns in from the option's words, so it reads as the option's note.
+        indent = " " * (2 + (CHECKBOX_INDENT if control.use_indicator else SELECT_INDENT))
         if help_text:
             notes += [
                 ("", "\n"),

@@ -59,12 +59,12 @@ def offer_report(
     question = (
         f"Save this report to send to your prescriber or print? It will be saved as "
         f"{path.name} in {folder} (a web page; open it in a browser to print). "
-        "Type y to save, or press Enter to skip."
+        "Type y to save, or press Enter to skip. (y/N)"
     )
     wanted = questionary.confirm(
         fill(question, width, indent="  ", first="? ")[2:],
         default=False,
-        instruction="(y/N) ",
+        instruction=" ",
         **io,
     ).unsafe_ask()
     if not wanted:

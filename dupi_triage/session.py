@@ -34,10 +34,16 @@ if TYPE_CHECKING:
 
 
 # Ctrl-C before the end: say how to keep the answers next time, not only that they are gone.
-NOTHING_SAVED = (
-    f"Stopped. Nothing was saved. To keep your answers if you stop next time, start with: "
-    f"{PROG} assess --save-answers my-answers.json"
-)
+KEEP_ANSWERS_COMMAND = f"{PROG} assess --save-answers my-answers.json"
+
+
+def nothing_saved() -> str:
+    """The message after Ctrl-C with nothing kept; wrapped to the terminal, the command whole."""
+    from dupi_triage.wrapping import fill, terminal_width, usable
+
+    width = usable(terminal_width())
+    advice = fill("To keep your answers if you stop next time, start with:", width)
+    return f"Stopped. Nothing was saved.\n{advice}\n  {KEEP_ANSWERS_COMMAND}"
 
 
 def run_assess(
@@ -249,7 +255,7 @@ def _ask(
         if save_answers is not None and len(stop.answers):
             _save_answers(questionnaire, stop.answers, save_answers, force=save_force)
             raise Stopped(_kept_message(save_answers), stop.exit_code) from None
-        raise Stopped(NOTHING_SAVED, stop.exit_code) from None
+        raise Stopped(nothing_saved(), stop.exit_code) from None
 
 
 def _kept_message(save_answers: str) -> str:
