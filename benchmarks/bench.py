@@ -216,6 +216,9 @@ def main() -> int:
         action="store_true",
         help="only batch memory on hostile input (a 200 MB line, 10M columns, /dev/zero)",
     )
+    parser.add_argument(
+        "--diary-only", action="store_true", help="only the diary figures (and import typer)"
+    )
     args = parser.parse_args()
 
     print(f"Machine: {machine()}")
@@ -228,6 +231,8 @@ def main() -> int:
 
     compileall.compile_dir(Path(dupi_triage.__file__).parent, quiet=1)
     tool = [PYTHON, "-m", "dupi_triage"]
+    if args.diary_only:
+        return diary_figures(tool, args.rounds)
     probes: dict[str, Callable[[], float]] = {
         "import typer": lambda: wall([PYTHON, "-c", "import typer"]),
         "import typer, questionary": lambda: wall([PYTHON, "-c", "import typer, questionary"]),
@@ -264,6 +269,7 @@ def main() -> int:
             generate_rows(10_000, path)
         hostile_memory(tool, run_measured([*tool, "batch", str(path)])[1])
         return 0
+    diary_figures(tool, max(11, args.rounds // 2))
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     print("\nBatch (JSONL in, JSONL out to /dev/null)")
     peaks: dict[int, int] = {}
@@ -289,6 +295,87 @@ def main() -> int:
         f" (target within 10 MB: {verdict(abs(growth) * 2**20 <= 10_000_000)})"
     )
     hostile_memory(tool, peaks[min(peaks)])
+    return 0
+
+
+# --- the diary ---------------------------------------------------------------------------------
+
+TEN_YEARS_DAYS = 3650
+
+
+def build_ten_year_diary(path: Path) -> None:
+    """Daily check-ins and fortnightly doses for ten years, ending yesterday."""
+    import datetime as dt
+
+    from dupi_triage.diary.entries import CheckIn, Dose
+    from dupi_triage.diary.store import new_id, now_stamp, open_diary
+
+    rng = random.Random(2026)
+    start = dt.date.today() - dt.timedelta(days=TEN_YEARS_DAYS)
+    with open_diary(path, write=True) as diary, diary.transaction() as db:
+        for offset in range(TEN_YEARS_DAYS):
+            day = start + dt.timedelta(days=offset)
+            if offset % 14 == 0:
+                diary.add(db, Dose(new_id(), day, "thigh", "", now_stamp()))
+            answers: dict[str, str | int | tuple[str, ...]] = {"itch": rng.randint(0, 10)}
+            if rng.random() < 0.5:
+                answers |= {"location": ("face_neck",), "look": ("redness_no_scaling",)}
+            diary.add(db, CheckIn(new_id(), day, answers, "", now_stamp()))
+
+
+def diary_figures(tool: list[str], rounds: int) -> int:
+    """Start-up of the diary's everyday commands, `show` of ten years, and the timing derivation."""
+    import tempfile
+
+    from dupi_triage.diary.store import open_diary
+    from dupi_triage.timing import derive_timing
+
+    DATA.mkdir(exist_ok=True)
+    big = DATA / "diary-10y.sqlite"
+    if not big.exists():
+        build_ten_year_diary(big)
+    with tempfile.TemporaryDirectory() as scratch:
+        small = str(Path(scratch) / "diary.sqlite")
+        skin = ["--itch", "5", "--location", "face-neck", "--look", "redness-no-scaling"]
+        skin += ["--impact", "some", "--note", "bench", "--date", "today"]
+        probes: dict[str, Callable[[], float]] = {
+            "import typer": lambda: wall([PYTHON, "-c", "import typer"]),
+            "(for scale) assess --format json": lambda: wall(
+                [*tool, "assess", *FLAGS, "--format", "json"]
+            ),
+            "diary dose --date today": lambda: wall(
+                [*tool, "diary", "dose", "--date", "today", "--diary", small]
+            ),
+            "diary skin (all flags)": lambda: wall(
+                [*tool, "diary", "skin", *skin, "--diary", small]
+            ),
+            "diary show (ten years)": lambda: wall([*tool, "diary", "show", "--diary", str(big)]),
+        }
+        print(f"\nDiary (median of {rounds} round-robin runs; show: {big.name})")
+        times = medians(probes, rounds)
+    typer_time = times["import typer"]
+    print(f"  {'import typer':40} {typer_time * 1000:7.1f} ms")
+    for name, target in (
+        ("(for scale) assess --format json", 1.2),
+        ("diary dose --date today", 1.2),
+        ("diary skin (all flags)", 1.2),
+        ("diary show (ten years)", 1.5),
+    ):
+        ratio = times[name] / typer_time
+        print(
+            f"  {name:40} {times[name] * 1000:7.1f} ms  {ratio:4.2f}x import typer"
+            f"  (target <= {target}x: {verdict(ratio <= target)})"
+        )
+    with open_diary(big, write=False) as diary:
+        entries = diary.entries()
+    samples = []
+    for _ in range(21):
+        started = time.perf_counter()
+        derive_timing(entries)
+        samples.append(time.perf_counter() - started)
+    derive_ms = statistics.median(samples) * 1000
+    name = f"timing answers from {len(entries):,} entries"
+    print(f"  {name:40} {derive_ms:7.1f} ms  (target < 20 ms: {verdict(derive_ms < 20)})")
     return 0
 
 

@@ -316,17 +316,15 @@ def _batch(
 class _LazyDiary(typer.core.TyperGroup):
     """`diary` loads its commands (and with them sqlite3) only when it is used."""
 
-    def _loaded(self) -> typer.core.TyperGroup:
-        from dupi_triage.diary.commands import group
-
-        loaded: typer.core.TyperGroup = group()
-        return loaded
-
     def list_commands(self, ctx: Any) -> list[str]:
-        return list(self._loaded().list_commands(ctx))
+        from dupi_triage.diary.commands import command_names
+
+        return command_names()
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
-        return self._loaded().get_command(ctx, cmd_name)
+        from dupi_triage.diary.commands import command
+
+        return command(cmd_name)
 
 
 _DIARY = _LazyDiary(

@@ -11,6 +11,7 @@ four weeks.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
 import statistics
@@ -116,13 +117,24 @@ class _Span(NamedTuple):
         )
 
 
-def _span(checkins: Sequence[CheckIn], measure: str, first: dt.date, last: dt.date) -> _Span:
-    values = tuple(
-        value
-        for c in checkins
-        if first <= c.day < last and (value := _value(c, measure)) is not None
-    )
-    return _Span(first, last, values)
+class _Readings:
+    """One measure's recorded values, by day, for quick range look-ups (bisect, not scans)."""
+
+    def __init__(self, checkins: Sequence[CheckIn], measure: str | None) -> None:
+        self.measure = measure
+        pairs = (
+            [(c.day, v) for c in checkins if (v := _value(c, measure)) is not None]
+            if measure is not None
+            else []
+        )
+        self.days = [day for day, _ in pairs]
+        self.values = [value for _, value in pairs]
+        self.last_day = checkins[-1].day if checkins else None
+
+    def span(self, first: dt.date, last: dt.date) -> _Span:
+        low = bisect.bisect_left(self.days, first)
+        high = bisect.bisect_left(self.days, last, lo=low)
+        return _Span(first, last, tuple(self.values[low:high]))
 
 
 def derive_timing(entries: Iterable[Entry]) -> Timing:
@@ -140,16 +152,16 @@ def derive_timing(entries: Iterable[Entry]) -> Timing:
         last_day = max([d for d in (last_day, *ends) if d is not None])
     first_rash = next((c for c in checkins if has_rash(c)), None)
     interval, interval_note = _usual_interval(doses)
-    measure = _measure(checkins)
+    readings = _Readings(checkins, _measure(checkins))
 
     onset = _onset(doses, checkins, first_rash)
     window = _pause_window(doses, pauses, interval, first_rash, last_day)
     paused = _dose_paused(doses, interval, interval_note, first_rash, window)
-    answers = [onset, _injection_pattern(doses, checkins, interval, interval_note, measure), paused]
+    answers = [onset, _injection_pattern(doses, readings, interval, interval_note), paused]
     if window is not None:
         span = interval or FALLBACK_SPAN_DAYS
-        answers.append(_improved_on_pause(checkins, window, span, measure))
-        answers.append(_returned_on_restart(checkins, window, span, measure, last_day))
+        answers.append(_improved_on_pause(readings, window, span))
+        answers.append(_returned_on_restart(readings, window, span))
     return Timing(
         answers=tuple(answers),
         first_dose=doses[0] if doses else None,
@@ -308,13 +320,13 @@ def _dose_paused(
 def _compare(
     question: str,
     measure: str | None,
-    earlier: _Span | None,
-    later: _Span | None,
+    earlier: _Span,
+    later: _Span,
     words: tuple[str, str],
     rising: bool,
 ) -> DerivedAnswer:
     """`yes` when `later` moved the expected way by CLEAR_CHANGE, `no` when by under NO_CHANGE."""
-    if measure is None or earlier is None or later is None:
+    if measure is None:
         return DerivedAnswer(question, "unsure", ("no itch recorded in the check-ins",))
     lines = (earlier.describe(measure, words[0]), later.describe(measure, words[1]))
     if len(earlier.values) < MIN_CHECKINS or len(later.values) < MIN_CHECKINS:
@@ -331,69 +343,49 @@ def _compare(
     return DerivedAnswer(question, "unsure", (*lines, "a change too small to call either way"))
 
 
-def _late_pause(checkins: Sequence[CheckIn], window: PauseWindow, measure: str) -> _Span:
+def _late_pause(readings: _Readings, window: PauseWindow) -> _Span:
     """The second half of the pause: improvement takes days to show."""
-    end = window.restart or max((c.day for c in checkins), default=window.start) + dt.timedelta(
-        days=1
-    )
+    end = window.restart or (readings.last_day or window.start) + dt.timedelta(days=1)
     middle = window.start + dt.timedelta(days=max(0, (end - window.start).days // 2))
-    return _span(checkins, measure, middle, end)
+    return readings.span(middle, end)
 
 
-def _improved_on_pause(
-    checkins: Sequence[CheckIn], window: PauseWindow, span: int, measure: str | None
-) -> DerivedAnswer:
-    if measure is None:
-        return _compare(IMPROVED_ON_PAUSE, None, None, None, ("", ""), rising=False)
-    before = _span(checkins, measure, window.start - dt.timedelta(days=span), window.start)
-    during = _late_pause(checkins, window, measure)
+def _improved_on_pause(readings: _Readings, window: PauseWindow, span: int) -> DerivedAnswer:
+    before = readings.span(window.start - dt.timedelta(days=span), window.start)
     return _compare(
         IMPROVED_ON_PAUSE,
-        measure,
+        readings.measure,
         before,
-        during,
+        _late_pause(readings, window),
         (f"before the pause began on {_iso(window.start)}", "in the second half of the pause"),
         rising=False,
     )
 
 
-def _returned_on_restart(
-    checkins: Sequence[CheckIn],
-    window: PauseWindow,
-    span: int,
-    measure: str | None,
-    last_day: dt.date | None,
-) -> DerivedAnswer:
+def _returned_on_restart(readings: _Readings, window: PauseWindow, span: int) -> DerivedAnswer:
     if window.restart is None:
         return DerivedAnswer(
             RETURNED_ON_RESTART,
             "not_restarted",
             (f"no dose recorded since the pause began on {_iso(window.start)}",),
         )
-    if measure is None:
-        return _compare(RETURNED_ON_RESTART, None, None, None, ("", ""), rising=True)
-    during = _late_pause(checkins, window, measure)
-    after = _span(checkins, measure, window.restart, window.restart + dt.timedelta(days=span))
-    answer = _compare(
+    after = readings.span(window.restart, window.restart + dt.timedelta(days=span))
+    return _compare(
         RETURNED_ON_RESTART,
-        measure,
-        during,
+        readings.measure,
+        _late_pause(readings, window),
         after,
         ("in the second half of the pause", f"after the restart dose on {_iso(window.restart)}"),
         rising=True,
     )
-    return answer
 
 
 def _injection_pattern(
-    doses: Sequence[dt.date],
-    checkins: Sequence[CheckIn],
-    interval: int | None,
-    interval_note: str,
-    measure: str | None,
+    doses: Sequence[dt.date], readings: _Readings, interval: int | None, interval_note: str
 ) -> DerivedAnswer:
     if interval is None:
         return DerivedAnswer(INJECTION_PATTERN, "unsure", (interval_note,))
+    measure = readings.measure
     if measure is None:
         return DerivedAnswer(INJECTION_PATTERN, "unsure", ("no itch recorded in the check-ins",))
     cycles: list[tuple[dt.date, float, float]] = []
@@ -401,8 +393,8 @@ def _injection_pattern(
         if (next_dose - dose).days >= GAP_FACTOR * interval:
             continue  # a paused cycle says nothing about the days after a dose
         cut = dose + dt.timedelta(days=AFTER_DOSE_DAYS + 1)
-        after = _span(checkins, measure, dose, cut)
-        rest = _span(checkins, measure, cut, next_dose)
+        after = readings.span(dose, cut)
+        rest = readings.span(cut, next_dose)
         if after.values and rest.values:
             cycles.append((dose, after.mean, rest.mean))
     if len(cycles) < MIN_CHECKINS:

@@ -225,3 +225,33 @@ def test_assess_without_diary_flags_never_loads_the_diary_or_sqlite(tmp_path: Pa
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "rich"])
+def test_every_report_carries_the_diary_timeline(
+    diary: Path, run_cli: RunCli, fmt: str, tmp_path: Path
+) -> None:
+    keep_twelve_weeks(run_cli)
+    args = ["assess", "--from-diary", "--no-input", "--red-flags", "none"]
+    if fmt == "rich":
+        shown = ok(run_cli(*args)).out
+        assert "Your diary" in shown
+        assert "▲" in shown
+        assert "░" in shown
+        return
+    shown = ok(run_cli(*args, "--format", fmt)).out
+    assert "Your diary" in shown
+    assert day(70) in shown
+    assert day(84) in shown
+    if fmt == "html":
+        assert "<svg" in shown
+        assert "<script" not in shown
+        assert 'fill="url(#pause-hatch)"' in shown
+        assert shown.count("<title>dose ") == 6
+    else:
+        assert f"{day(1)}  check-in" in shown or f"| {day(1)} | check-in |" in shown
+
+
+def test_a_report_without_the_diary_has_no_diary_section(run_cli: RunCli) -> None:
+    shown = ok(run_cli("assess", "--no-input", "--red-flags", "none", "--format", "html")).out
+    assert "Your diary" not in shown

@@ -374,3 +374,13 @@ def test_another_fhir_resource_is_refused_saying_what_can_be_read(
     assert run.err.count("\n") == 1
     assert f"a FHIR '{kind}' holds no answers" in run.err
     assert "QuestionnaireResponse" in run.err
+
+
+def test_the_readme_round_trip_example_prints_what_it_shows(run_cli: RunCli) -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    command = "$ dupi-triage batch tests/fixtures/lforms_response.json --format csv\n"
+    block = readme[readme.index(command) + len(command) :]
+    shown = block[: block.index("```")]
+    run = run_cli("batch", str(RENDERER_FIXTURE), "--format", "csv")
+    assert run.code == 0, run.err
+    assert run.out == shown

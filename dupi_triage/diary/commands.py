@@ -70,9 +70,19 @@ SiteOption = Annotated[
 ]
 
 
+def command_names() -> list[str]:
+    return [info.name for info in app.registered_commands if info.name]
+
+
 @functools.cache
-def group() -> Any:
-    return typer.main.get_command(app)
+def command(name: str) -> Any:
+    """One diary command, built on its own: building all nine would cost every run."""
+    for info in app.registered_commands:
+        if info.name == name:
+            return typer.main.get_command_from_info(
+                info, pretty_exceptions_short=True, rich_markup_mode=typer.core.DEFAULT_MARKUP_MODE
+            )
+    return None
 
 
 def _on_terminal() -> bool:
@@ -490,4 +500,4 @@ def _import(
     return EXIT_OK
 
 
-__all__ = ["PROG", "app", "group"]
+__all__ = ["PROG", "app", "command", "command_names"]

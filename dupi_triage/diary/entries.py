@@ -90,7 +90,9 @@ def parse_day(text: str, field_name: str, today: dt.date | None = None) -> dt.da
     return day
 
 
+_KIND_ORDER = {"dose": 0, "pause": 1, "checkin": 2}
+
+
 def sort_key(entry: Entry) -> tuple[dt.date, int, str]:
     """Newest last; on one day doses first, then pauses, then check-ins; then by id."""
-    order = {"dose": 0, "pause": 1, "checkin": 2}[entry.kind]
-    return (entry.day, order, entry.id)
+    return (entry.day, _KIND_ORDER[entry.kind], entry.id)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -66,8 +68,10 @@ def render_show(
     out = [f"Diary: {path}", ""]
     out += text_chart(chart, unicode=fmt == "rich")
     out += ["", f"{'Date':<10}  {'Entry':<8}  {'Id':<8}  Details"]
+    width = max(60, min(shutil.get_terminal_size().columns, 120))
+    wrap = textwrap.TextWrapper(width=width, subsequent_indent=" " * 34)
     for row in table:
-        line = f"{row.day:<10}  {row.kind:<8}  {row.id:<8}  {row.details}"
+        line = "\n".join(wrap.wrap(f"{row.day:<10}  {row.kind:<8}  {row.id:<8}  {row.details}"))
         if colour and row.kind == "dose":
             line = f"\x1b[1m{line}\x1b[0m"
         out.append(line)

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import os
 import sqlite3
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
+from types import MappingProxyType
 
 from dupi_triage import PROG
 from dupi_triage.diary.entries import CheckIn, Dose, Entry, Pause, sort_key
@@ -246,9 +248,13 @@ class Diary:
         db.execute(f"DELETE FROM {table} WHERE id = ?", (entry.id,))
 
 
-def _answers(text: str) -> dict[str, str | int | tuple[str, ...]]:
+@functools.lru_cache(maxsize=4096)
+def _answers(text: str) -> Mapping[str, str | int | tuple[str, ...]]:
+    """Check-in answers, read-only: years of check-ins repeat a few hundred combinations."""
     raw = json.loads(text)
-    return {key: tuple(value) if isinstance(value, list) else value for key, value in raw.items()}
+    return MappingProxyType(
+        {key: tuple(value) if isinstance(value, list) else value for key, value in raw.items()}
+    )
 
 
 def _answers_json(entry: CheckIn) -> str:
@@ -285,6 +291,9 @@ def open_diary(path: Path, *, write: bool) -> Diary:
         if write:
             if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 connection.execute("PRAGMA journal_mode = WAL")
+            # In WAL mode a crash of this program (even kill -9) never loses a commit; only a
+            # power cut could lose the last entry, never the file's integrity.
+            connection.execute("PRAGMA synchronous = NORMAL")
             _migrate(connection, version)
         elif version < SCHEMA_VERSION:
             connection = _migrated_copy(connection, version)

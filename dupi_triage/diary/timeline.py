@@ -5,14 +5,14 @@ reports (HTML gets the SVG chart)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
-from html import escape
 from typing import NamedTuple
 
-from dupi_triage.answers import describe_answer
+from dupi_triage.answers import AnswerValue, describe_answer
 from dupi_triage.diary.entries import CheckIn, Dose, Entry, Pause
 from dupi_triage.questionnaire import Questionnaire
-from dupi_triage.timing import MEASURES, Timing
+from dupi_triage.timing import MEASURES, Timing, has_rash
 
 KIND_LABELS = {"dose": "dose", "checkin": "check-in", "pause": "pause"}
 
@@ -37,22 +37,43 @@ def details(questionnaire: Questionnaire, entry: Entry) -> str:
         agreed = ", agreed with the prescriber" if entry.agreed_with_prescriber else ""
         parts.append(f"dose delayed or paused from {entry.start.isoformat()}{until}{agreed}")
     else:
-        for question in questionnaire:
-            value = entry.get(question.id)
-            if value is not None:
-                parts.append(f"{question.short}: {describe_answer(question, value)}")
-        if not any(entry.get(q) for q in ("location", "look")):
+        order = _order(questionnaire)
+        for question_id in sorted(entry.answers, key=lambda q: order.get(q, len(order))):
+            parts.append(_described(questionnaire, question_id, entry.answers[question_id]))
+        if not has_rash(entry):
             parts.append("no rash")
     if entry.note:
         parts.append(f"note: {entry.note}")
     return "; ".join(parts)
 
 
+@functools.cache
+def _order(questionnaire: Questionnaire) -> dict[str, int]:
+    return {question.id: index for index, question in enumerate(questionnaire)}
+
+
+@functools.lru_cache(maxsize=4096)
+def _described(questionnaire: Questionnaire, question_id: str, value: AnswerValue) -> str:
+    question = questionnaire.by_id.get(question_id)
+    if question is None:
+        return f"{question_id}: {value}"
+    return f"{question.short}: {describe_answer(question, value)}"
+
+
 def rows(questionnaire: Questionnaire, entries: Sequence[Entry]) -> list[Row]:
-    return [
-        Row(e.day.isoformat(), KIND_LABELS[e.kind], details(questionnaire, e), short_id(e))
-        for e in entries
-    ]
+    # Check-ins read from one diary share their answers objects when the answers are the same.
+    same: dict[int, str] = {}
+    table = []
+    for entry in entries:
+        if isinstance(entry, CheckIn) and not entry.note:
+            key = id(entry.answers)
+            text = same.get(key)
+            if text is None:
+                text = same[key] = details(questionnaire, entry)
+        else:
+            text = details(questionnaire, entry)
+        table.append(Row(entry.day.isoformat(), KIND_LABELS[entry.kind], text, entry.id[:8]))
+    return table
 
 
 def measure_of(entries: Sequence[Entry]) -> str | None:
@@ -154,6 +175,8 @@ SVG_HEIGHT = 220
 
 
 def svg_chart(chart: Series) -> str:
+    from html import escape
+
     left, right, top, bottom = 40, 12, 14, 48
     plot_w = SVG_WIDTH - left - right
     plot_h = SVG_HEIGHT - top - bottom

@@ -43,6 +43,7 @@ def render_view(view: SummaryView, today: datetime.date) -> str:
         _risk(view),
         _answers(view),
         _notes(),
+        _diary(view),
         _sources(view),
         _footer(view),
     ]
@@ -287,6 +288,37 @@ def _notes() -> str:
         '<p class="signed"><span>Reviewed by</span><span class="blank"></span>'
         '<span>Date</span><span class="blank short"></span></p></div>\n'
         "</section>"
+    )
+
+
+def _diary(view: SummaryView) -> str:
+    """The diary's chart (inline SVG: no scripts, hatching that prints in black and white)."""
+    diary = view.diary
+    if diary is None:
+        return ""
+    table = "".join(
+        f"<tr><td>{_e(r.day)}</td><td>{_e(r.kind)}</td><td>{_e(r.details)}</td></tr>"
+        for r in diary.rows
+    )
+    groups: list[tuple[str, list[str]]] = []
+    for line in diary.timing:
+        if line.startswith("    ") and groups:
+            groups[-1][1].append(line.strip())
+        else:
+            groups.append((line, []))
+    timing = (
+        '<ul class="diary-timing">'
+        + "".join(f"<li>{_e(answer)}{_list(evidence)}</li>" for answer, evidence in groups)
+        + "</ul>"
+    )
+    return _section(
+        "Your diary",
+        f'<p>{_e(diary.intro)}</p>\n<figure class="diary-chart">{diary.svg()}</figure>\n'
+        f"<h3>What the diary says about timing (our own heuristics)</h3>\n{timing}\n"
+        "<h3>Entries</h3>\n"
+        '<table class="diary-entries"><thead><tr><th>Date</th><th>Entry</th><th>Details</th>'
+        f"</tr></thead><tbody>{table}</tbody></table>",
+        "diary",
     )
 
 

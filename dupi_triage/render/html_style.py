@@ -222,6 +222,12 @@ col.c-points { width: 3.8rem; }
   .sources { columns: 1; }
 }
 
+.diary-chart { margin: 0.6rem 0 0.8rem; }
+.diary-chart svg { max-width: 44rem; height: auto; display: block; }
+.diary-entries td:first-child, .diary-entries td:nth-child(2) { white-space: nowrap; }
+.diary-timing > li { margin-bottom: 0.25rem; }
+.diary-timing ul { color: var(--muted); font-size: 0.88rem; }
+
 @page { margin: 11mm 12mm 12mm; }
 @media print {
   html { font-size: 8pt; }

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.render.view import SummaryView, summary_view
 from dupi_triage.scoring.model import Assessment
+
+if TYPE_CHECKING:
+    from dupi_triage.diary.report import DiaryView
 
 
 def _escape(text: str) -> str:
@@ -13,6 +18,18 @@ def _escape(text: str) -> str:
 
 def _bullets(items: tuple[str, ...]) -> list[str]:
     return [f"- {_escape(item)}" for item in items]
+
+
+def _diary(diary: DiaryView) -> list[str]:
+    lines = ["", "## Your diary", "", _escape(diary.intro), "", "```"]
+    lines += [*diary.chart_lines(unicode=False), "```", ""]
+    lines += ["| Date | Entry | Details |", "|---|---|---|"]
+    lines += [f"| {r.day} | {r.kind} | {_escape(r.details)} |" for r in diary.rows]
+    lines += ["", "What the diary says about timing (our own heuristics):", ""]
+    for line in diary.timing:
+        indented = line.startswith("    ")
+        lines.append(f"{'    ' if indented else ''}- {_escape(line.strip())}")
+    return lines
 
 
 def render_view(view: SummaryView) -> str:
@@ -71,6 +88,8 @@ def render_view(view: SummaryView) -> str:
     lines += ["", "## What to tell your prescriber", "", *_bullets(view.tell_your_prescriber)]
     if view.missing:
         lines += ["", "## Not answered", "", _escape(", ".join(view.missing)) + "."]
+    if view.diary is not None:
+        lines += _diary(view.diary)
     lines += ["", "## Sources", "", *_bullets(view.sources)]
     lines += _bullets(tuple(f"{word}: {meaning}" for word, meaning in view.source_key))
     lines += ["", _escape(view.uncommon), "", f"**{_escape(view.disclaimer)}**", ""]

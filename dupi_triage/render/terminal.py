@@ -132,6 +132,10 @@ def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
     parts += [_heading("What to tell your prescriber"), _bullets(view.tell_your_prescriber, width)]
     if view.missing:
         parts += [_heading("Not answered"), Text(", ".join(view.missing) + ".")]
+    if view.diary is not None:
+        chart = view.diary.chart_lines(unicode=True, width=max(20, min(60, width - 8)))
+        parts += [_heading("Your diary"), Text(view.diary.intro), Text("\n".join(chart))]
+        parts += [Text("(`dupi-triage diary show` lists every entry.)", style="dim")]
     parts += [Text(""), Text(view.uncommon), Text(view.disclaimer, style="bold")]
     parts.append(
         Text(

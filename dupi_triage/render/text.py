@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.render.view import SummaryView, summary_view
 from dupi_triage.scoring.model import Assessment
+
+if TYPE_CHECKING:
+    from dupi_triage.diary.report import DiaryView
 
 WIDTH = 78
 
@@ -61,11 +65,29 @@ def render_view(view: SummaryView) -> str:
     lines += _heading("What to tell your prescriber") + _bullets(view.tell_your_prescriber)
     if view.missing:
         lines += _heading("Not answered") + _para(", ".join(view.missing) + ".")
+    if view.diary is not None:
+        lines += _diary(view.diary)
     lines += _heading("Sources") + _bullets(view.sources)
     lines += _bullets(tuple(f"{word}: {meaning}" for word, meaning in view.source_key))
     lines += ["", *_para(view.uncommon), "", *_para(view.disclaimer)]
     lines += _para(f"dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}.")
     return "\n".join(lines) + "\n"
+
+
+def _diary(diary: DiaryView) -> list[str]:
+    lines = _heading("Your diary") + _para(diary.intro) + [""]
+    lines += diary.chart_lines(unicode=False)
+    lines += ["", "Entries (date, kind, details):"]
+    for row in diary.rows:
+        lines += textwrap.wrap(
+            f"{row.day}  {row.kind:<8}  {row.details}",
+            WIDTH,
+            initial_indent="  ",
+            subsequent_indent=" " * 24,
+        )
+    lines += ["", "What the diary says about timing (our own heuristics):"]
+    lines += [f"  {line}" for line in diary.timing]
+    return lines
 
 
 def render(questionnaire: Questionnaire, assessment: Assessment) -> str:

@@ -4,12 +4,15 @@ Terminal, text, markdown and HTML lay this out differently but say the same thin
 sent to a prescriber matches what the person saw on screen.
 """
 
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from dupi_triage import __version__
 from dupi_triage.answers import applicable_questions, describe_answer
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.scoring.model import Assessment
+
+if TYPE_CHECKING:
+    from dupi_triage.diary.report import DiaryView
 
 
 class Row(NamedTuple):
@@ -67,6 +70,7 @@ class SummaryView(NamedTuple):
     source_key: tuple[tuple[str, str], ...]
     uncommon: str
     disclaimer: str
+    diary: "DiaryView | None" = None  # assess --from-diary: the diary behind the timing answers
 
     @property
     def headline(self) -> str:
@@ -197,4 +201,13 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         ),
         uncommon=questionnaire.wording.uncommon,
         disclaimer=questionnaire.wording.disclaimer,
+        diary=_diary(questionnaire, assessment),
     )
+
+
+def _diary(questionnaire: Questionnaire, assessment: Assessment) -> "DiaryView | None":
+    if assessment.diary is None:
+        return None
+    from dupi_triage.diary.report import diary_view
+
+    return diary_view(questionnaire, assessment.diary)
