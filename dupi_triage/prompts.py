@@ -466,6 +466,15 @@ def _check_integer(question: Question, text: str) -> bool | str:
     return f"Type a whole number from {question.min} to {question.max}."
 
 
+def ask_yes_no(message: str, **io: Any) -> bool:
+    """A wrapped yes/no question whose default (Enter alone) is no. Raises KeyboardInterrupt."""
+    width = usable(terminal_width(io.get("output")))
+    answer = _run(
+        questionary.confirm(_message(message, width), default=False, instruction=" ", **io)
+    )
+    return bool(answer)
+
+
 def run_questionnaire(
     questionnaire: Questionnaire,
     answers: Answers,

@@ -41,8 +41,7 @@ def offer_report(
     **io: Any,
 ) -> Path | None:
     """Ask whether to save the report; save it if so. Raises KeyboardInterrupt or EOFError."""
-    import questionary
-
+    from dupi_triage.prompts import ask_yes_no
     from dupi_triage.wrapping import fill, terminal_width, usable
 
     width = usable(terminal_width(io.get("output")))
@@ -61,12 +60,7 @@ def offer_report(
         f"{path.name} in {folder} (a web page; open it in a browser to print). "
         "Type y to save, or press Enter to skip. (y/N)"
     )
-    wanted = questionary.confirm(
-        fill(question, width, indent="  ", first="? ")[2:],
-        default=False,
-        instruction=" ",
-        **io,
-    ).unsafe_ask()
+    wanted = ask_yes_no(question, **io)
     if not wanted:
         say(f"No report saved. To save one later, run {PROG} again with --output FILE.html.")
         return None
