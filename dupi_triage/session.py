@@ -66,7 +66,7 @@ def run_assess(
         if same_file(save_answers, output.output):
             raise InputError("--save-answers", "must not be the same file as --output")
         check_writable(save_answers, force=save_force, field="--save-answers")
-    from_the_diary = _diary_answers(questionnaire, diary) if from_diary else None
+    from_the_diary = _diary_answers(questionnaire, diary, ask=not no_input) if from_diary else None
     answers, overridden = _given_answers(questionnaire, flag_values, answers_path, from_the_diary)
 
     interactive = False
@@ -136,10 +136,12 @@ def _offer_report(
         raise Stopped("Stopped. The result is shown above; no report file was saved.") from None
 
 
-def _diary_answers(questionnaire: Questionnaire, path: str | None) -> FromDiary:
-    from dupi_triage.diary.for_assess import answers_from_diary
+def _diary_answers(questionnaire: Questionnaire, path: str | None, *, ask: bool) -> FromDiary:
+    """The diary's timing answers; with questions to come, only those it could settle."""
+    from dupi_triage.diary.for_assess import answers_from_diary, settled
 
-    return answers_from_diary(questionnaire, path)
+    found = answers_from_diary(questionnaire, path)
+    return settled(found) if ask else found
 
 
 def _diary_offer(
@@ -157,7 +159,7 @@ def _diary_offer(
 
         if not offer_diary(str(path), **_prompt_io(output)):
             return None
-        found = _diary_answers(questionnaire, None)
+        found = _diary_answers(questionnaire, None, ask=True)
         taken.append(found)
         return found.answers, {q: found.report.evidence(q) for q in found.answers.values}
 

@@ -255,3 +255,44 @@ def test_every_report_carries_the_diary_timeline(
 def test_a_report_without_the_diary_has_no_diary_section(run_cli: RunCli) -> None:
     shown = ok(run_cli("assess", "--no-input", "--red-flags", "none", "--format", "html")).out
     assert "Your diary" not in shown
+
+
+def test_the_readme_diary_example_shows_what_the_readme_says(
+    diary: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    import shlex
+
+    from tests.conftest import PROJECT_ROOT
+
+    section = (
+        (PROJECT_ROOT / "README.md").read_text(encoding="utf-8").split("## Keeping a diary")[1]
+    )
+    block = re.search(r"```console\n(.*?)```", section, flags=re.DOTALL)
+    assert block is not None
+    lines = block.group(1).splitlines()
+    commands = [shlex.split(line[2:])[1:] for line in lines if line.startswith("$ ")]
+    assert commands[-1] == ["diary", "show", "--format", "text"]
+    for args in commands[:-1]:
+        ok(run_cli(*args))
+    monkeypatch.setenv("COLUMNS", "100")
+    shown = ok(run_cli(*commands[-1])).out.splitlines()
+    expected = lines[len(commands) :]
+    ids = re.compile(r"(?<=  )[0-9a-f]{8}(?=  )")
+    assert [ids.sub("ID", line) for line in shown[1:]] == [ids.sub("ID", x) for x in expected[1:]]
+    assert shown[0] == f"Diary: {diary}"
+
+
+def test_with_someone_to_ask_the_diary_fills_only_what_it_could_settle(
+    diary: Path, run_cli: RunCli, questionnaire: Questionnaire
+) -> None:
+    from dupi_triage.diary.for_assess import answers_from_diary, settled
+
+    ok(run_cli("diary", "dose", "--date", day(0)))
+    ok(run_cli("diary", "skin", "--date", day(1), "--itch", "1"))
+    ok(run_cli("diary", "skin", "--date", day(3), "--itch", "5", *RASH))
+    found = answers_from_diary(questionnaire, None)
+    assert found.answers.get("injection_pattern") == "unsure"  # one dose: too thin to say
+    asked = settled(found)
+    assert "injection_pattern" not in asked.answers
+    assert asked.answers.get("onset") == "within_4_weeks"

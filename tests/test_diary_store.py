@@ -271,3 +271,15 @@ def test_opening_for_writing_sets_wal_and_foreign_keys(diary: Path) -> None:
             db.execute(
                 "INSERT INTO dose (id, day, recorded) VALUES (?, '2025-02-30', '')", ("1" * 36,)
             )
+
+
+def test_entry_ids_are_random_version_4_uuids() -> None:
+    import uuid
+
+    from dupi_triage.diary.store import new_id
+
+    ids = {new_id() for _ in range(200)}
+    assert len(ids) == 200
+    for text in ids:
+        assert uuid.UUID(text).version == 4
+        assert str(uuid.UUID(text)) == text

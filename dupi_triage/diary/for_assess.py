@@ -11,6 +11,8 @@ from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.scoring.model import Assessment
 from dupi_triage.timing import derive_timing
 
+UNSURE = "unsure"
+
 
 class FromDiary(NamedTuple):
     answers: Answers
@@ -32,6 +34,12 @@ def answers_from_diary(questionnaire: Questionnaire, path_text: str | None) -> F
             values[derived.question] = derived.answer
     answers = prune_inapplicable(questionnaire, Answers(values))
     return FromDiary(answers, DiaryReport(path, entries, timing))
+
+
+def settled(diary: FromDiary) -> FromDiary:
+    """Only the answers the diary could settle: when someone is there to ask, "unsure" is asked."""
+    unsure = [q for q, value in diary.answers.values.items() if value == UNSURE]
+    return diary._replace(answers=diary.answers.without(*unsure)) if unsure else diary
 
 
 def still_from_diary(diary: FromDiary, final: Answers, overridden: set[str]) -> tuple[str, ...]:

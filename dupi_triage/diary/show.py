@@ -18,6 +18,8 @@ from dupi_triage.diary.timeline import Row, rows, series, text_chart
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.timing import Timing, derive_timing
 
+DETAILS_COLUMN = 32
+
 
 def timing_lines(questionnaire: Questionnaire, timing: Timing) -> list[str]:
     """Each derived answer in the person's words, with its evidence."""
@@ -68,10 +70,14 @@ def render_show(
     out = [f"Diary: {path}", ""]
     out += text_chart(chart, unicode=fmt == "rich")
     out += ["", f"{'Date':<10}  {'Entry':<8}  {'Id':<8}  Details"]
-    width = max(60, min(shutil.get_terminal_size().columns, 120))
-    wrap = textwrap.TextWrapper(width=width, subsequent_indent=" " * 34)
+    width = max(60, min(shutil.get_terminal_size().columns, 120)) - DETAILS_COLUMN
+    wrapped: dict[str, str] = {}  # years of check-ins repeat the same few details
     for row in table:
-        line = "\n".join(wrap.wrap(f"{row.day:<10}  {row.kind:<8}  {row.id:<8}  {row.details}"))
+        details = wrapped.get(row.details)
+        if details is None:
+            parts = textwrap.wrap(row.details, width) or [""]
+            details = wrapped[row.details] = ("\n" + " " * DETAILS_COLUMN).join(parts)
+        line = f"{row.day:<10}  {row.kind:<8}  {row.id:<8}  {details}"
         if colour and row.kind == "dose":
             line = f"\x1b[1m{line}\x1b[0m"
         out.append(line)

@@ -222,6 +222,7 @@ col.c-points { width: 3.8rem; }
   .sources { columns: 1; }
 }
 
+.diary h3 { font-size: 0.95rem; margin: 0.8rem 0 0.3rem; }
 .diary-chart { margin: 0.6rem 0 0.8rem; }
 .diary-chart svg { max-width: 44rem; height: auto; display: block; }
 .diary-entries td:first-child, .diary-entries td:nth-child(2) { white-space: nowrap; }
