@@ -229,18 +229,20 @@ col.c-points { width: 3.8rem; }
 .diary-timing > li { margin-bottom: 0.25rem; }
 .diary-timing ul { color: var(--muted); font-size: 0.88rem; }
 
-@page { margin: 11mm 12mm 12mm; }
+@page { margin: 10mm 12mm 10mm; }
 @media print {
   html { font-size: 8pt; }
   html, body { background: #fff; }
-  body { line-height: 1.3; }
+  body { line-height: 1.25; }
   .report { max-width: none; margin: 0; padding: 0; box-shadow: none; }
   h2 { margin-top: 0.7rem; }
   th, td { padding-top: 0.14rem; padding-bottom: 0.14rem; }
   .level, .level-word, .alert { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  .notes-box .line { height: 7mm; }
+  .notes-box .line { height: 6mm; }
   .sources, .source-key { font-size: 0.68rem; line-height: 1.2; }
   .sources { columns: 3; column-gap: 1.2rem; }
+  .colophon { margin-top: 0.4rem; padding-top: 0.2rem; }
+  .notes-box .signed { margin: 0.4rem 0 0.3rem; }
   .sources li { margin-bottom: 0; }
   /* On paper the answers behind the pattern run on as one paragraph: they are in the table too. */
   ul.compact { padding-left: 0; list-style: none; }
