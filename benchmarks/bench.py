@@ -101,7 +101,7 @@ def generate_rows(count: int, path: Path, seed: int = 2026) -> None:
             for question in questionnaire:
                 if rng.random() < 0.1:
                     continue
-                if question.when and row.get(question.when.question) != question.when.equals:
+                if question.when and question.when.state(row) is not True:
                     continue
                 if question.type == "integer":
                     assert question.min is not None

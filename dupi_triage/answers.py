@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from dupi_triage.errors import InputError, quoted
+from dupi_triage.migrations import VERSION_KEY, migrate
 from dupi_triage.questionnaire import NONE_OPTION, Question, Questionnaire
 
 AnswerValue = str | int | tuple[str, ...]
@@ -33,6 +34,9 @@ class Answers:
     """Answers by question id. Immutable; `merged` builds a new set."""
 
     values: Mapping[str, AnswerValue] = field(default_factory=dict)
+    #: The questionnaire version the answers were saved under, when older than this one; the
+    #: result then never scores lower than it did under that version (migrations.py).
+    saved_under: str | None = None
     pairs: frozenset[tuple[str, str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -68,13 +72,14 @@ class Answers:
         return (question_id, option_id) in self.pairs
 
     def merged(self, override: Answers) -> Answers:
-        return Answers({**self.values, **override.values})
+        return Answers({**self.values, **override.values}, self.saved_under)
 
     def with_answer(self, question_id: str, value: AnswerValue) -> Answers:
-        return Answers({**self.values, question_id: value})
+        return Answers({**self.values, question_id: value}, self.saved_under)
 
     def without(self, *question_ids: str) -> Answers:
-        return Answers({k: v for k, v in self.values.items() if k not in question_ids})
+        values = {k: v for k, v in self.values.items() if k not in question_ids}
+        return Answers(values, self.saved_under)
 
     def in_order(self, questionnaire: Questionnaire) -> list[tuple[str, AnswerValue]]:
         """(question id, answer) pairs in questionnaire order."""
@@ -188,8 +193,18 @@ def parse_answers(
     questionnaire: Questionnaire,
     raw: Mapping[str, object],
     field_name: FieldName = file_field,
+    *,
+    orphans: bool = False,
 ) -> Answers:
-    """Validate a mapping of question id to raw value; `None` means "not answered"."""
+    """Validate a mapping of question id to raw value; `None` means "not answered".
+
+    A `questionnaire_version` key says which version the answers were saved under; older ones are
+    migrated (migrations.py). `orphans` allows an answer whose condition is not known yet (the
+    question it depends on is unanswered): only where that question will still be asked.
+    """
+    saved_under = None
+    if VERSION_KEY in raw:
+        raw, saved_under = migrate(questionnaire, raw)
     values: dict[str, AnswerValue] = {}
     for question_id, raw_value in raw.items():
         question = questionnaire.by_id.get(question_id)
@@ -201,31 +216,79 @@ def parse_answers(
             )
         if raw_value is not None:
             values[question_id] = parse_value(question, raw_value, field_name(question))
-    answers = Answers(values)
-    check_conditions(questionnaire, answers, field_name)
+    answers = Answers(values, saved_under)
+    check_conditions(questionnaire, answers, field_name, orphans=orphans)
     return answers
 
 
 def check_conditions(
-    questionnaire: Questionnaire, answers: Answers, field_name: FieldName = file_field
+    questionnaire: Questionnaire,
+    answers: Answers,
+    field_name: FieldName = file_field,
+    *,
+    orphans: bool = False,
 ) -> None:
-    """A conditional answer contradicts an explicit "no" to the question it depends on."""
+    """A conditional answer needs its condition: given, and not contradicted.
+
+    The error names both fields: the conditional answer and what it depends on.
+    """
     for question in questionnaire.conditional:
         if question.id not in answers:
             continue
         assert question.when is not None
-        parent = answers.get(question.when.question)
-        if parent is not None and parent != question.when.equals:
+        state = question.when.state(answers.values)
+        if state is True or (state is None and orphans):
+            continue
+        parents = [questionnaire.question(p) for p in question.when.questions]
+        condition = describe_condition(question, field_name, questionnaire)
+        if state is None:
+            needed = " and ".join(field_name(parent) for parent in parents)
             raise InputError(
-                field_name(question),
-                f"only applies when {question.when.question} is {question.when.equals}, "
-                f"but it is {parent}",
+                field_name(question), f"only applies when {condition}; give {needed} too"
             )
+        given = ", ".join(
+            f"{field_name(parent)} is {_shown(answers.get(parent.id))}" for parent in parents
+        )
+        raise InputError(field_name(question), f"only applies when {condition}, but {given}")
+
+
+def describe_condition(
+    question: Question, field_name: FieldName, questionnaire: Questionnaire
+) -> str:
+    assert question.when is not None
+    parts = []
+    for condition in question.when.conditions:
+        name = field_name(questionnaire.question(condition.question))
+        verb = "is" if condition.operator == "in" else "is not"
+        parts.append(f"{name} {verb} {' or '.join(condition.options)}")
+    return (" and " if question.when.behaviour == "all" else " or ").join(parts)
+
+
+def _shown(value: AnswerValue | None) -> str:
+    if value is None:
+        return "not answered"
+    if isinstance(value, tuple):
+        return ",".join(value)
+    return str(value)
+
+
+def condition_state(question: Question, answers: Answers) -> bool | None:
+    """True: the question applies. False: not applicable. None: not known yet."""
+    return True if question.when is None else question.when.state(answers.values)
 
 
 def is_applicable(question: Question, answers: Answers) -> bool:
     """Whether the question is asked, given the answers so far."""
-    return question.when is None or answers.get(question.when.question) == question.when.equals
+    return question.when is None or question.when.state(answers.values) is True
+
+
+def not_applicable(questionnaire: Questionnaire, answers: Answers) -> tuple[str, ...]:
+    """Conditional questions whose condition does not hold: "not applicable", never "missing"."""
+    return tuple(
+        question.id
+        for question in questionnaire.conditional
+        if condition_state(question, answers) is False
+    )
 
 
 def applicable_questions(questionnaire: Questionnaire, answers: Answers) -> tuple[Question, ...]:
@@ -245,8 +308,8 @@ def prune_inapplicable(questionnaire: Questionnaire, answers: Answers) -> Answer
     """Drop answers whose condition no longer holds (after an earlier answer was changed)."""
     stale = [
         question.id
-        for question in questionnaire
-        if question.id in answers and not is_applicable(question, answers)
+        for question in questionnaire.conditional
+        if question.id in answers and condition_state(question, answers) is False
     ]
     return answers.without(*stale) if stale else answers
 
@@ -259,6 +322,9 @@ def answers_document(document: object, source: str) -> Mapping[str, object]:
         inner = document.get("answers")
         if not isinstance(inner, dict):
             raise InputError(source, "a saved result needs an 'answers' object")
+        version = document.get(VERSION_KEY)
+        if version is not None and VERSION_KEY not in inner:
+            return {VERSION_KEY: version, **inner}
         return inner
     return document
 

@@ -10,19 +10,23 @@ from dupi_triage.errors import InputError, quoted, quoted_path
 from dupi_triage.questionnaire import Questionnaire
 
 
-def read_answers_file(questionnaire: Questionnaire, path_text: str, field: str) -> Answers:
+def read_answers_file(
+    questionnaire: Questionnaire, path_text: str, field: str, *, orphans: bool = False
+) -> Answers:
     """The answers in a file ('-' for standard input); errors name `field` and the file."""
     where = f"{field} {_shown(path_text)}"
     document = strictjson.loads(_read_limited(path_text, field), where)
     try:
-        return read_document(questionnaire, document, where)
+        return read_document(questionnaire, document, where, orphans=orphans)
     except InputError as error:
         if error.field == where:
             raise
         raise InputError(where, str(error)) from None
 
 
-def read_document(questionnaire: Questionnaire, document: object, where: str) -> Answers:
+def read_document(
+    questionnaire: Questionnaire, document: object, where: str, *, orphans: bool = False
+) -> Answers:
     """The answers in one parsed JSON document, whichever of the accepted kinds it is."""
     from dupi_triage import fhir_answers
 
@@ -34,7 +38,7 @@ def read_document(questionnaire: Questionnaire, document: object, where: str) ->
             f"a FHIR {quoted(document['resourceType'])} holds no answers dupi-triage can read",
             "answers, a saved result, a QuestionnaireResponse; batch also reads a Bundle of them",
         )
-    return parse_answers(questionnaire, answers_document(document, where))
+    return parse_answers(questionnaire, answers_document(document, where), orphans=orphans)
 
 
 def _shown(path_text: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any
 from dupi_triage.answers import Answers, parse_value, prune_inapplicable
 from dupi_triage.errors import InputError, quoted
 from dupi_triage.fhir_codes import QUESTIONNAIRE_URL, RESULT, canonical, code_system
+from dupi_triage.migrations import VERSION_KEY, known_versions, migrate
 from dupi_triage.questionnaire import Question, Questionnaire
 
 RESOURCE_TYPE = "QuestionnaireResponse"
@@ -32,7 +33,7 @@ def is_response(document: object) -> bool:
 
 def response_answers(questionnaire: Questionnaire, document: Mapping[str, Any]) -> Answers:
     """The answers a QuestionnaireResponse gives; a missing or disabled item is unanswered."""
-    _check_questionnaire(questionnaire, document.get("questionnaire"))
+    version = _check_questionnaire(questionnaire, document.get("questionnaire"))
     items = document.get("item", [])
     _count_items(items)
     kinds = _item_kinds(questionnaire)
@@ -45,18 +46,22 @@ def response_answers(questionnaire: Questionnaire, document: Mapping[str, Any]) 
         value = _raw_value(questionnaire.by_id[link], item)
         if value is not None:
             raw[link] = value
+    saved_under = None
+    if version and version != questionnaire.version:
+        raw, saved_under = migrate(questionnaire, {**raw, VERSION_KEY: version})
     values = {
         question_id: parse_value(questionnaire.by_id[question_id], value, _field(question_id))
         for question_id, value in raw.items()
     }
     # A client that sends answers to a question its enableWhen had hidden: not applicable.
-    return prune_inapplicable(questionnaire, Answers(values))
+    return prune_inapplicable(questionnaire, Answers(values, saved_under))
 
 
 # --- the questionnaire it answers -----------------------------------------------------------------
 
 
-def _check_questionnaire(questionnaire: Questionnaire, reference: object) -> None:
+def _check_questionnaire(questionnaire: Questionnaire, reference: object) -> str:
+    """The version of our questionnaire the response answers ('' when it names none)."""
     expected = canonical(questionnaire.version)
     if not isinstance(reference, str):
         problem = "is missing" if reference is None else "must be a canonical URL"
@@ -66,12 +71,13 @@ def _check_questionnaire(questionnaire: Questionnaire, reference: object) -> Non
         raise InputError(
             "questionnaire", f"{quoted(reference)} is not the dupi-triage questionnaire", expected
         )
-    if version and version != questionnaire.version:
+    if version and version not in known_versions(questionnaire):
         raise InputError(
             "questionnaire",
             f"version {quoted(version)} is not one this dupi-triage reads",
-            expected,
+            ", ".join(canonical(known) for known in known_versions(questionnaire)),
         )
+    return version
 
 
 # --- items ----------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ def keyword_parameter(name: str, annotation: Any, default: Any = None) -> inspec
     )
 
 
-def question_help(question: Question) -> str:
+def question_help(question: Question, questionnaire: Questionnaire) -> str:
     if question.type == "integer":
         values = f"A whole number from {question.min} to {question.max}."
     else:
@@ -48,9 +48,9 @@ def question_help(question: Question) -> str:
         )
     condition = ""
     if question.when is not None:
-        condition = (
-            f" Only when --{question.when.question.replace('_', '-')} is {question.when.equals}."
-        )
+        from dupi_triage.answers import describe_condition, flag_field
+
+        condition = f" Only when {describe_condition(question, flag_field, questionnaire)}."
     return f"{question.text} {values}{condition}"
 
 
@@ -73,13 +73,14 @@ def question_parameters(questionnaire: Questionnaire) -> list[inspect.Parameter]
         section = questionnaire.section(question.section)
         info = typer.Option(
             question.flag,
-            help=question_help(question),
+            help=question_help(question, questionnaire),
             rich_help_panel=f"Questions: {section.title}",
             metavar={"multi": "VALUES", "single": "VALUE", "integer": "NUMBER"}[question.type],
             show_default=False,
             autocompletion=_value_completer(question),
         )
-        kind: Any = list[str] | None if question.type == "multi" else str | None
+        # A list for every question, so a single-value flag given twice is an error, not a guess.
+        kind: Any = list[str] | None
         parameters.append(keyword_parameter(question.id, Annotated[kind, info]))
     return parameters
 

@@ -216,9 +216,26 @@ class Walk:
         self.console.print(fill(text, self.width()), style=style, markup=False, highlight=False)
 
     def _record(self, question: Question, value: AnswerValue) -> None:
-        self.answers = prune_inapplicable(
-            self.questionnaire, self.answers.with_answer(question.id, value)
-        )
+        given = self.answers.with_answer(question.id, value)
+        self.answers = prune_inapplicable(self.questionnaire, given)
+        for dropped in (
+            q for q in self.questionnaire if q.id in given and q.id not in self.answers
+        ):
+            self.say(
+                f"Note: the answer to '{dropped.short}' was dropped: it applies only when "
+                f"{self._condition_in_words(dropped)}.",
+                "dim",
+            )
+
+    def _condition_in_words(self, question: Question) -> str:
+        assert question.when is not None
+        parts = []
+        for condition in question.when.conditions:
+            parent = self.questionnaire.question(condition.question)
+            labels = " or ".join(f"'{parent.option(o).label}'" for o in condition.options)
+            verb = "is" if condition.operator == "in" else "is not"
+            parts.append(f"'{parent.short}' {verb} {labels}")
+        return (" and " if question.when.behaviour == "all" else " or ").join(parts)
 
     def _next_missing(self) -> Question | None:
         for question in self.questionnaire:
@@ -289,15 +306,22 @@ class Walk:
         if not flagged:
             return CONTINUE
         level = self.questionnaire.level("emergency" if emergency else "urgent")
+        advice = self.questionnaire.advice
         heading = f"==== {level.label.upper()} "
         rule = heading + "=" * max(4, min(56, self.width()) - len(heading))
         self.say()
         self.say(rule, f"bold {level.colour}")
         self.say(f"{level.label.upper()}: {level.action}", f"bold {level.colour}")
-        self.say("You reported:")
+        if any(option.first_aid for option in flagged):
+            self.say(advice.first_aid, "bold")
+        self.say("Reported:")
         for option in emergency or flagged:
             self.say(f"  - {option.label}")
-        self.say("Tell your prescriber as well. Do not stop or change dupilumab on your own.")
+        # The label's exception to "do not stop": a hypersensitivity sign holds the next dose.
+        if any(option.hold_next_dose for option in flagged):
+            self.say(advice.hold_next_dose, "bold")
+        else:
+            self.say(advice.tell_clinician)
         self.say("=" * len(rule), f"bold {level.colour}")
         if not emergency:
             return CONTINUE

@@ -25,6 +25,24 @@ class QuestionnaireError(Exception):
     """The questionnaire file is malformed: a bug in the data, never the user's fault."""
 
 
+class Sign(NamedTuple):
+    """An answer that counts as evidence: `question` answered with any of `options`."""
+
+    question: str
+    options: tuple[str, ...]
+
+    def __str__(self) -> str:
+        return f"{self.question}.{'|'.join(self.options)}"
+
+    def chosen(self, pairs: frozenset[tuple[str, str]]) -> tuple[str, ...]:
+        """The options of this sign among the chosen (question, option) pairs."""
+        return tuple(option for option in self.options if (self.question, option) in pairs)
+
+
+#: Signs that must all hold together.
+Clause = tuple[Sign, ...]
+
+
 class Option(NamedTuple):
     id: str
     label: str
@@ -33,13 +51,83 @@ class Option(NamedTuple):
     red_flag: str | None = None
     description: str | None = None
     impact: str | None = None
+    hold_next_dose: bool = False
+    first_aid: bool = False
+    described_by: tuple[Clause, ...] = ()
+    source: str | None = None
+
+
+ConditionOperator = Literal["in", "not_in"]
 
 
 class Condition(NamedTuple):
-    """Ask a question only when another question has a given answer."""
+    """One test of an earlier answer.
+
+    `in`: the question was answered with one of `options` (unanswered: not known yet).
+    `not_in`: it was not answered with any of them (unanswered counts as "not").
+    """
 
     question: str
-    equals: str
+    operator: ConditionOperator
+    options: tuple[str, ...]
+
+    def state(self, value: object) -> bool | None:
+        chosen = _chosen(value)
+        if self.operator == "not_in":
+            return not any(option in chosen for option in self.options)
+        if value is None:
+            return None
+        return any(option in chosen for option in self.options)
+
+    def describe(self) -> str:
+        values = " or ".join(self.options)
+        verb = "is" if self.operator == "in" else "is not"
+        return f"{self.question} {verb} {values}"
+
+
+def _chosen(value: object) -> tuple[object, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, tuple | list):
+        return tuple(value)
+    return (value,)
+
+
+class When(NamedTuple):
+    """When a question is asked: all of, or any of, its conditions."""
+
+    behaviour: Literal["all", "any"]
+    conditions: tuple[Condition, ...]
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(condition.question for condition in self.conditions))
+
+    @property
+    def question(self) -> str:
+        """The first question it depends on (the whole story for a one-test condition)."""
+        return self.conditions[0].question
+
+    @property
+    def equals(self) -> str:
+        """An answer to `question` that satisfies the first test (for a one-test `in`)."""
+        first = self.conditions[0]
+        assert first.operator == "in", "a not_in condition has no single answer that meets it"
+        return first.options[0]
+
+    def state(self, answers: Mapping[str, object]) -> bool | None:
+        """True: asked. False: not applicable. None: not known until an earlier one is answered."""
+        states = [condition.state(answers.get(condition.question)) for condition in self.conditions]
+        decisive = self.behaviour == "any"  # any: one True decides; all: one False decides
+        if decisive in states:
+            return decisive
+        if None in states:
+            return None
+        return not decisive
+
+    def describe(self) -> str:
+        joiner = " and " if self.behaviour == "all" else " or "
+        return joiner.join(condition.describe() for condition in self.conditions)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -53,7 +141,7 @@ class Question:
     text: str
     help: str
     options: tuple[Option, ...] = ()
-    when: Condition | None = None
+    when: When | None = None
     min: int | None = None
     max: int | None = None
     drug_link_item: str | None = None
@@ -95,24 +183,48 @@ class Level(NamedTuple):
     colour: str
 
 
-class Sign(NamedTuple):
-    """One answer that counts as evidence for a pattern: `question` answered with `option`."""
-
-    question: str
-    option: str
-
-    def __str__(self) -> str:
-        return f"{self.question}.{self.option}"
-
-
 class Pattern(NamedTuple):
     id: str
     label: str
     summary: str
-    key: tuple[Sign, ...]
+    key: tuple[Clause, ...]
     support: tuple[Sign, ...]
     source: str
-    signs: frozenset[tuple[str, str]] = frozenset()
+    drug_reaction: bool = False
+
+
+class LevelRule(NamedTuple):
+    """A rule that raises the level (its logic: scoring/triage.py, by id)."""
+
+    id: str
+    level: str
+    summary: str
+    source: str
+
+
+class Consider(NamedTuple):
+    """A management point the prescriber may consider, from the source."""
+
+    id: str
+    text: str
+    source: str
+
+
+class Advice(NamedTuple):
+    """The fixed advice sentences (questionnaire.toml, [advice])."""
+
+    hold_next_dose: str
+    tell_clinician: str
+    do_not_stop: str
+    first_aid: str
+    not_screened: str
+    safety_net: str
+    safety_net_source: str
+    notes_and_photos: str
+    missing: str
+    emergency_after: str
+    worse_sooner: str
+    consider: tuple[Consider, ...]
 
 
 class DrugLinkItem(NamedTuple):
@@ -127,6 +239,8 @@ class DrugLinkScale(NamedTuple):
     source: str
     categories: tuple[tuple[str, int], ...]
     items: tuple[DrugLinkItem, ...]
+    own_eczema: Clause = ()
+    own_eczema_source: str = ""
 
     def category(self, score: int) -> str:
         for category, minimum in self.categories:
@@ -142,6 +256,8 @@ class Wording(NamedTuple):
     drug_link_note: str
     not_screened: str
     uncommon: str
+    for_later: str
+    for_later_note: str
     source_key: tuple[tuple[str, str], ...] = ()
 
 
@@ -157,20 +273,31 @@ class Questionnaire:
     patterns: tuple[Pattern, ...]
     unclear: Pattern
     wording: Wording
+    level_rules: tuple[LevelRule, ...]
+    advice: Advice
     by_id: Mapping[str, Question] = field(init=False, repr=False)
-    pattern_signs: frozenset[tuple[str, str]] = field(init=False, repr=False)
-    key_signs: frozenset[tuple[str, str]] = field(init=False, repr=False)
     conditional: tuple[Question, ...] = field(init=False, repr=False)
+    pattern_red_flags: frozenset[str] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         by_id = MappingProxyType({question.id: question for question in self.questions})
         object.__setattr__(self, "by_id", by_id)
-        signs = frozenset().union(*(pattern.signs for pattern in self.patterns))
-        object.__setattr__(self, "pattern_signs", signs)
-        keys = frozenset((sign.question, sign.option) for p in self.patterns for sign in p.key)
-        object.__setattr__(self, "key_signs", keys)
         conditional = tuple(q for q in self.questions if q.when is not None)
         object.__setattr__(self, "conditional", conditional)
+        flags = frozenset(
+            option
+            for pattern in self.patterns
+            for clause in pattern.key
+            for sign in clause
+            if sign.question == RED_FLAGS
+            for option in sign.options
+        )
+        object.__setattr__(self, "pattern_red_flags", flags)
+
+    @property
+    def red_flag_options(self) -> tuple[Option, ...]:
+        """The warning signs, without 'none'."""
+        return tuple(o for o in self.by_id[RED_FLAGS].options if o.red_flag is not None)
 
     def __iter__(self) -> Iterator[Question]:
         return iter(self.questions)

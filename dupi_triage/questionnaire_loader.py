@@ -6,6 +6,7 @@ naming something that does not exist, points without a source) is a load error i
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from collections.abc import Mapping
@@ -14,13 +15,18 @@ from typing import Any
 
 from dupi_triage.questionnaire import (
     LEVEL_IDS,
+    NONE_OPTION,
     QUESTION_TYPES,
     RED_FLAG_LEVELS,
     RED_FLAGS,
+    Advice,
+    Clause,
     Condition,
+    Consider,
     DrugLinkItem,
     DrugLinkScale,
     Level,
+    LevelRule,
     Option,
     Pattern,
     Question,
@@ -28,6 +34,7 @@ from dupi_triage.questionnaire import (
     QuestionnaireError,
     Section,
     Sign,
+    When,
     Wording,
 )
 
@@ -148,18 +155,23 @@ def parse_questionnaire(data: Mapping[str, Any]) -> Questionnaire:
     _check_unique("section", [section.id for section in sections])
     section_ids = {section.id for section in sections}
 
-    scale = _drug_link(_table(data, "drug_link"))
-    item_ids = {item.id for item in scale.items}
-
-    questions = tuple(
-        _question(entry, section_ids, item_ids) for entry in _table_list(data, "questions")
-    )
+    question_data = _table_list(data, "questions")
+    scale_data = _table(data, "drug_link")
+    item_ids = {_text(entry, "id", "drug_link") for entry in _table_list(scale_data, "items")}
+    questions = tuple(_question(entry, section_ids, item_ids) for entry in question_data)
     _check_unique("question", [question.id for question in questions])
     by_id = {question.id: question for question in questions}
     for question in questions:
         _check_condition(question, by_id)
     _check_section_order(questions, sections)
+    questions = tuple(
+        _resolve_described_by(question, entry, by_id)
+        for question, entry in zip(questions, question_data, strict=True)
+    )
+    by_id = {question.id: question for question in questions}
+    _check_warning_signs(by_id[RED_FLAGS])
 
+    scale = _drug_link(scale_data, by_id)
     patterns = tuple(_pattern(entry, by_id) for entry in _table_list(data, "patterns"))
     _check_unique("pattern", [pattern.id for pattern in patterns])
     unclear_data = _table(data, "unclear")
@@ -171,6 +183,8 @@ def parse_questionnaire(data: Mapping[str, Any]) -> Questionnaire:
         support=(),
         source="",
     )
+    level_rules = tuple(_level_rule(entry) for entry in _table_list(data, "level_rules"))
+    _check_unique("level rule", [rule.id for rule in level_rules])
     return Questionnaire(
         version=_text(data, "version", "questionnaire"),
         levels=levels,
@@ -180,7 +194,65 @@ def parse_questionnaire(data: Mapping[str, Any]) -> Questionnaire:
         patterns=patterns,
         unclear=unclear,
         wording=_wording(_table(data, "report")),
+        level_rules=level_rules,
+        advice=_advice(_table(data, "advice")),
     )
+
+
+def _check_warning_signs(question: Question) -> None:
+    """The warning signs agree with the invariants pinned in code (dupi_triage/safety.py)."""
+    from dupi_triage.safety import FIRST_AID, WARNING_SIGNS
+
+    flagged = {option.id: option for option in question.options if option.red_flag is not None}
+    if set(flagged) != set(WARNING_SIGNS):
+        raise QuestionnaireError(
+            "red_flags: the warning signs must be exactly those in dupi_triage/safety.py "
+            f"(missing: {sorted(set(WARNING_SIGNS) - set(flagged))}, "
+            f"unexpected: {sorted(set(flagged) - set(WARNING_SIGNS))})"
+        )
+    for option_id, option in flagged.items():
+        pinned = WARNING_SIGNS[option_id]
+        where = f"red_flags option {option_id!r}"
+        if option.red_flag != pinned.level:
+            raise QuestionnaireError(f"{where}: level must be {pinned.level!r} (safety rule 2)")
+        if option.hold_next_dose != pinned.hold_next_dose:
+            raise QuestionnaireError(
+                f"{where}: hold_next_dose must be {str(pinned.hold_next_dose).lower()} "
+                "(safety rule 3)"
+            )
+        if option.first_aid != (option_id in FIRST_AID):
+            raise QuestionnaireError(f"{where}: first_aid disagrees with dupi_triage/safety.py")
+        if not option.source:
+            raise QuestionnaireError(f"{where}: a warning sign needs its source")
+        if option.described_by and option.red_flag == "emergency":
+            raise QuestionnaireError(
+                f"{where}: only the warning signs themselves may give an emergency"
+            )
+    others = [o.id for o in question.options if o.red_flag is None and o.id != NONE_OPTION]
+    if others:
+        raise QuestionnaireError(f"red_flags: option(s) {others} have no red_flag level")
+
+
+def _resolve_described_by(
+    question: Question, data: Mapping[str, Any], by_id: Mapping[str, Question]
+) -> Question:
+    entries = {entry.get("id"): entry for entry in data.get("options", ())}
+    options = []
+    changed = False
+    for option in question.options:
+        raw = entries.get(option.id, {}).get("described_by", ())
+        if not raw:
+            options.append(option)
+            continue
+        where = f"question {question.id!r} option {option.id!r}"
+        if not isinstance(raw, list) or not all(isinstance(clause, list) for clause in raw):
+            raise QuestionnaireError(f"{where}: described_by must be a list of lists of signs")
+        clauses = tuple(tuple(_sign(text, where, by_id) for text in clause) for clause in raw)
+        if any(sign.question == RED_FLAGS for clause in clauses for sign in clause):
+            raise QuestionnaireError(f"{where}: described_by names answers outside red_flags")
+        options.append(option._replace(described_by=clauses))
+        changed = True
+    return dataclasses.replace(question, options=tuple(options)) if changed else question
 
 
 def _question(data: Mapping[str, Any], section_ids: set[str], item_ids: set[str]) -> Question:
@@ -194,12 +266,7 @@ def _question(data: Mapping[str, Any], section_ids: set[str], item_ids: set[str]
         raise QuestionnaireError(f"{where}: unknown section {section!r}")
     options = tuple(_option(entry, where) for entry in data.get("options", ()))
     _check_unique(f"{where} option", [option.id for option in options])
-    when = None
-    if "when" in data:
-        condition = _table(data, "when")
-        when = Condition(
-            question=_text(condition, "question", where), equals=_text(condition, "is", where)
-        )
+    when = _when(_table(data, "when"), where) if "when" in data else None
 
     question = Question(
         id=qid,
@@ -221,6 +288,36 @@ def _question(data: Mapping[str, Any], section_ids: set[str], item_ids: set[str]
     _check_question_shape(question)
     _check_scoring_sources(question, item_ids)
     return question
+
+
+def _when(data: Mapping[str, Any], where: str) -> When:
+    """`{question, is}`, `{question, in}`, `{question, not_in}`, or `{all|any = [those]}`."""
+    for behaviour in ("all", "any"):
+        if behaviour in data:
+            terms = data[behaviour]
+            if not isinstance(terms, list) or not terms or len(data) != 1:
+                raise QuestionnaireError(f"{where}: when.{behaviour} must be a non-empty list")
+            conditions = tuple(_condition(term, where) for term in terms)
+            return When("all" if behaviour == "all" else "any", conditions)
+    return When("all", (_condition(data, where),))
+
+
+def _condition(data: object, where: str) -> Condition:
+    if not isinstance(data, Mapping):
+        raise QuestionnaireError(f"{where}: a condition must be a table")
+    question = _text(data, "question", where)
+    operators = [key for key in ("is", "in", "not_in") if key in data]
+    if len(operators) != 1 or set(data) != {"question", operators[0]}:
+        raise QuestionnaireError(
+            f"{where}: a condition is {{question, is | in | not_in}}, not {sorted(data)}"
+        )
+    raw = data[operators[0]]
+    values = [raw] if isinstance(raw, str) else raw
+    if not isinstance(values, list) or not values or not all(isinstance(v, str) for v in values):
+        raise QuestionnaireError(f"{where}: a condition needs option ids")
+    if operators[0] == "not_in":
+        return Condition(question, "not_in", tuple(values))
+    return Condition(question, "in", tuple(values))
 
 
 def _check_question_shape(question: Question) -> None:
@@ -269,17 +366,19 @@ def _check_condition(question: Question, by_id: Mapping[str, Question]) -> None:
     if question.when is None:
         return
     where = f"question {question.id!r}"
-    target = by_id.get(question.when.question)
-    if target is None:
-        raise QuestionnaireError(
-            f"{where}: condition names unknown question {question.when.question!r}"
-        )
-    if question.when.equals not in target.option_ids:
-        raise QuestionnaireError(
-            f"{where}: condition names unknown option {question.when.equals!r} of {target.id!r}"
-        )
-    if target.type != "single":
-        raise QuestionnaireError(f"{where}: a condition must depend on a single-choice question")
+    for condition in question.when.conditions:
+        target = by_id.get(condition.question)
+        if target is None:
+            raise QuestionnaireError(
+                f"{where}: condition names unknown question {condition.question!r}"
+            )
+        if target.type == "integer":
+            raise QuestionnaireError(f"{where}: a condition must depend on a choice question")
+        for option_id in condition.options:
+            if option_id not in target.option_ids:
+                raise QuestionnaireError(
+                    f"{where}: condition names unknown option {option_id!r} of {target.id!r}"
+                )
 
 
 def _check_section_order(questions: tuple[Question, ...], sections: tuple[Section, ...]) -> None:
@@ -291,7 +390,7 @@ def _check_section_order(questions: tuple[Question, ...], sections: tuple[Sectio
         raise QuestionnaireError("the red_flags question must come first (safety rule 1)")
     seen: set[str] = set()
     for question in questions:
-        if question.when is not None and question.when.question not in seen:
+        if question.when is not None and not set(question.when.questions) <= seen:
             raise QuestionnaireError(
                 f"question {question.id!r}: its condition must refer to an earlier question"
             )
@@ -312,7 +411,17 @@ def _option(data: Mapping[str, Any], where: str) -> Option:
         red_flag=data.get("red_flag"),
         description=data.get("description"),
         impact=data.get("impact"),
+        hold_next_dose=_flag(data, "hold_next_dose", inner),
+        first_aid=_flag(data, "first_aid", inner),
+        source=data.get("source"),
     )
+
+
+def _flag(data: Mapping[str, Any], key: str, where: str) -> bool:
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise QuestionnaireError(f"{where}: {key!r} must be true or false")
+    return value
 
 
 def _pattern(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> Pattern:
@@ -320,7 +429,7 @@ def _pattern(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> Pattern:
     where = f"pattern {pattern_id!r}"
     if not data.get("source"):
         raise QuestionnaireError(f"{where}: scoring rule without a source")
-    key = tuple(_sign(text, where, by_id) for text in data.get("key", ()))
+    key = tuple(_clause(entry, where, by_id) for entry in data.get("key", ()))
     if not key:
         raise QuestionnaireError(f"{where}: needs at least one key sign")
     support = tuple(_sign(text, where, by_id) for text in data.get("support", ()))
@@ -331,25 +440,37 @@ def _pattern(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> Pattern:
         key=key,
         support=support,
         source=_text(data, "source", where),
-        signs=frozenset((sign.question, sign.option) for sign in (*key, *support)),
+        drug_reaction=_flag(data, "drug_reaction", where),
     )
 
 
+def _clause(entry: object, where: str, by_id: Mapping[str, Question]) -> Clause:
+    """A key entry: one sign, or a list of signs that must all hold."""
+    if isinstance(entry, list):
+        if not entry:
+            raise QuestionnaireError(f"{where}: an empty list of signs")
+        return tuple(_sign(text, where, by_id) for text in entry)
+    return (_sign(entry, where, by_id),)
+
+
 def _sign(text: object, where: str, by_id: Mapping[str, Question]) -> Sign:
+    """'question.option', or 'question.a|b' for any of several options."""
     if not isinstance(text, str) or text.count(".") != 1:
         raise QuestionnaireError(f"{where}: a sign is written 'question.option', not {text!r}")
-    question_id, option_id = text.split(".")
+    question_id, options = text.split(".")
     question = by_id.get(question_id)
     if question is None:
         raise QuestionnaireError(f"{where}: sign names unknown question {question_id!r}")
-    if option_id not in question.option_ids:
-        raise QuestionnaireError(
-            f"{where}: sign names unknown option {option_id!r} of {question_id!r}"
-        )
-    return Sign(question_id, option_id)
+    option_ids = tuple(options.split("|"))
+    for option_id in option_ids:
+        if option_id not in question.option_ids:
+            raise QuestionnaireError(
+                f"{where}: sign names unknown option {option_id!r} of {question_id!r}"
+            )
+    return Sign(question_id, option_ids)
 
 
-def _drug_link(data: Mapping[str, Any]) -> DrugLinkScale:
+def _drug_link(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> DrugLinkScale:
     where = "drug_link"
     items = tuple(
         DrugLinkItem(
@@ -371,11 +492,16 @@ def _drug_link(data: Mapping[str, Any]) -> DrugLinkScale:
         )
     if not data.get("source"):
         raise QuestionnaireError("drug_link: scoring rule without a source")
+    own_eczema = tuple(
+        _sign(data.get(key), where, by_id) for key in ("own_eczema_look", "own_eczema_location")
+    )
     return DrugLinkScale(
         name=_text(data, "name", where),
         source=_text(data, "source", where),
         categories=categories,
         items=items,
+        own_eczema=own_eczema,
+        own_eczema_source=_text(data, "own_eczema_source", where),
     )
 
 
@@ -389,8 +515,41 @@ def _wording(data: Mapping[str, Any]) -> Wording:
         drug_link_note=_text(data, "drug_link_note", "report"),
         not_screened=_text(data, "not_screened", "report"),
         uncommon=_text(data, "uncommon", "report"),
+        for_later=_text(data, "for_later", "report"),
+        for_later_note=_text(data, "for_later_note", "report"),
         source_key=key,
     )
+
+
+def _level_rule(data: Mapping[str, Any]) -> LevelRule:
+    rule_id = _text(data, "id", "level rule")
+    where = f"level rule {rule_id!r}"
+    level = _text(data, "level", where)
+    if level not in LEVEL_IDS:
+        raise QuestionnaireError(f"{where}: level must be one of {', '.join(LEVEL_IDS)}")
+    if level == "emergency":
+        raise QuestionnaireError(f"{where}: only the warning signs themselves give an emergency")
+    return LevelRule(
+        id=rule_id,
+        level=level,
+        summary=_text(data, "summary", where),
+        source=_text(data, "source", where),
+    )
+
+
+def _advice(data: Mapping[str, Any]) -> Advice:
+    where = "advice"
+    consider = tuple(
+        Consider(
+            id=_text(entry, "id", where),
+            text=_text(entry, "text", where),
+            source=_text(entry, "source", where),
+        )
+        for entry in _table_list(data, "consider")
+    )
+    _check_unique("advice.consider", [entry.id for entry in consider])
+    fields = [name for name in Advice._fields if name != "consider"]
+    return Advice(**{name: _text(data, name, where) for name in fields}, consider=consider)
 
 
 def _level(data: Mapping[str, Any]) -> Level:

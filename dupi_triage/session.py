@@ -15,13 +15,14 @@ from dupi_triage import PROG
 from dupi_triage.answers import (
     Answers,
     check_conditions,
+    condition_state,
     flag_field,
-    is_applicable,
     missing,
     parse_answers,
 )
 from dupi_triage.errors import PATH_LIMIT, InputError, Stopped, quoted_path
 from dupi_triage.files import check_writable, is_stdout, same_file, write_private
+from dupi_triage.migrations import VERSION_KEY
 from dupi_triage.options import OutputOptions
 from dupi_triage.output import check_output, emit
 from dupi_triage.questionnaire import Questionnaire, load_questionnaire
@@ -67,7 +68,9 @@ def run_assess(
             raise InputError("--save-answers", "must not be the same file as --output")
         check_writable(save_answers, force=save_force, field="--save-answers")
     from_the_diary = _diary_answers(questionnaire, diary, ask=not no_input) if from_diary else None
-    answers, overridden = _given_answers(questionnaire, flag_values, answers_path, from_the_diary)
+    answers, overridden = _given_answers(
+        questionnaire, flag_values, answers_path, from_the_diary, no_input=no_input
+    )
 
     interactive = False
     unanswered = missing(questionnaire, answers)
@@ -171,25 +174,32 @@ def _given_answers(
     flag_values: dict[str, Any],
     answers_path: str | None,
     diary: FromDiary | None = None,
+    *,
+    no_input: bool = True,
 ) -> tuple[Answers, set[str]]:
     """The diary first, the answers file over it, flags over both (the one precedence rule).
 
     Also returns the questions the file or flags answered, so the diary is not credited for them.
+    A conditional answer whose condition is not given is an error with --no-input (it could not
+    be scored honestly); interactively the condition is asked, and an answer that contradicts it
+    drops the conditional one with a note.
     """
     base = Answers()
     if answers_path is not None:
         from dupi_triage.answers_file import read_answers_file
 
-        base = read_answers_file(questionnaire, answers_path, "--answers")
-    given = {key: value for key, value in flag_values.items() if value is not None}
-    flagged = parse_answers(questionnaire, given, flag_field) if given else Answers()
+        base = read_answers_file(questionnaire, answers_path, "--answers", orphans=not no_input)
+    given = _flag_answers(questionnaire, flag_values)
+    flagged = parse_answers(questionnaire, given, flag_field, orphans=True) if given else Answers()
     overridden = set(base.values) | set(flagged.values)
     if diary is not None:
         merged = diary.answers.merged(base).merged(flagged)
         stale = [
             q.id
             for q in questionnaire.conditional
-            if q.id in diary.answers and q.id not in overridden and not is_applicable(q, merged)
+            if q.id in diary.answers
+            and q.id not in overridden
+            and condition_state(q, merged) is False
         ]
         base = diary.answers.without(*stale).merged(base)
     answers = base.merged(flagged)
@@ -200,12 +210,39 @@ def _given_answers(
         if q.id in base
         and q.id not in flagged
         and q.when is not None
-        and q.when.question in flagged
-        and not is_applicable(q, answers)
+        and any(parent in flagged for parent in q.when.questions)
+        and condition_state(q, answers) is False
     ]
     answers = answers.without(*stale)
-    check_conditions(questionnaire, answers, lambda q: flag_field(q) if q.id in flagged else q.id)
+    check_conditions(
+        questionnaire,
+        answers,
+        lambda q: flag_field(q) if q.id in flagged else q.id,
+        orphans=not no_input,
+    )
     return answers, overridden
+
+
+def _flag_answers(questionnaire: Questionnaire, flag_values: dict[str, Any]) -> dict[str, Any]:
+    """Every question flag arrives as a list; a single-value question takes exactly one."""
+    given: dict[str, Any] = {}
+    for question_id, values in flag_values.items():
+        if not values:
+            continue
+        question = questionnaire.question(question_id)
+        if question.type != "multi":
+            distinct = list(dict.fromkeys(values))
+            if len(distinct) > 1:
+                raise InputError(
+                    question.flag,
+                    f"was given {len(values)} times ({', '.join(map(repr, distinct[:4]))}); "
+                    "give it once",
+                    question.allowed_values(),
+                )
+            given[question_id] = distinct[0]
+        else:
+            given[question_id] = values
+    return given
 
 
 def _answers_destination(save_answers: str | None, output: OutputOptions) -> str | None:
@@ -289,7 +326,9 @@ def _prompt_io(output: OutputOptions) -> dict[str, Any]:
 def _save_answers(
     questionnaire: Questionnaire, answers: Answers, path: str, *, force: bool
 ) -> None:
-    text = json.dumps(answers.to_json(questionnaire), indent=2, ensure_ascii=False) + "\n"
+    version = answers.saved_under or questionnaire.version
+    document = {VERSION_KEY: version, **answers.to_json(questionnaire)}
+    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
     if path == "-":
         sys.stdout.write(text)
         sys.stdout.flush()

@@ -182,7 +182,8 @@ def test_every_bad_value_names_the_field_and_its_allowed_values(
     question = questionnaire.question(question_id)
     raw_answers: dict[str, object] = {question_id: raw}
     if question.when is not None:
-        raw_answers[question.when.question] = question.when.equals
+        for condition in question.when.conditions:
+            raw_answers[condition.question] = condition.options[0]
     error = _error(questionnaire, raw_answers)
     message = str(error)
     assert error.field == question_id

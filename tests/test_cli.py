@@ -62,7 +62,7 @@ def test_the_done_when_command_prints_a_summary_that_recommends_the_prescriber()
     assert result.returncode == 0, result.stderr
     summary = " ".join(result.stdout.split())
     assert "Tell your prescriber" in summary
-    assert "consistent with dupilumab facial redness" in summary
+    assert "consistent with head and neck dermatitis (facial redness)" in summary
     assert "not a diagnosis" in summary
     assert "Traceback" not in result.stderr
 
@@ -100,7 +100,9 @@ def test_questions_json_lists_every_contract_question_and_option_with_its_flag(
         assert set(option_ids) <= set(options), question_id
         for option in options.values():
             assert option["label"].strip()
-    assert listed["improved_on_pause"]["condition"] == {"question": "dose_paused", "equals": "yes"}
+    assert listed["improved_on_pause"]["condition"] == {
+        "all": [{"question": "dose_paused", "in": ["yes"]}]
+    }
     assert listed["onset"]["condition"] is None
 
 
@@ -171,10 +173,10 @@ def test_an_answers_file_is_read_and_flags_override_it(run_cli: RunCli, tmp_path
     overridden = _json(
         run_cli(
             "assess", "--no-input", "--answers", str(answers), "--format", "json",
-            "--onset", "1-to-4-months", "--itch", "8",
+            "--onset", "1-to-4-months", "--itch", "9",
         )
     )  # fmt: skip
-    assert overridden["answers"] == {**ORDINARY_FLARE, "onset": "1_to_4_months", "itch": 8}
+    assert overridden["answers"] == {**ORDINARY_FLARE, "onset": "1_to_4_months", "itch": 9}
     assert overridden["level"] == "soon"
 
 
@@ -189,7 +191,10 @@ def test_a_saved_result_can_be_read_back_as_answers(run_cli: RunCli, tmp_path: P
 def test_saved_answers_report_the_same_result(run_cli: RunCli, tmp_path: Path) -> None:
     saved = tmp_path / "answers.json"
     first = _json(run_cli(*DONE_WHEN, "--format", "json", "--save-answers", str(saved)))
-    assert json.loads(saved.read_text()) == first["answers"]
+    assert json.loads(saved.read_text()) == {
+        "questionnaire_version": first["questionnaire_version"],
+        **first["answers"],
+    }
     assert _json(run_cli("report", str(saved), "--format", "json")) == first
 
 
@@ -220,7 +225,7 @@ BAD_USAGE: list[tuple[list[str], list[str]]] = [
     (["questions", "--format", "xml"], ["--format", "json", "table"]),
     (
         ["assess", "--no-input", "--dose-paused", "no", "--improved-on-pause", "yes"],
-        ["--improved-on-pause", "dose_paused"],
+        ["--improved-on-pause", "--dose-paused"],
     ),
     (["frobnicate"], ["frobnicate"]),
 ]
@@ -505,7 +510,11 @@ def test_finishing_an_answers_file_may_save_back_into_it_without_force(
         "--itch", "4", "-f", "json",
     )  # fmt: skip
     assert result.code == 0, result.err
-    assert json.loads(saved.read_text()) == {"red_flags": ["none"], "itch": 4}
+    assert json.loads(saved.read_text()) == {
+        "questionnaire_version": "2.0",
+        "red_flags": ["none"],
+        "itch": 4,
+    }
 
     other = tmp_path / "other.json"
     other.write_text("{}")

@@ -138,3 +138,45 @@ def test_assess_offers_the_diary_after_the_warning_signs(
     document = _json_result(transcript.getvalue())
     assert document["answers"]["onset"] == "1_to_4_months"
     assert "onset" in document["diary"]["used"]
+
+
+def test_edit_on_a_terminal_asks_with_the_entrys_answers_and_delete_asks_first(
+    tmp_path: Path, questionnaire: Questionnaire, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    diary = tmp_path / "diary.sqlite"
+    monkeypatch.setenv("DUPI_TRIAGE_DIARY", str(diary))
+    assert run_cli("diary", "skin", "--date", "2026-01-10", "--itch", "4").code == 0
+    [entry] = json.loads(run_cli("diary", "show", "--format", "json").out)["entries"]
+    env = {"DUPI_TRIAGE_DIARY": str(diary)}
+
+    child, transcript = _spawn("diary", "edit", entry["id"][:8], env=env)
+    try:
+        child.expect_exact("Date")
+        child.send(ENTER)  # keeps 2026-01-10
+        for question in checkin_questions(questionnaire):
+            child.expect_exact(_prompt(question.text))
+            if question.type == "integer":
+                child.send("\x7f" * 3 + "8" + ENTER)  # was 4
+            elif question.type == "single":
+                child.send(DOWN * len(question.options) + ENTER)  # Skip
+            else:
+                child.send(ENTER)  # nothing picked
+        child.expect_exact("Note")
+        child.send(ENTER)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, transcript.getvalue()[-2000:]
+    [edited] = json.loads(run_cli("diary", "show", "--format", "json").out)["entries"]
+    assert edited["date"] == "2026-01-10"
+    assert edited["answers"] == {"itch": 8}
+
+    child, transcript = _spawn("diary", "delete", entry["id"][:8], env=env)
+    try:
+        child.expect_exact("Delete this check-in on 2026-01-10")
+        child.send("y")
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, transcript.getvalue()[-2000:]
+    assert json.loads(run_cli("diary", "show", "--format", "json").out)["entries"] == []

@@ -150,7 +150,7 @@ def test_save_answers_dash_writes_the_answers_to_standard_output(
     report = tmp_path / "report.md"
     result = run_cli(*ASSESS, "--save-answers", "-", "--output", str(report))
     assert result.code == 0, result.err
-    assert json.loads(result.out) == FACIAL_REDNESS
+    assert json.loads(result.out) == {"questionnaire_version": "2.0", **FACIAL_REDNESS}
     assert report.exists()
     assert not (PROJECT_ROOT / "-").exists()
     assert sorted(path.name for path in tmp_path.iterdir()) == ["report.md"]

@@ -27,7 +27,7 @@ CTRL_D = "\x04"
 ENTER = "\r"
 SPACE = " "
 TIMEOUT = 90  # an upper bound only: every step waits for what the screen shows
-FIRST_QUESTION = "Do you have any of these warning signs"
+FIRST_QUESTION = "have any of these warning signs"
 
 
 def spawn(
@@ -82,6 +82,8 @@ def test_stopping_in_the_middle_saves_the_answers_so_far_and_a_later_run_resumes
     child.send("\x1b[A" + SPACE + ENTER)  # up from the first option wraps to "None of these"
     child.expect("When did this new or worse rash start")
     child.send(ENTER)  # It was there before I started dupilumab, as usual
+    child.expect("been on dupilumab")
+    child.send(ENTER)  # less than 4 months
     child.expect("worse in the days after each injection")
     child.send(CTRL_C)
     assert finish(child) == 130
@@ -112,7 +114,7 @@ def test_a_terminal_resized_or_too_small_mid_questionnaire_does_not_crash() -> N
     child.send("\x1b[A")
     child.setwinsize(50, 200)
     child.send(ENTER)
-    child.expect("worse in the days after each injection")
+    child.expect("been on dupilumab")
     child.setwinsize(3, 15)
     child.send(CTRL_C)
     assert finish(child) == 130
@@ -122,6 +124,8 @@ def test_a_terminal_resized_or_too_small_mid_questionnaire_does_not_crash() -> N
 def test_a_dumb_terminal_can_still_answer_and_gets_plain_text(tmp_path: Path) -> None:
     answers = {
         "red_flags": ["none"], "onset": "before_starting", "injection_pattern": "no",
+        "treatment_duration": "over_12_months", "other_symptoms": ["none"],
+        "overall_course": "better",
         "location": ["usual_eczema_areas"], "look": ["typical_eczema"], "impact": "some",
         "dose_paused": "no", "usual_treatment_helps": "yes", "alternative_causes": ["none"],
         "similar_before": "no", "confirmed_by_clinician": "no", "risk_factors": ["none"],
@@ -189,11 +193,15 @@ def test_a_hangup_or_kill_at_a_prompt_keeps_the_answers_like_ctrl_c(
     child, transcript = spawn("assess", "--save-answers", str(saved), "--red-flags", "none")
     child.expect("When did this new or worse rash start")
     child.send(ENTER)  # It was there before I started dupilumab, as usual
-    child.expect("worse in the days after each injection")
+    child.expect("been on dupilumab")
     child.kill(signum)
     assert finish(child) == 128 + signum
     assert "Traceback" not in transcript.getvalue()
-    assert json.loads(saved.read_text()) == {"red_flags": ["none"], "onset": "before_starting"}
+    assert json.loads(saved.read_text()) == {
+        "questionnaire_version": "2.0",
+        "red_flags": ["none"],
+        "onset": "before_starting",
+    }
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
 
 

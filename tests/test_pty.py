@@ -24,18 +24,21 @@ TIMEOUT = 90  # an upper bound only: every step waits for what the screen shows
 GIVEN = {
     "--red-flags": "none",
     "--onset": "1-to-4-months",
+    "--treatment-duration": "4-to-12-months",
     "--injection-pattern": "no",
     "--location": "face-neck",
     "--look": "redness-no-scaling",
+    "--other-symptoms": "none",
     "--dose-paused": "no",
     "--usual-treatment-helps": "partly",
+    "--overall-course": "better",
     "--alternative-causes": "none",
     "--similar-before": "no",
     "--confirmed-by-clinician": "no",
     "--risk-factors": "none",
 }
 GIVEN_QUESTION_TEXTS = [
-    "Do you have any of these warning signs right now?",
+    "have any of these warning signs right now?",
     "When did this new or worse rash start?",
     "Where is the rash?",
     "What does the rash look like?",
@@ -136,7 +139,15 @@ def test_ctrl_c_with_save_answers_keeps_the_answers_so_far_for_the_owner_only(
 ) -> None:
     saved = tmp_path / "answers.json"
     child, transcript = _spawn(
-        "assess", "--save-answers", str(saved), "--red-flags", "none", "--onset", "unsure"
+        "assess",
+        "--save-answers",
+        str(saved),
+        "--red-flags",
+        "none",
+        "--onset",
+        "unsure",
+        "--treatment-duration",
+        "under-4-months",
     )
     try:
         child.expect("Does the rash get worse")
@@ -148,8 +159,10 @@ def test_ctrl_c_with_save_answers_keeps_the_answers_so_far_for_the_owner_only(
         child.close(force=True)
     assert child.exitstatus == 130, transcript.getvalue()[-2000:]
     assert json.loads(saved.read_text()) == {
+        "questionnaire_version": "2.0",
         "red_flags": ["none"],
         "onset": "unsure",
+        "treatment_duration": "under_4_months",
         "injection_pattern": "no",
     }
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600

@@ -85,13 +85,32 @@ CONTRACT: dict[str, tuple[str, str, tuple[str, ...]]] = {
         ),
     ),
 }
-EMERGENCY_FLAGS = {"breathing_or_swelling", "faint_or_widespread_hives"}
+# The spec's red-flag list, written out here on purpose: the questionnaire and the invariants in
+# dupi_triage/safety.py are both checked against the spec's own words.
+EMERGENCY_FLAGS = {
+    "breathing_or_swelling",
+    "faint_or_widespread_hives",
+    "very_unwell",
+    "sores_or_peeling",
+}
 URGENT_FLAGS = {
     "eye_pain_or_vision",
     "painful_blisters",
     "fever_or_unwell",
+    "hives_joints_after_dose",
+    "face_swelling",
+    "target_spots",
+    "widespread_pustules",
     "spreading_infection",
-    "sores_or_peeling",
+    "breath_chest_numbness",
+    "red_all_over",
+}
+HYPERSENSITIVITY_FLAGS = EMERGENCY_FLAGS | {
+    "fever_or_unwell",
+    "hives_joints_after_dose",
+    "face_swelling",
+    "target_spots",
+    "widespread_pustules",
 }
 
 
@@ -157,15 +176,27 @@ def test_red_flag_options_carry_the_spec_levels(questionnaire: Questionnaire) ->
     assert emergency == EMERGENCY_FLAGS
     assert urgent == URGENT_FLAGS
     assert red_flags.option("none").red_flag is None
+    hold = {o.id for o in red_flags.options if o.hold_next_dose}
+    assert hold == HYPERSENSITIVITY_FLAGS
 
 
-def test_fever_help_says_a_serum_sickness_like_reaction_counts(
+def test_the_safety_invariants_pin_the_spec_levels_and_hold_signs() -> None:
+    from dupi_triage.safety import WARNING_SIGNS
+
+    assert {k for k, v in WARNING_SIGNS.items() if v.level == "emergency"} == EMERGENCY_FLAGS
+    assert {k for k, v in WARNING_SIGNS.items() if v.level == "urgent"} == URGENT_FLAGS
+    assert {k for k, v in WARNING_SIGNS.items() if v.hold_next_dose} == HYPERSENSITIVITY_FLAGS
+
+
+def test_a_serum_sickness_like_reaction_is_its_own_sign_with_or_without_fever(
     questionnaire: Questionnaire,
 ) -> None:
-    fever = questionnaire.question("red_flags").option("fever_or_unwell")
-    text = f"{fever.label} {fever.help}".lower()
-    assert "serum-sickness" in text or "serum sickness" in text
+    sign = questionnaire.question("red_flags").option("hives_joints_after_dose")
+    text = f"{sign.label} {sign.help}".lower()
+    assert "serum-sickness" in text
     assert "joint pain" in text
+    assert "without a fever" in text
+    assert "3 weeks" in text
 
 
 def test_conditional_questions_are_asked_only_after_a_paused_dose(
@@ -174,7 +205,10 @@ def test_conditional_questions_are_asked_only_after_a_paused_dose(
     for question_id in ("improved_on_pause", "returned_on_restart"):
         condition = questionnaire.question(question_id).when
         assert condition is not None
-        assert (condition.question, condition.equals) == ("dose_paused", "yes")
+        assert condition.questions == ("dose_paused",)
+        assert condition.state({"dose_paused": "yes"}) is True
+        assert condition.state({"dose_paused": "no"}) is False
+        assert condition.state({}) is None
     unconditional = [q.id for q in questionnaire if q.when is None]
     assert "dose_paused" in unconditional
 

@@ -30,11 +30,6 @@ from dupi_triage.questionnaire import (
 from dupi_triage.questionnaire_loader import _sha256, cache_folder, parse_questionnaire, read_data
 from tests.conftest import ORDINARY_FLARE, PROJECT_ROOT
 
-SAFETY_CHECK_MISSING = (
-    "needs the lead's load-time check that red-flag levels match the safety invariants pinned in "
-    "Python (dupi_triage/safety.py, issue 8): until then a consistent edit of the data is loaded"
-)
-
 
 @pytest.fixture
 def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -145,7 +140,6 @@ def _still_emergency_or_refused(path: Path, emergency: list[str]) -> None:
     assert "emergency" in refusal or "safety" in refusal, "a clear error names what was wrong"
 
 
-@pytest.mark.xfail(strict=True, reason=SAFETY_CHECK_MISSING)
 def test_tampering_with_the_installed_toml_cannot_lower_an_emergency(
     cache_home: Path, toml_copy: Path
 ) -> None:
@@ -161,7 +155,6 @@ def test_tampering_with_the_installed_toml_cannot_lower_an_emergency(
     _still_emergency_or_refused(toml_copy, emergency)
 
 
-@pytest.mark.xfail(strict=True, reason=SAFETY_CHECK_MISSING)
 def test_tampering_with_the_cache_and_its_digest_cannot_lower_an_emergency(
     cache_home: Path, toml_copy: Path
 ) -> None:

@@ -66,7 +66,9 @@ def test_every_format_shows_the_json_results_level_pattern_score_and_advice(
     assert level.action in shown
     assert questionnaire.pattern(result["pattern"]).label in shown
     score = result["drug_link"]
-    assert f"Score {score['score']}: {score['category']} link to dupilumab." in shown
+    assert f"The answers score {score['score']} on the adapted scale" in shown
+    if result["level"] != "emergency":
+        assert f"the '{score['category']}' band" in shown
     for advice in result["advice"]:
         assert " ".join(advice.split()) in shown
 
@@ -109,7 +111,7 @@ def test_the_command_line_gives_the_same_result_in_every_file_format(
 
 
 def test_report_on_saved_answers_gives_the_identical_json_result(
-    run_cli: RunCli, tmp_path: Path
+    run_cli: RunCli, tmp_path: Path, questionnaire: Questionnaire
 ) -> None:
     saved = tmp_path / "answers.json"
     flags = ["--no-input", *as_flags(FACIAL_REDNESS), "--format", "json"]
@@ -120,7 +122,8 @@ def test_report_on_saved_answers_gives_the_identical_json_result(
 
     assert replayed.code == 0, replayed.err
     assert replayed.out == original.out
-    assert json.loads(saved.read_text(encoding="utf-8")) == FACIAL_REDNESS
+    saved_document = json.loads(saved.read_text(encoding="utf-8"))
+    assert saved_document == {"questionnaire_version": questionnaire.version, **FACIAL_REDNESS}
 
 
 def test_saved_answers_are_what_answers_reads(run_cli: RunCli, tmp_path: Path) -> None:

@@ -23,16 +23,12 @@ from dupi_triage.render.json import assessment_to_dict
 from dupi_triage.scoring import assess
 from dupi_triage.scoring.model import Assessment, TriageLevel
 from tests.conftest import ALL_FORMATS, ORDINARY_FLARE, Assess, Render, RunCli, run_module
+from tests.test_questionnaire import EMERGENCY_FLAGS as SPEC_EMERGENCY_FLAGS
+from tests.test_questionnaire import URGENT_FLAGS as SPEC_URGENT_FLAGS
 
 LEVELS = ["routine", "soon", "urgent", "emergency"]
-EMERGENCY_FLAGS = ["breathing_or_swelling", "faint_or_widespread_hives"]
-URGENT_FLAGS = [
-    "eye_pain_or_vision",
-    "painful_blisters",
-    "fever_or_unwell",
-    "spreading_infection",
-    "sores_or_peeling",
-]
+EMERGENCY_FLAGS = sorted(SPEC_EMERGENCY_FLAGS)
+URGENT_FLAGS = sorted(SPEC_URGENT_FLAGS)
 DRUG_REACTION_PATTERNS = ["facial_redness", "psoriasiform", "seborrheic_like", "injection_site"]
 
 # A rash that looks like a reaction to the medicine, with nothing else flagged: a drug link of
@@ -158,9 +154,10 @@ DOUBTFUL_ITEMS = {
 # One answer set per level, and the unscreened case: the advice must hold for each.
 OUTCOMES: dict[str, dict[str, object]] = {
     "routine": dict(ORDINARY_FLARE),
-    "soon": {**ORDINARY_FLARE, "itch": 8},
+    "soon": {**ORDINARY_FLARE, "itch": 9},
     "soon_not_screened": {k: v for k, v in ORDINARY_FLARE.items() if k != "red_flags"},
-    "urgent": {**ORDINARY_FLARE, "red_flags": ["fever_or_unwell"]},
+    "urgent": {**ORDINARY_FLARE, "red_flags": ["eye_pain_or_vision"]},
+    "urgent_hold": {**ORDINARY_FLARE, "red_flags": ["fever_or_unwell"]},
     "emergency": {"red_flags": ["breathing_or_swelling"]},
     "emergency_with_everything": {**DEFINITE, "red_flags": ["faint_or_widespread_hives"]},
 }
@@ -262,14 +259,18 @@ def test_rule3_every_outcome_says_contact_the_prescriber_and_never_to_stop_alone
     advice = assessment.advice
     assert "prescriber" in advice[0].lower(), "the first piece of advice must name the prescriber"
     assert questionnaire.level(assessment.level.value).action in advice[0]
-    do_not_stop = [line for line in advice if re.search(r"\bdo not stop\b", line, re.I)]
-    assert do_not_stop, "the advice must say not to stop dupilumab alone"
-    assert "prescriber" in do_not_stop[0]
-    assert "rebound" in do_not_stop[0]
-
     shown = " ".join(render_as(assessment, fmt).split())
     assert "prescriber" in shown
-    assert do_not_stop[0] in shown.replace("\\", ""), f"{fmt} drops the do-not-stop advice"
+    if assessment.hold_next_dose:
+        # The label's exception: a hypersensitivity sign means no further dose until a clinician
+        # has said it is safe, and nothing beside it says "do not stop".
+        assert questionnaire.advice.hold_next_dose in advice
+        assert questionnaire.advice.hold_next_dose in shown.replace("\\", "")
+        assert not re.search(r"\bdo not stop\b", shown, re.I), f"{fmt} says do not stop"
+    else:
+        do_not_stop = [line for line in advice if re.search(r"\bdo not stop\b", line, re.I)]
+        assert do_not_stop, "the advice must say not to stop dupilumab alone"
+        assert do_not_stop[0] in shown.replace("\\", ""), f"{fmt} drops the do-not-stop advice"
     found = FORBIDDEN_ADVICE.search(shown)
     assert found is None, f"{fmt} says {found.group(0)!r}" if found else ""
 
@@ -519,10 +520,33 @@ def test_the_conjunctivitis_pattern_is_at_least_soon(assessed: Assess) -> None:
 
 
 @pytest.mark.parametrize(
-    ("itch", "level"), [(0, "routine"), (6, "routine"), (7, "soon"), (10, "soon")]
+    ("itch", "level"),
+    [(0, "routine"), (6, "routine"), (7, "routine"), (8, "routine"), (9, "soon"), (10, "soon")],
 )
-def test_itch_of_7_or_more_gives_soon(assessed: Assess, itch: int, level: str) -> None:
+def test_itch_alone_gives_soon_only_from_9_very_severe(
+    assessed: Assess, itch: int, level: str
+) -> None:
     assert assessed(_with(ORDINARY_FLARE, itch=itch)).level.value == level
+
+
+@pytest.mark.parametrize(
+    ("changes", "level"),
+    [
+        ({"impact": "severe"}, "soon"),
+        ({"usual_treatment_helps": "partly"}, "soon"),
+        ({"usual_treatment_helps": "no"}, "soon"),
+        ({"usual_treatment_helps": "not_tried"}, "routine"),
+        ({"impact": "some", "usual_treatment_helps": "yes"}, "routine"),
+    ],
+)
+def test_itch_of_7_or_8_gives_soon_with_a_severe_impact_or_without_control(
+    assessed: Assess, changes: dict[str, object], level: str
+) -> None:
+    for itch in (7, 8):
+        result = assessed(_with(ORDINARY_FLARE, itch=itch, **changes))
+        assert result.level.value == level, (itch, changes)
+        if level == "soon" and "impact" not in changes:
+            assert any(reason.question == "itch" for reason in result.level_reasons)
 
 
 @pytest.mark.parametrize(
@@ -760,7 +784,7 @@ def test_a_warning_sign_is_never_hidden_behind_an_ordinary_looking_flare(
     assert result.level is TriageLevel.URGENT
     assert result.pattern.id == pattern_id
     assert "eczema_flare" in result.pattern.also_consistent_with
-    assert not any("moisturisers" in line for line in result.advice)
+    assert not any("flare of the usual eczema" in line for line in result.advice)
 
 
 @pytest.mark.parametrize(
@@ -784,7 +808,7 @@ def test_a_systemic_warning_sign_gets_no_reassuring_skin_label_or_advice(
     assert "moisturisers" not in advice
     assert "can often be managed" not in advice
     assert "skip" not in advice, "after a warning sign, the next injection is discussed first"
-    assert "before your next injection" in advice
+    assert "Do not take the next dupilumab (Dupixent) dose" in advice
 
 
 def test_a_possible_infection_without_a_warning_sign_is_at_least_soon(assessed: Assess) -> None:
@@ -887,7 +911,8 @@ def test_advice_names_the_prescriber_with_the_timing_of_the_level(
     assert result.level.value == level
     assert "prescriber" in result.advice[0].lower()
     assert timing in result.advice[0]
-    assert any("do not stop" in line.lower() for line in result.advice)
+    said = " ".join(result.advice).lower()
+    assert ("do not take the next" in said) if result.hold_next_dose else ("do not stop" in said)
 
 
 def test_tell_your_prescriber_lists_when_where_what_and_what_pausing_did(

@@ -71,7 +71,7 @@ def test_the_summary_reads_whole_at_40_and_200_columns(width: int) -> None:
     assert "…" not in result.stdout, "no word is cut short"
     flat = " ".join(result.stdout.split())
     assert "SOON" in flat
-    assert "dupilumab facial redness (rosacea-like)" in flat
+    assert "head and neck dermatitis (facial redness)" in flat
     assert "Contact your prescriber within 1 to 3 days." in flat
     assert "A history of psoriasis" in flat
     for item in range(1, 11):

@@ -19,6 +19,7 @@ from dupi_triage import PROG
 from dupi_triage.diary.entries import (
     DATE_WORDS,
     INJECTION_SITES,
+    KIND_LABELS,
     CheckIn,
     Dose,
     Entry,
@@ -139,10 +140,11 @@ def _checkin_parameters() -> list[Any]:
     from dupi_triage.diary.exchange import checkin_questions
 
     parameters = []
-    for question in checkin_questions(load_questionnaire()):
+    questionnaire = load_questionnaire()
+    for question in checkin_questions(questionnaire):
         info = typer.Option(
             question.flag,
-            help=question_help(question),
+            help=question_help(question, questionnaire),
             metavar={"multi": "VALUES", "single": "VALUE", "integer": "NUMBER"}[question.type],
             show_default=False,
         )
@@ -154,11 +156,11 @@ def _checkin_parameters() -> list[Any]:
 def _checkin_answers(values: dict[str, Any]) -> dict[str, str | int | tuple[str, ...]]:
     from dupi_triage.answers import parse_value
 
-    questionnaire = load_questionnaire()
+    by_id = load_questionnaire().by_id
     return {
-        question_id: parse_value(question, raw, question.flag)
+        question_id: parse_value(by_id[question_id], raw, by_id[question_id].flag)
         for question_id, raw in values.items()
-        if raw is not None and (question := questionnaire.by_id[question_id])
+        if raw is not None
     }
 
 
@@ -328,7 +330,7 @@ def _edit(
             changed = _changed(entry, date, note, site, end, answers)
         with store.transaction() as db:
             store.replace(db, changed)
-    print(f"Changed the {entry.kind} {entry.id[:8]} in {store.path}.", file=sys.stderr)
+    print(f"Changed the {KIND_LABELS[entry.kind]} {entry.id[:8]} in {store.path}.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -360,7 +362,7 @@ def _changed(
         if given is not None and not fits
     ]
     if wrong:
-        raise InputError(wrong[0], f"does not apply to a {entry.kind}")
+        raise InputError(wrong[0], f"does not apply to a {KIND_LABELS[entry.kind]}")
     if isinstance(entry, Dose) and site is not None:
         changes["site"] = _site(site)
     if isinstance(entry, CheckIn) and answers:
@@ -408,7 +410,8 @@ def _delete(
 
     with _open(diary, write=True) as store:
         entry = store.find(entry_id)
-        summary = f"{entry.kind} on {entry.day.isoformat()}: {details(load_questionnaire(), entry)}"
+        what = f"{KIND_LABELS[entry.kind]} on {entry.day.isoformat()}"
+        summary = f"{what}: {details(load_questionnaire(), entry)}"
         if not yes:
             if not _on_terminal():
                 raise InputError("--yes", "there is no terminal to ask on; add --yes to delete")

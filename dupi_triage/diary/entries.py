@@ -17,6 +17,7 @@ from dupi_triage.errors import InputError
 AnswerValue = str | int | tuple[str, ...]
 Kind = Literal["dose", "checkin", "pause"]
 KINDS: tuple[Kind, ...] = ("dose", "checkin", "pause")
+KIND_LABELS: dict[str, str] = {"dose": "dose", "checkin": "check-in", "pause": "pause"}
 INJECTION_SITES = ("abdomen", "thigh", "upper_arm")
 EARLIEST = dt.date(2000, 1, 1)
 DATE_WORDS = "YYYY-MM-DD, today, yesterday"

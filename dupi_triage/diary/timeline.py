@@ -10,11 +10,9 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from dupi_triage.answers import AnswerValue, describe_answer
-from dupi_triage.diary.entries import CheckIn, Dose, Entry, Pause
+from dupi_triage.diary.entries import KIND_LABELS, CheckIn, Dose, Entry, Pause
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.timing import MEASURES, Timing, has_rash
-
-KIND_LABELS = {"dose": "dose", "checkin": "check-in", "pause": "pause"}
 
 
 class Row(NamedTuple):

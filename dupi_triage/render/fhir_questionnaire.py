@@ -41,9 +41,9 @@ from dupi_triage.questionnaire import (
     LEVEL_IDS,
     NONE_OPTION,
     RED_FLAGS,
-    Condition,
     Question,
     Questionnaire,
+    When,
 )
 from dupi_triage.render.fhir import (
     CATEGORY_SYSTEM,
@@ -138,10 +138,28 @@ def _question_item(questionnaire: Questionnaire, question: Question) -> dict[str
     return item
 
 
-def enable_when(questionnaire: Questionnaire, condition: Condition) -> dict[str, Any]:
-    """`enableWhen` (and `enableBehavior` when there is more than one test) for a condition."""
-    tests = [_answer_is(questionnaire, condition.question, condition.equals)]
-    return {"enableWhen": tests} | ({"enableBehavior": "all"} if len(tests) > 1 else {})
+def enable_when(questionnaire: Questionnaire, when: When) -> dict[str, Any]:
+    """`enableWhen` and `enableBehavior` for a condition FHIR can state without nesting.
+
+    `in` with several options is any of them (`=` each, any); `not_in` is none of them (`!=`
+    each, all). A condition that would need nesting (all of several any-ofs) is a bug here.
+    """
+    behaviours: set[str] = set()
+    tests = []
+    for condition in when.conditions:
+        operator = "=" if condition.operator == "in" else "!="
+        if len(condition.options) > 1:
+            behaviours.add("any" if condition.operator == "in" else "all")
+        tests += [
+            _answer_is(questionnaire, condition.question, option, operator)
+            for option in condition.options
+        ]
+    if len(when.conditions) > 1:
+        behaviours.add(when.behaviour)
+    if len(behaviours) > 1:
+        raise ValueError(f"FHIR enableWhen cannot state {when.describe()!r} without nesting")
+    behaviour = behaviours.pop() if behaviours else "all"
+    return {"enableWhen": tests} | ({"enableBehavior": behaviour} if len(tests) > 1 else {})
 
 
 def _answer_is(

@@ -36,8 +36,10 @@ def render_view(view: SummaryView, today: datetime.date) -> str:
     body = [
         _masthead(view, today),
         _level(view),
-        _glance(view),
+        # Nothing reassuring beside an emergency: no at-a-glance cards; the rest comes later.
+        "" if view.emergency else _glance(view),
         _advice(view),
+        _for_later(view),
         _pattern(view),
         _drug_link(view),
         _risk(view),
@@ -160,6 +162,15 @@ def _risk_headline(view: SummaryView) -> str:
     return f"{_capital(view.risk_band)}, {count} {'factor' if count == 1 else 'factors'}"
 
 
+def _for_later(view: SummaryView) -> str:
+    if not view.emergency:
+        return ""
+    return (
+        f'<section class="for-later"><h2>{_e(view.for_later)}</h2>'
+        f'<p class="note">{_e(view.for_later_note)}</p></section>'
+    )
+
+
 def _advice(view: SummaryView) -> str:
     return _section("What to do", _list(view.advice, "advice"), "keep")
 
@@ -199,7 +210,7 @@ def _drug_link(view: SummaryView) -> str:
         f"<tbody>{rows}"
         '<tr class="total"><th scope="row" colspan="3">Total</th>'
         f'<td class="num points">{view.drug_link_score}</td>'
-        f"<td>{_e(_capital(view.drug_link_category))}</td></tr></tbody>"
+        f"<td>{'' if view.emergency else _e(_capital(view.drug_link_category))}</td></tr></tbody>"
         "</table>"
     )
     inner = [
@@ -228,7 +239,7 @@ def _risk(view: SummaryView) -> str:
 
 def _answers(view: SummaryView) -> str:
     inner = [_answers_table(view.answers)]
-    if view.missing:
+    if view.missing and not view.emergency:
         inner.append(
             f'<p class="missing"><strong>Not answered:</strong> {_e(", ".join(view.missing))}.</p>'
         )
@@ -334,9 +345,10 @@ def _sources(view: SummaryView) -> str:
 
 
 def _footer(view: SummaryView) -> str:
+    uncommon = f"{view.uncommon} " if view.uncommon else ""
     return (
         '<footer class="colophon">'
-        f"<p>{_e(view.uncommon)} Made by dupi-triage {_e(view.tool_version)} (questionnaire "
+        f"<p>{_e(uncommon)}Made by dupi-triage {_e(view.tool_version)} (questionnaire "
         f"{_e(view.questionnaire_version)}) on this computer; nothing was sent anywhere.</p>"
         "</footer>"
     )

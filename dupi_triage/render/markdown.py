@@ -16,6 +16,10 @@ def _escape(text: str) -> str:
     return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
 
 
+def _points(points: int) -> str:
+    return f"{points:+d}" if points else "0"
+
+
 def _bullets(items: tuple[str, ...]) -> list[str]:
     return [f"- {_escape(item)}" for item in items]
 
@@ -46,6 +50,9 @@ def render_view(view: SummaryView) -> str:
         lines += ["", "## Warning signs reported", "", *_bullets(view.red_flags)]
     if view.level_reasons:
         lines += ["", "## Why this level", "", *_bullets(view.level_reasons)]
+    if view.emergency:
+        lines += ["", "## What to do", "", *_bullets(view.advice)]
+        lines += ["", f"# {_escape(view.for_later)}", "", f"*{_escape(view.for_later_note)}*"]
 
     lines += [
         "",
@@ -70,7 +77,7 @@ def render_view(view: SummaryView) -> str:
     ]
     lines += ["", "| # | Item | Answer | Points | Source |", "|---|---|---|---:|---|"]
     lines += [
-        f"| {row.number} | {_escape(row.item)} | {_escape(row.answer)} | {row.points:+d} "
+        f"| {row.number} | {_escape(row.item)} | {_escape(row.answer)} | {_points(row.points)} "
         f"| {_escape(row.source)} |"
         for row in view.drug_link_rows
     ]
@@ -84,15 +91,18 @@ def render_view(view: SummaryView) -> str:
             for r in view.risk_rows
         ]
 
-    lines += ["", "## What to do", "", *_bullets(view.advice)]
+    if not view.emergency:
+        lines += ["", "## What to do", "", *_bullets(view.advice)]
     lines += ["", "## What to tell your prescriber", "", *_bullets(view.tell_your_prescriber)]
-    if view.missing:
+    if view.missing and not view.emergency:
         lines += ["", "## Not answered", "", _escape(", ".join(view.missing)) + "."]
     if view.diary is not None:
         lines += _diary(view.diary)
     lines += ["", "## Sources", "", *_bullets(view.sources)]
     lines += _bullets(tuple(f"{word}: {meaning}" for word, meaning in view.source_key))
-    lines += ["", _escape(view.uncommon), "", f"**{_escape(view.disclaimer)}**", ""]
+    if view.uncommon:
+        lines += ["", _escape(view.uncommon)]
+    lines += ["", f"**{_escape(view.disclaimer)}**", ""]
     lines += [f"*dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}.*"]
     return "\n".join(lines) + "\n"
 

@@ -26,13 +26,10 @@ def question_to_dict(question: Question) -> dict[str, Any]:
             {"id": option.id, "label": option.label, "help": option.help}
             | ({"points": option.points} if option.points is not None else {})
             | ({"red_flag": option.red_flag} if option.red_flag else {})
+            | ({"hold_next_dose": True} if option.hold_next_dose else {})
             for option in question.options
         ],
-        "condition": (
-            {"question": question.when.question, "equals": question.when.equals}
-            if question.when
-            else None
-        ),
+        "condition": _condition(question),
     }
     if question.type == "integer":
         entry["min"] = question.min
@@ -42,6 +39,17 @@ def question_to_dict(question: Question) -> dict[str, Any]:
     sources = [question.points_source, question.red_flag_source, question.risk_source]
     entry["sources"] = [source for source in sources if source]
     return entry
+
+
+def _condition(question: Question) -> dict[str, Any] | None:
+    """When the question is asked: all (or any) of its conditions on earlier answers."""
+    if question.when is None:
+        return None
+    return {
+        question.when.behaviour: [
+            {"question": c.question, c.operator: list(c.options)} for c in question.when.conditions
+        ]
+    }
 
 
 def render(fmt: str, questionnaire: Questionnaire) -> str:
@@ -76,7 +84,7 @@ def print_table(console: Console, questionnaire: Questionnaire) -> None:
                 continue
             text = question.text
             if question.when is not None:
-                text += f" (only when {question.when.question} is {question.when.equals})"
+                text += f" (only when {question.when.describe()})"
             values = question.allowed_values().replace(", ", "\n")
             table.add_row(question.flag, question.type, text, values)
         console.print(table)

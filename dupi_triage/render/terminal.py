@@ -105,6 +105,17 @@ def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
         parts += [_heading("Warning signs reported"), _bullets(view.red_flags, width)]
     if view.level_reasons:
         parts += [_heading("Why this level"), _bullets(view.level_reasons, width)]
+    if view.emergency:
+        parts += [_heading("What to do"), _bullets(view.advice, width)]
+        parts += [
+            Text(""),
+            Panel(
+                Text(view.for_later_note),
+                title=Text(view.for_later),
+                title_align="left",
+                border_style="dim",
+            ),
+        ]
 
     parts += [
         _heading("Pattern"),
@@ -128,15 +139,19 @@ def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
     if view.risk_rows:
         parts.append(_risk_list(view, width) if width < NARROW else _risk_table(view))
 
-    parts += [_heading("What to do"), _bullets(view.advice, width)]
+    if not view.emergency:
+        parts += [_heading("What to do"), _bullets(view.advice, width)]
     parts += [_heading("What to tell your prescriber"), _bullets(view.tell_your_prescriber, width)]
-    if view.missing:
+    if view.missing and not view.emergency:
         parts += [_heading("Not answered"), Text(", ".join(view.missing) + ".")]
     if view.diary is not None:
         chart = view.diary.chart_lines(unicode=True, width=max(20, min(60, width - 8)))
         parts += [_heading("Your diary"), Text(view.diary.intro), Text("\n".join(chart))]
         parts += [Text("(`dupi-triage diary show` lists every entry.)", style="dim")]
-    parts += [Text(""), Text(view.uncommon), Text(view.disclaimer, style="bold")]
+    parts.append(Text(""))
+    if view.uncommon:
+        parts.append(Text(view.uncommon))
+    parts.append(Text(view.disclaimer, style="bold"))
     parts.append(
         Text(
             f"dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}",

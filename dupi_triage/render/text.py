@@ -40,6 +40,11 @@ def render_view(view: SummaryView) -> str:
         lines += _heading("Warning signs reported") + _bullets(view.red_flags)
     if view.level_reasons:
         lines += _heading("Why this level") + _bullets(view.level_reasons)
+    if view.emergency:
+        # Get help first: what to do leads, the rest is for the clinician afterwards.
+        lines += _heading("What to do") + _bullets(view.advice)
+        lines += ["", "", view.for_later.upper(), "=" * len(view.for_later), ""]
+        lines += _para(view.for_later_note)
 
     lines += _heading("Pattern") + _para(view.pattern_sentence) + _para(view.pattern_summary)
     if view.pattern_evidence:
@@ -61,15 +66,18 @@ def render_view(view: SummaryView) -> str:
     for risk in view.risk_rows:
         lines += _para(f"{risk.label}. {risk.description} {risk.impact}", "  - ")
 
-    lines += _heading("What to do") + _bullets(view.advice)
+    if not view.emergency:
+        lines += _heading("What to do") + _bullets(view.advice)
     lines += _heading("What to tell your prescriber") + _bullets(view.tell_your_prescriber)
-    if view.missing:
+    if view.missing and not view.emergency:
         lines += _heading("Not answered") + _para(", ".join(view.missing) + ".")
     if view.diary is not None:
         lines += _diary(view.diary)
     lines += _heading("Sources") + _bullets(view.sources)
     lines += _bullets(tuple(f"{word}: {meaning}" for word, meaning in view.source_key))
-    lines += ["", *_para(view.uncommon), "", *_para(view.disclaimer)]
+    if view.uncommon:
+        lines += ["", *_para(view.uncommon)]
+    lines += ["", *_para(view.disclaimer)]
     lines += _para(f"dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}.")
     return "\n".join(lines) + "\n"
 

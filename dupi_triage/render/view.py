@@ -14,6 +14,8 @@ from dupi_triage.scoring.model import Assessment
 if TYPE_CHECKING:
     from dupi_triage.diary.report import DiaryView
 
+NOT_APPLICABLE = "Not applicable"
+
 
 class Row(NamedTuple):
     """A labelled line: what was asked (short) and the answer in the person's words."""
@@ -70,6 +72,9 @@ class SummaryView(NamedTuple):
     source_key: tuple[tuple[str, str], ...]
     uncommon: str
     disclaimer: str
+    emergency: bool = False
+    for_later: str = ""
+    for_later_note: str = ""
     diary: "DiaryView | None" = None  # assess --from-diary: the diary behind the timing answers
 
     @property
@@ -78,8 +83,11 @@ class SummaryView(NamedTuple):
 
     @property
     def completeness(self) -> str | None:
-        """A line beside the level when it rests on part of the questionnaire."""
-        if not self.missing:
+        """A line beside the level when it rests on part of the questionnaire.
+
+        Not beside an emergency: it cannot rise, and nothing may suggest it could change.
+        """
+        if not self.missing or self.emergency:
             return None
         answered = self.question_count - len(self.missing)
         return (
@@ -93,7 +101,13 @@ class SummaryView(NamedTuple):
 
     @property
     def drug_link_sentence(self) -> str:
-        return f"Score {self.drug_link_score}: {self.drug_link_category} link to dupilumab."
+        """What the answers score, never that a link exists; no band beside an emergency."""
+        if self.emergency:
+            return f"The answers score {self.drug_link_score} on the adapted scale."
+        return (
+            f"The answers score {self.drug_link_score} on the adapted scale: "
+            f"the '{self.drug_link_category}' band of its published cut-offs."
+        )
 
     @property
     def risk_sentence(self) -> str:
@@ -125,6 +139,8 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
     for item in assessment.drug_link.items:
         if item.question is None:
             answer = "cannot be answered here"
+        elif item.shown is not None:
+            answer = item.shown
         elif item.answer is None:
             answer = "not answered"
         else:
@@ -151,6 +167,10 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
     ]
     if assessment.risk.factors:
         sources.append(questionnaire.question("risk_factors").risk_source or "")
+    sources += [item.source for item in assessment.drug_link.items if item.source and item.points]
+    sources += [line.source for line in assessment.advice_lines if line.source]
+    emergency = assessment.emergency
+    drug_reaction = pattern.drug_reaction
 
     return SummaryView(
         tool_version=__version__,
@@ -186,8 +206,10 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         tell_your_prescriber=assessment.tell_your_prescriber,
         answers=tuple(
             Row(question.short, describe_answer(question, value))
-            for question in questionnaire
             if (value := answers.get(question.id)) is not None
+            else Row(question.short, NOT_APPLICABLE)
+            for question in questionnaire
+            if question.id in answers or question.id in assessment.not_applicable
         ),
         missing=tuple(
             questionnaire.question(question_id).short for question_id in assessment.missing
@@ -199,8 +221,11 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
             for word, meaning in questionnaire.wording.source_key
             if any(word in source for source in cited)
         ),
-        uncommon=questionnaire.wording.uncommon,
+        uncommon=questionnaire.wording.uncommon if drug_reaction and not emergency else "",
         disclaimer=questionnaire.wording.disclaimer,
+        emergency=emergency,
+        for_later=questionnaire.wording.for_later,
+        for_later_note=questionnaire.wording.for_later_note,
         diary=_diary(questionnaire, assessment),
     )
 

@@ -6,7 +6,7 @@ The same answers always give the same Assessment, and every answer that moved it
 
 from __future__ import annotations
 
-from dupi_triage.answers import Answers, missing
+from dupi_triage.answers import Answers, missing, not_applicable
 from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
 from dupi_triage.scoring.advice import build_advice, build_tell_your_prescriber
 from dupi_triage.scoring.contributions import contributions
@@ -14,29 +14,33 @@ from dupi_triage.scoring.drug_link import score_drug_link
 from dupi_triage.scoring.model import Assessment, TriageLevel
 from dupi_triage.scoring.pattern import match_pattern
 from dupi_triage.scoring.risk import assess_risk
-from dupi_triage.scoring.triage import red_flags_present, triage_level
+from dupi_triage.scoring.triage import triage_level, warning_signs
 
 __all__ = ["Assessment", "TriageLevel", "assess"]
 
 
 def assess(questionnaire: Questionnaire, answers: Answers) -> Assessment:
-    drug_link = score_drug_link(questionnaire, answers)
-    pattern = match_pattern(questionnaire, answers)
-    level, level_reasons = triage_level(questionnaire, answers, pattern, drug_link)
+    signs = warning_signs(questionnaire, answers)
+    pattern = match_pattern(questionnaire, answers, tuple(sign.id for sign in signs))
+    drug_link = score_drug_link(questionnaire, answers, pattern)
+    level, level_reasons = triage_level(questionnaire, answers, pattern, drug_link, signs)
     risk = assess_risk(questionnaire, answers)
     unanswered = missing(questionnaire, answers)
-    screened = RED_FLAGS in answers
     return Assessment(
         answers=answers,
         level=level,
         level_reasons=level_reasons,
-        red_flags=red_flags_present(answers),
-        red_flags_screened=screened,
+        red_flags=tuple(flag for flag in answers.choices(RED_FLAGS) if flag != "none"),
+        red_flags_screened=RED_FLAGS in answers,
+        warning_signs=signs,
         pattern=pattern,
         drug_link=drug_link,
         risk=risk,
         contributions=contributions(questionnaire, level_reasons, drug_link, pattern, risk),
-        advice=build_advice(questionnaire, level, pattern, screened, unanswered),
+        advice_lines=build_advice(
+            questionnaire, level, pattern, drug_link, signs, answers, unanswered
+        ),
         tell_your_prescriber=build_tell_your_prescriber(questionnaire, answers, pattern),
         missing=unanswered,
+        not_applicable=not_applicable(questionnaire, answers),
     )

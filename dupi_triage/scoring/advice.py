@@ -2,37 +2,38 @@
 
 Safety rule 3: every outcome says to contact the prescriber (only the timing differs) and never to
 stop or change dupilumab alone; the article warns that stopping abruptly can cause a rebound flare.
-After an urgent or emergency warning sign, the next injection is to be discussed first.
-Everything here is drawn from the article's 'Treatment Strategies' and 'Patient Communication'
-sections and says what the answers are consistent with, never a diagnosis.
+The one exception is the label's: with a hypersensitivity sign, no further dose until a clinician
+has said it is safe, and then no "do not stop" line anywhere beside it. With the other warning
+signs, the clinician seen today is told about dupilumab and asked about the next dose.
+
+Management points are the article's ('Treatment Strategies', 'The Role of Dermatologists'), each
+with its source, and always framed as what the prescriber may consider. Safety rule 8: every result
+below an emergency ends its "what to do" with the warning signs to act on at once.
 """
 
 from __future__ import annotations
 
-import functools
-
 from dupi_triage.answers import Answers, AnswerValue, describe_answer
 from dupi_triage.questionnaire import Question, Questionnaire
-from dupi_triage.scoring.model import PatternResult, TriageLevel
+from dupi_triage.scoring.model import (
+    AdviceLine,
+    DrugLink,
+    PatternResult,
+    TriageLevel,
+    WarningSignFound,
+)
 
-DO_NOT_STOP = (
-    "Do not stop, skip or change your dupilumab (Dupixent) doses on your own: stopping suddenly "
-    "can cause a rebound flare of eczema. Any change should be agreed with your prescriber."
+SPEC_RULE_3 = "SPEC safety rule 3."
+ARTICLE_STOPPING = (
+    "ARTICLE, 'Treatment Strategies': stopping Dupixent abruptly can lead to rebound flares."
 )
-NOT_SCREENED = (
-    "Warning signs were not checked. If you have trouble breathing, swelling of the face, lips or "
-    "throat, or feel faint, call your local emergency number now."
+LABEL_HOLD = (
+    "LABEL: a clinically significant hypersensitivity reaction means the medicine is stopped "
+    "and treated."
 )
-NOTES_AND_PHOTOS = (
-    "Keep short notes and take photos of the rash in good light, so your prescriber can see how it "
-    "changes over time."
-)
-BEFORE_NEXT_DOSE = (
-    "Do not stop or change your dupilumab (Dupixent) treatment on your own (stopping suddenly can "
-    "cause a rebound flare of eczema), and talk to your prescriber before your next injection: "
-    "together you will decide whether and how to go on."
-)
-MISSING = "Some questions were not answered; the result may change when they are."
+MHRA_CONTINUE = "MHRA: eye reactions do not usually need dupilumab to be stopped."
+NHS_FIRST_AID = "NHS: anaphylaxis first aid."
+STRONG_LINK = frozenset({"probable", "definite"})
 
 _PATTERN_ADVICE = {
     "possible_infection": (
@@ -40,60 +41,103 @@ _PATTERN_ADVICE = {
         "checked rather than treated as an ordinary flare."
     ),
     "conjunctivitis": (
-        "Eye symptoms are a known effect of dupilumab; your prescriber may want your eyes checked."
+        "Eye symptoms are a known effect of dupilumab; the prescriber may want the eyes checked."
     ),
     "eczema_flare": (
-        "Gentle moisturisers and avoiding known irritants support the skin barrier during a flare."
+        "The answers fit a flare of the usual eczema; tell the prescriber if it does not settle "
+        "as it usually does, or if anything new appears."
     ),
     "unclear": (
-        "New rashes are worth reporting instead of assuming they are 'just eczema'; your "
+        "New rashes are worth reporting instead of assuming they are 'just eczema'; the "
         "prescriber may need to see the rash to tell what it is."
     ),
 }
 _DRUG_REACTION_ADVICE = (
-    "Tell your prescriber this rash looks different from your usual eczema. Reactions like this "
-    "are reported with dupilumab and can often be managed, for example with skin treatments or a "
-    "change in dosing that your prescriber decides, without giving up a treatment that works."
+    "Tell the prescriber this rash looks different from the usual eczema. Reactions like this are "
+    "reported with dupilumab and can often be managed without giving up a treatment that works."
 )
+ARTICLE_COMMUNICATION = "ARTICLE, 'The Importance of Patient Communication'."
 
 
 def build_advice(
     questionnaire: Questionnaire,
     level: TriageLevel,
     pattern: PatternResult,
-    red_flags_screened: bool,
+    drug_link: DrugLink,
+    signs: tuple[WarningSignFound, ...],
+    answers: Answers,
     missing: tuple[str, ...],
-) -> tuple[str, ...]:
-    return _advice(questionnaire, level, pattern.id, red_flags_screened, bool(missing))
-
-
-@functools.lru_cache(maxsize=256)
-def _advice(
-    questionnaire: Questionnaire,
-    level: TriageLevel,
-    pattern_id: str,
-    screened: bool,
-    incomplete: bool,
-) -> tuple[str, ...]:
-    advice = [_contact_line(questionnaire, level)]
+) -> tuple[AdviceLine, ...]:
+    text = questionnaire.advice
+    screened = "red_flags" in answers
+    lines = [_contact_line(questionnaire, level)]
+    if any(sign.first_aid for sign in signs):
+        lines.append(AdviceLine(text.first_aid, NHS_FIRST_AID))
     if not screened:
-        advice.append(NOT_SCREENED)
-    # After a warning sign, "do not skip a dose" could read as "inject again as planned".
-    advice.append(BEFORE_NEXT_DOSE if level.rank >= TriageLevel.URGENT.rank else DO_NOT_STOP)
-    advice.append(_PATTERN_ADVICE.get(pattern_id, _DRUG_REACTION_ADVICE))
-    advice.append(NOTES_AND_PHOTOS)
-    if incomplete:
-        advice.append(MISSING)
-    return tuple(advice)
-
-
-def _contact_line(questionnaire: Questionnaire, level: TriageLevel) -> str:
-    action = questionnaire.level(level.value).action
+        lines.append(AdviceLine(text.not_screened, "SPEC safety rule 1."))
+    if any(sign.hold_next_dose for sign in signs):
+        lines.append(AdviceLine(text.hold_next_dose, LABEL_HOLD))
+    elif signs:
+        lines.append(AdviceLine(text.tell_clinician, f"{SPEC_RULE_3} {MHRA_CONTINUE}"))
+    else:
+        lines.append(AdviceLine(text.do_not_stop, ARTICLE_STOPPING))
     if level is TriageLevel.EMERGENCY:
-        return f"{action} When you are safe, tell your prescriber what happened."
+        return tuple(lines)
+    pattern_advice = _PATTERN_ADVICE.get(pattern.id, _DRUG_REACTION_ADVICE)
+    lines.append(AdviceLine(pattern_advice, ARTICLE_COMMUNICATION))
+    for consider in text.consider:
+        if _applies(questionnaire, consider.id, pattern, drug_link, answers):
+            line = f"The prescriber may consider: {consider.text[:1].lower()}{consider.text[1:]}"
+            lines.append(AdviceLine(line, consider.source))
+    lines.append(AdviceLine(text.notes_and_photos, ARTICLE_COMMUNICATION))
+    if missing:
+        lines.append(AdviceLine(text.missing))
+    lines.append(AdviceLine(text.safety_net, text.safety_net_source))
+    return tuple(lines)
+
+
+def _patterns(pattern: PatternResult) -> tuple[str, ...]:
+    return (pattern.id, *pattern.also_consistent_with)
+
+
+def _applies(
+    questionnaire: Questionnaire,
+    consider_id: str,
+    pattern: PatternResult,
+    drug_link: DrugLink,
+    answers: Answers,
+) -> bool:
+    """Which of the article's management points fit this result (spec, `advice`)."""
+    patterns = _patterns(pattern)
+    drug_reaction = any(questionnaire.pattern(p).drug_reaction for p in patterns)
+    not_helped = answers.get("usual_treatment_helps") == "no"
+    if consider_id == "skin_care":
+        return True
+    if consider_id == "topical_treatments":
+        return drug_reaction
+    if consider_id == "antibiotics":
+        return "possible_infection" in patterns or answers.has("look", "weeping_crusts")
+    if consider_id == "schedule_review":
+        return drug_reaction or answers.get("injection_pattern") == "yes"
+    if consider_id == "supervised_pause":
+        return drug_reaction and not_helped
+    if consider_id == "dermatologist":
+        worsening = answers.get("treatment_duration") in (
+            "4_to_12_months",
+            "over_12_months",
+        ) and answers.get("overall_course") in ("same", "worse")
+        return drug_reaction or not_helped or drug_link.category in STRONG_LINK or worsening
+    raise KeyError(consider_id)
+
+
+def _contact_line(questionnaire: Questionnaire, level: TriageLevel) -> AdviceLine:
+    action = questionnaire.level(level.value).action
+    text = questionnaire.advice
+    if level is TriageLevel.EMERGENCY:
+        return AdviceLine(f"{action} {text.emergency_after}", "SPEC safety rule 2.")
     if level is TriageLevel.URGENT:
-        return action
-    return f"{action} Do not wait longer if it gets worse: contact them sooner."
+        return AdviceLine(action, "SPEC safety rule 2.")
+    return AdviceLine(f"{action} {text.worse_sooner}", "SPEC, triage levels.")
 
 
 def build_tell_your_prescriber(
@@ -110,6 +154,5 @@ def build_tell_your_prescriber(
     return tuple(lines)
 
 
-@functools.lru_cache(maxsize=4096)
 def _answer_line(question: Question, value: AnswerValue) -> str:
     return f"{question.short}: {describe_answer(question, value)}"

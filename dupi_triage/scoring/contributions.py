@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 
-from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
+from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.scoring.model import (
     Contribution,
     DrugLink,
@@ -18,6 +18,7 @@ from dupi_triage.scoring.model import (
     PatternResult,
     Risk,
     RiskFactor,
+    TriageLevel,
 )
 
 
@@ -42,7 +43,7 @@ def contributions(
 
 @functools.lru_cache(maxsize=256)
 def _from_level_reason(reason: LevelReason) -> Contribution:
-    forced = reason.question == RED_FLAGS and reason.answer is not None
+    forced = reason.level.rank >= TriageLevel.URGENT.rank
     return Contribution(
         question=reason.question,
         answer=reason.answer,
@@ -58,10 +59,10 @@ def _from_drug_link_item(questionnaire: Questionnaire, item: DrugLinkItemResult)
     question = questionnaire.question(item.question)
     return Contribution(
         question=item.question,
-        answer=item.decisive[0] if len(item.decisive) == 1 else item.decisive,
+        answer=(item.decisive[0] if len(item.decisive) == 1 else item.decisive) or item.answer,
         effect=f"drug_link {item.points:+d} (Naranjo item {item.number})",
         reason=f"{item.text} {item.reason}",
-        source=question.points_source or questionnaire.drug_link.source,
+        source=item.source or question.points_source or questionnaire.drug_link.source,
         points=item.points,
     )
 

@@ -49,6 +49,11 @@ class DrugLinkItemResult(NamedTuple):
     decisive: tuple[str, ...]
     points: int
     reason: str
+    #: What a report shows as the answer when it is not simply the answer given.
+    shown: str | None = None
+    applicable: bool = True
+    #: The source of this item's rule when it is not the question's own points_source.
+    source: str | None = None
 
 
 class DrugLink(NamedTuple):
@@ -86,6 +91,21 @@ class Risk(NamedTuple):
     answered: bool
 
 
+class WarningSignFound(NamedTuple):
+    """A warning sign present: reported in `red_flags`, or described by other answers."""
+
+    id: str
+    level: TriageLevel
+    hold_next_dose: bool
+    first_aid: bool
+    described_by: tuple[tuple[str, str], ...] = ()
+
+
+class AdviceLine(NamedTuple):
+    text: str
+    source: str = ""
+
+
 class LevelReason(NamedTuple):
     level: TriageLevel
     question: str
@@ -101,12 +121,26 @@ class Assessment:
     level_reasons: tuple[LevelReason, ...]
     red_flags: tuple[str, ...]
     red_flags_screened: bool
+    warning_signs: tuple[WarningSignFound, ...]
     pattern: PatternResult
     drug_link: DrugLink
     risk: Risk
     contributions: tuple[Contribution, ...]
-    advice: tuple[str, ...]
+    advice_lines: tuple[AdviceLine, ...]
     tell_your_prescriber: tuple[str, ...]
     missing: tuple[str, ...]
     # The diary the timing answers came from (assess --from-diary); scoring never reads it.
     diary: "DiaryReport | None" = None
+    not_applicable: tuple[str, ...] = ()
+
+    @property
+    def advice(self) -> tuple[str, ...]:
+        return tuple(line.text for line in self.advice_lines)
+
+    @property
+    def hold_next_dose(self) -> bool:
+        return any(sign.hold_next_dose for sign in self.warning_signs)
+
+    @property
+    def emergency(self) -> bool:
+        return self.level is TriageLevel.EMERGENCY

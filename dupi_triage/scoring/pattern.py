@@ -1,74 +1,72 @@
 """Which picture the answers are most consistent with.
 
-Each pattern lists key signs and supporting signs (questionnaire.toml, with sources). A pattern is
-a candidate only when a key sign is present. Each question counts once, at its strongest sign: a key
-sign 2 points, a supporting sign 1. A candidate whose key sign is a warning sign (a red flag such as
-spreading infection or eye pain) comes first, so an ordinary-looking rash never hides it; then the
-most points win; a tie goes to the pattern listed first, and patterns are listed most
-time-sensitive first. No candidate: `unclear`.
+Each pattern lists key entries and supporting signs (questionnaire.toml, with sources). A pattern is
+a candidate only when a key entry holds: one sign, or several signs together (dupilumab facial
+redness can look like typical eczema: a face or neck rash in new places that began on dupilumab).
+Each question counts once, at its strongest sign: a key sign 2 points, a supporting sign 1.
 
-A warning sign that belongs to no pattern (a severe allergic reaction, fever or feeling very
-unwell, sores or peeling skin) means the rash is part of something bigger than any skin picture
-here: the pattern is then `unclear`, with the skin pictures listed as also consistent, so no
-reassuring label or advice sits beside an emergency.
+Ranking: a candidate whose key sign is a warning sign (spreading infection, eye pain) comes first,
+so an ordinary-looking rash never hides it; an ordinary eczema flare comes last, because it is
+what is left when nothing else fits (the article: report new rashes rather than assume they are
+"just eczema"); between, the most points win, and a tie goes to the pattern listed first.
+
+A warning sign that belongs to no pattern (a severe allergic reaction, sepsis signs, sores or
+peeling, a serum-sickness-like reaction...) means the rash is part of something bigger than any
+skin picture here: the pattern is then `unclear`, with the skin pictures listed as also
+consistent, so no reassuring label or advice sits beside it.
 """
 
 from __future__ import annotations
 
-import functools
-
 from dupi_triage.answers import Answers
-from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
+from dupi_triage.questionnaire import RED_FLAGS, Clause, Pattern, Questionnaire
 from dupi_triage.scoring.model import Evidence, PatternResult
 
 KEY_POINTS = 2
 SUPPORT_POINTS = 1
+ORDINARY_FLARE = "eczema_flare"
 
 
-def match_pattern(questionnaire: Questionnaire, answers: Answers) -> PatternResult:
-    systemic = any(
-        flag != "none" and (RED_FLAGS, flag) not in questionnaire.key_signs
-        for flag in answers.choices(RED_FLAGS)
-    )
-    return _match(questionnaire, answers.pairs & questionnaire.pattern_signs, systemic)
+def clause_holds(clause: Clause, answers: Answers) -> bool:
+    return all(sign.chosen(answers.pairs) for sign in clause)
 
 
-@functools.lru_cache(maxsize=4096)
-def _match(
-    questionnaire: Questionnaire, present: frozenset[tuple[str, str]], systemic: bool
+def match_pattern(
+    questionnaire: Questionnaire, answers: Answers, warning_signs: tuple[str, ...] = ()
 ) -> PatternResult:
-    """The pattern depends only on which signs are present: computed once per set."""
-    candidates: list[tuple[bool, int, int, str, tuple[Evidence, ...]]] = []
+    """`warning_signs`: every warning sign present, reported or described by other answers."""
+    candidates: list[tuple[bool, bool, int, int, str, tuple[Evidence, ...]]] = []
     for order, pattern in enumerate(questionnaire.patterns):
-        if present.isdisjoint(pattern.key):
+        keys = [clause for clause in pattern.key if clause_holds(clause, answers)]
+        if not keys:
             continue
-        evidence = _evidence(questionnaire, order, present.intersection(pattern.signs))
+        evidence = _evidence(pattern, keys, answers)
         warning = any(item.key and item.question == RED_FLAGS for item in evidence)
         points = sum(item.points for item in evidence)
-        candidates.append((warning, points, -order, pattern.id, evidence))
+        ordinary = pattern.id != ORDINARY_FLARE
+        candidates.append((warning, ordinary, points, -order, pattern.id, evidence))
     if not candidates:
         return PatternResult(questionnaire.unclear.id, 0, (), ())
-    candidates.sort(key=lambda candidate: candidate[:3], reverse=True)
-    warning, points, _, best, evidence = candidates[0]
+    candidates.sort(key=lambda candidate: candidate[:4], reverse=True)
+    warning, _, points, _, best, evidence = candidates[0]
+    systemic = any(sign not in questionnaire.pattern_red_flags for sign in warning_signs)
     if systemic and not warning:
-        others = tuple(candidate[3] for candidate in candidates)
+        others = tuple(candidate[4] for candidate in candidates)
         return PatternResult(questionnaire.unclear.id, 0, (), others)
-    others = tuple(candidate[3] for candidate in candidates[1:])
+    others = tuple(candidate[4] for candidate in candidates[1:])
     return PatternResult(best, points, evidence, others)
 
 
-@functools.lru_cache(maxsize=4096)
-def _evidence(
-    questionnaire: Questionnaire, order: int, present: frozenset[tuple[str, str]]
-) -> tuple[Evidence, ...]:
-    pattern = questionnaire.patterns[order]
-    signs = [(sign, True) for sign in pattern.key] + [(sign, False) for sign in pattern.support]
+def _evidence(pattern: Pattern, keys: list[Clause], answers: Answers) -> tuple[Evidence, ...]:
     found: list[Evidence] = []
     counted: set[str] = set()
+    signs = [(sign, True) for clause in keys for sign in clause]
+    signs += [(sign, False) for sign in pattern.support]
     for sign, key in signs:
-        if (sign.question, sign.option) not in present:
-            continue
-        points = 0 if sign.question in counted else (KEY_POINTS if key else SUPPORT_POINTS)
-        counted.add(sign.question)
-        found.append(Evidence(sign.question, sign.option, key, points))
+        for option in sign.chosen(answers.pairs):
+            if any(e.question == sign.question and e.answer == option for e in found):
+                continue
+            points = 0 if sign.question in counted else (KEY_POINTS if key else SUPPORT_POINTS)
+            counted.add(sign.question)
+            found.append(Evidence(sign.question, option, key, points))
     return tuple(found)

@@ -1,205 +1,330 @@
 """How soon to contact the prescriber: the spec's triage policy, one small rule per reason.
 
-Red flags decide first (emergency, then urgent). Otherwise each rule below may raise the level to
-at least `soon`; nothing lowers a level. The rules and their thresholds are the product
-specification's ("Scoring contract", `level`), which turns the article's advice to report new
-rashes promptly into timings.
+Warning signs decide first (emergency, then urgent), whether reported in `red_flags` or described
+by other answers (many pus spots over much of the body is `widespread_pustules`). Then each rule
+below may raise the level to at least its own; nothing lowers a level, and the drug-link score
+alone never raises one (the scale is not validated for self-report).
 
-The rules read a few facts drawn from the answers, not the answers themselves, so the decision
-for a given set of facts is made once and reused.
+Each rule's level, summary and source are data (questionnaire.toml, `level_rules`), under the same
+id as its function in RULES: the README's table "How the level is decided" is generated from them.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 from dupi_triage.answers import Answers
-from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
-from dupi_triage.scoring.model import DrugLink, LevelReason, PatternResult, TriageLevel
+from dupi_triage.questionnaire import RED_FLAGS, LevelRule, Questionnaire
+from dupi_triage.scoring.model import (
+    DrugLink,
+    LevelReason,
+    PatternResult,
+    TriageLevel,
+    WarningSignFound,
+)
+from dupi_triage.scoring.pattern import clause_holds
 
-SPEC = "dupi-triage specification, triage policy"
-ARTICLE_REPORT_PROMPTLY = (
-    "ARTICLE, 'The Importance of Patient Communication': report new rashes promptly "
-    "instead of assuming all skin changes are 'just eczema'."
-)
-ARTICLE_INFECTION = (
-    "ARTICLE, 'Treatment Strategies': bacterial colonisation (e.g. Staphylococcus aureus) often "
-    "worsens eczematous lesions; appropriate antibiotics may be necessary."
-)
 INFECTION = "possible_infection"
-DRUG_REACTION_PATTERNS = frozenset(
-    {"facial_redness", "psoriasiform", "seborrheic_like", "injection_site"}
-)
+CONJUNCTIVITIS = "conjunctivitis"
 SEVERE_ITCH = 7
+VERY_SEVERE_ITCH = 9
 UNCONTROLLED = frozenset({"no", "partly"})
+AFTER_STARTING = frozenset({"within_4_weeks", "1_to_4_months", "after_4_months"})
+MONTHS_ON_TREATMENT = frozenset({"4_to_12_months", "over_12_months"})
+NOT_BETTER = frozenset({"same", "worse"})
 
 
-class Facts(NamedTuple):
-    """What the triage rules look at."""
+class Context(NamedTuple):
+    """What the rules look at."""
 
-    red_flags: tuple[str, ...]
-    screened: bool
-    eyes: bool
-    itch: int | None
-    severe_impact: bool
-    widespread: bool
-    pattern: str
-    also_consistent_with: tuple[str, ...]
-    drug_link_score: int
-    drug_link_category: str
-    usual_treatment: str | None
-    infection_signs: tuple[tuple[str, str], ...]
+    questionnaire: Questionnaire
+    answers: Answers
+    pattern: PatternResult
+    drug_link: DrugLink
+    warning_signs: tuple[WarningSignFound, ...]
 
 
-Rule = Callable[[Questionnaire, Facts], Iterator[LevelReason]]
+Rule = Callable[[Context, LevelRule], Iterator[LevelReason]]
 
 
-def red_flags_present(answers: Answers) -> tuple[str, ...]:
-    return tuple(option_id for option_id in answers.choices(RED_FLAGS) if option_id != "none")
-
-
-def facts(
-    questionnaire: Questionnaire, answers: Answers, pattern: PatternResult, drug_link: DrugLink
-) -> Facts:
-    itch = answers.get("itch")
-    infection = questionnaire.pattern(INFECTION)
-    treatment = answers.get("usual_treatment_helps")
-    return Facts(
-        red_flags=red_flags_present(answers),
-        screened=RED_FLAGS in answers,
-        eyes=answers.has("look", "red_itchy_eyes"),
-        itch=itch if isinstance(itch, int) else None,
-        severe_impact=answers.has("impact", "severe"),
-        widespread=answers.has("location", "widespread"),
-        pattern=pattern.id,
-        also_consistent_with=pattern.also_consistent_with,
-        drug_link_score=drug_link.score,
-        drug_link_category=drug_link.category,
-        usual_treatment=treatment if isinstance(treatment, str) else None,
-        infection_signs=tuple(
-            (sign.question, sign.option) for sign in infection.key if answers.has(*sign)
-        ),
-    )
-
-
-def red_flag_reasons(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
-    question = questionnaire.question(RED_FLAGS)
-    for option_id in facts.red_flags:
-        option = question.option(option_id)
+def warning_signs(questionnaire: Questionnaire, answers: Answers) -> tuple[WarningSignFound, ...]:
+    """Every warning sign present: reported, then described by answers elsewhere."""
+    found = []
+    for option in questionnaire.red_flag_options:
+        reported = answers.has(RED_FLAGS, option.id)
+        described = next(
+            (clause for clause in option.described_by if clause_holds(clause, answers)), None
+        )
+        if not reported and described is None:
+            continue
+        pairs: tuple[tuple[str, str], ...] = ()
+        if not reported and described is not None:
+            pairs = tuple(
+                (sign.question, chosen)
+                for sign in described
+                for chosen in sign.chosen(answers.pairs)
+            )
         assert option.red_flag is not None
+        found.append(
+            WarningSignFound(
+                option.id,
+                TriageLevel(option.red_flag),
+                option.hold_next_dose,
+                option.first_aid,
+                pairs,
+            )
+        )
+    return tuple(found)
+
+
+def _reason(rule: LevelRule, question: str, answer: object, reason: str) -> LevelReason:
+    return LevelReason(TriageLevel(rule.level), question, answer, reason, rule.source)  # type: ignore[arg-type]
+
+
+def red_flag_reasons(context: Context) -> Iterator[LevelReason]:
+    question = context.questionnaire.question(RED_FLAGS)
+    for sign in context.warning_signs:
+        if sign.described_by:
+            continue
+        option = question.option(sign.id)
         yield LevelReason(
-            TriageLevel(option.red_flag),
+            sign.level,
             RED_FLAGS,
-            option_id,
+            sign.id,
             f"Warning sign: {option.label}. {option.help}",
-            question.red_flag_source or SPEC,
+            option.source or question.red_flag_source or "",
         )
 
 
-def not_screened(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
-    if not facts.screened:
+def warning_sign_described(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    question = context.questionnaire.question(RED_FLAGS)
+    for sign in context.warning_signs:
+        if not sign.described_by:
+            continue
+        option = question.option(sign.id)
+        first_question, _ = sign.described_by[0]
+        answers = tuple(answer for _, answer in sign.described_by)
+        words = "; ".join(
+            context.questionnaire.question(q).option(a).label for q, a in sign.described_by
+        )
         yield LevelReason(
-            TriageLevel.SOON,
+            sign.level,
+            first_question,
+            answers if len(answers) > 1 else answers[0],
+            f"These answers describe a warning sign ({words}): {option.label}. {option.help}",
+            f"{rule.source} {option.source or ''}".strip(),
+        )
+
+
+def not_screened(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    if RED_FLAGS not in context.answers:
+        yield _reason(
+            rule,
             RED_FLAGS,
             None,
             "Warning signs were not checked, so an urgent problem cannot be ruled out.",
-            f"{SPEC} (safety rule 1)",
         )
 
 
-def eye_symptoms(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
-    """Red, itchy eyes (the conjunctivitis pattern); eye pain is a red flag and already urgent."""
-    if not facts.eyes:
+def eye_symptoms(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    """Red, itchy eyes (the conjunctivitis pattern); eye pain is a warning sign, already urgent."""
+    if context.answers.has("look", "red_itchy_eyes"):
+        yield _reason(
+            rule, "look", "red_itchy_eyes", "Eye symptoms on dupilumab need a clinician's review."
+        )
+
+
+def _itch(context: Context) -> int | None:
+    itch = context.answers.get("itch")
+    return itch if isinstance(itch, int) else None
+
+
+def very_severe_itch(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    itch = _itch(context)
+    if itch is not None and itch >= VERY_SEVERE_ITCH:
+        yield _reason(rule, "itch", itch, f"Itch of {itch} out of 10 is very severe.")
+
+
+def severe_itch_uncontrolled(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    itch = _itch(context)
+    if itch is None or not SEVERE_ITCH <= itch < VERY_SEVERE_ITCH:
         return
-    yield LevelReason(
-        TriageLevel.SOON,
-        "look",
-        "red_itchy_eyes",
-        "Eye symptoms on dupilumab should be checked by a clinician.",
-        f"{SPEC}: eye symptoms. LABEL: conjunctivitis and keratitis.",
+    if context.answers.has("impact", "severe"):
+        yield _reason(
+            rule, "itch", itch, f"Itch of {itch} out of 10 that badly affects sleep or daily life."
+        )
+    elif (treatment := context.answers.get("usual_treatment_helps")) in UNCONTROLLED:
+        yield _reason(
+            rule,
+            "itch",
+            itch,
+            f"Itch of {itch} out of 10 that the usual treatments do not control"
+            f" ({'they help only a bit' if treatment == 'partly' else 'they do not help'}).",
+        )
+
+
+def severe_impact(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    if context.answers.has("impact", "severe"):
+        yield _reason(rule, "impact", "severe", "The rash badly affects sleep or daily life.")
+
+
+def widespread(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    if context.answers.has("location", "widespread"):
+        yield _reason(rule, "location", "widespread", "The rash covers much of the body.")
+
+
+def _fitting(context: Context, wanted: Callable[[str], bool]) -> tuple[str, str] | None:
+    """The first of the pattern and its alternatives that `wanted` accepts, and "fit"/"also fit"."""
+    pattern = context.pattern
+    for pattern_id in (pattern.id, *pattern.also_consistent_with):
+        if wanted(pattern_id):
+            return pattern_id, "fit" if pattern_id == pattern.id else "also fit"
+    return None
+
+
+def uncontrolled_drug_reaction(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    """A drug-reaction picture, even beside another one: a mixed rash is no reason to wait."""
+    treatment = context.answers.get("usual_treatment_helps")
+    drug_link = context.drug_link
+    if treatment not in UNCONTROLLED or drug_link.score < 1:
+        return
+    questionnaire = context.questionnaire
+    fit = _fitting(context, lambda p: questionnaire.pattern(p).drug_reaction)
+    if fit is None:
+        return
+    label = questionnaire.pattern(fit[0]).label
+    yield _reason(
+        rule,
+        "usual_treatment_helps",
+        treatment,
+        f"The answers {fit[1]} {label} and score {drug_link.score} on the adapted drug-link "
+        f"scale (the '{drug_link.category}' band), and the usual treatments do not control it.",
     )
 
 
-def severe_symptoms(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
-    if facts.itch is not None and facts.itch >= SEVERE_ITCH:
-        yield LevelReason(
-            TriageLevel.SOON,
+def new_rash_not_helped(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    """Beyond the letter of the spec: a rash whose start is not known counts as new too."""
+    if context.answers.get("usual_treatment_helps") != "no":
+        return
+    onset = context.answers.get("onset")
+    if onset == "before_starting":
+        return
+    when = (
+        "began after starting dupilumab"
+        if onset in AFTER_STARTING
+        else "may have begun after starting dupilumab"
+    )
+    yield _reason(
+        rule,
+        "usual_treatment_helps",
+        "no",
+        f"The rash {when}, and the usual treatments do not help it.",
+    )
+
+
+def possible_infection(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    fit = _fitting(context, lambda p: p == INFECTION)
+    crusts = context.answers.has("look", "weeping_crusts")
+    if fit is None and not crusts:
+        return
+    question, answer = ("look", "weeping_crusts") if crusts else _infection_sign(context)
+    fits = "fit" if fit is None else fit[1]
+    yield _reason(
+        rule,
+        question,
+        answer,
+        f"The answers {fits} a possible skin infection, which may need its own treatment "
+        "(such as antibiotics) rather than more eczema treatment.",
+    )
+
+
+def _infection_sign(context: Context) -> tuple[str, str]:
+    pattern = context.questionnaire.pattern(INFECTION)
+    for clause in pattern.key:
+        for sign in clause:
+            for chosen in sign.chosen(context.answers.pairs):
+                return sign.question, chosen
+    return "look", "weeping_crusts"
+
+
+def lumps_or_nodules(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    if context.answers.has("look", "lumps_or_nodules"):
+        yield _reason(
+            rule,
+            "look",
+            "lumps_or_nodules",
+            "New lumps in or under the skin need a clinician's look.",
+        )
+
+
+def joint_or_tendon_pain(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    if context.answers.has("other_symptoms", "joint_or_tendon_pain"):
+        yield _reason(
+            rule,
+            "other_symptoms",
+            "joint_or_tendon_pain",
+            "New joint, heel or tendon pain or swelling is listed on the medicine's label.",
+        )
+
+
+def persistent_worsening(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    answers = context.answers
+    duration = answers.get("treatment_duration")
+    course = answers.get("overall_course")
+    if duration in MONTHS_ON_TREATMENT and course in NOT_BETTER:
+        overall = "no better" if course == "same" else "worse"
+        yield _reason(
+            rule,
+            "overall_course",
+            course,
+            f"After more than four months on dupilumab the skin is overall {overall} than before: "
+            "worth a dermatologist's review.",
+        )
+
+
+def saved_under_1_0(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    itch = _itch(context)
+    if context.answers.saved_under == "1.0" and itch is not None and itch >= SEVERE_ITCH:
+        yield _reason(
+            rule,
             "itch",
-            facts.itch,
-            f"Itch of {SEVERE_ITCH} or more out of 10 counts as severe.",
-            SPEC,
-        )
-    if facts.severe_impact:
-        yield LevelReason(
-            TriageLevel.SOON,
-            "impact",
-            "severe",
-            "The rash badly affects sleep or daily life.",
-            SPEC,
-        )
-    if facts.widespread:
-        yield LevelReason(
-            TriageLevel.SOON, "location", "widespread", "The rash covers much of the body.", SPEC
+            itch,
+            "These answers were saved under questionnaire 1.0, which counted itch of 7 or more "
+            "as severe; a saved result never scores lower than it did.",
         )
 
 
-def uncontrolled_drug_reaction(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
-    """A drug-reaction picture, even beside another one: a mixed rash is no reason to wait."""
-    drug_reactions = [
-        p for p in (facts.pattern, *facts.also_consistent_with) if p in DRUG_REACTION_PATTERNS
-    ]
-    if drug_reactions and facts.drug_link_score >= 1 and facts.usual_treatment in UNCONTROLLED:
-        label = questionnaire.pattern(drug_reactions[0]).label
-        fit = "fit" if drug_reactions[0] == facts.pattern else "also fit"
-        yield LevelReason(
-            TriageLevel.SOON,
-            "usual_treatment_helps",
-            facts.usual_treatment,
-            f"The answers {fit} {label} with a {facts.drug_link_category} link to dupilumab, "
-            "and the usual treatments do not control it.",
-            f"{SPEC}. {ARTICLE_REPORT_PROMPTLY}",
-        )
-
-
-def possible_infection(questionnaire: Questionnaire, facts: Facts) -> Iterator[LevelReason]:
-    """Beyond the spec's list (it allows rules that raise): infection needs its own treatment."""
-    if facts.infection_signs and INFECTION in (facts.pattern, *facts.also_consistent_with):
-        fit = "fit" if facts.pattern == INFECTION else "also fit"
-        question, answer = facts.infection_signs[0]
-        yield LevelReason(
-            TriageLevel.SOON,
-            question,
-            answer,
-            f"The answers {fit} a possible skin infection, which may need its own treatment "
-            "(such as antibiotics) rather than more eczema treatment.",
-            f"{SPEC}: more rules may raise a level. {ARTICLE_INFECTION}",
-        )
-
-
-RULES: tuple[Rule, ...] = (
-    red_flag_reasons,
-    not_screened,
-    eye_symptoms,
-    severe_symptoms,
-    uncontrolled_drug_reaction,
-    possible_infection,
-)
+RULES: dict[str, Rule] = {
+    "warning_sign_described": warning_sign_described,
+    "not_screened": not_screened,
+    "eye_symptoms": eye_symptoms,
+    "very_severe_itch": very_severe_itch,
+    "severe_itch_uncontrolled": severe_itch_uncontrolled,
+    "severe_impact": severe_impact,
+    "widespread": widespread,
+    "uncontrolled_drug_reaction": uncontrolled_drug_reaction,
+    "new_rash_not_helped": new_rash_not_helped,
+    "possible_infection": possible_infection,
+    "lumps_or_nodules": lumps_or_nodules,
+    "joint_or_tendon_pain": joint_or_tendon_pain,
+    "persistent_worsening": persistent_worsening,
+    "saved_under_1_0": saved_under_1_0,
+}
 
 
 def triage_level(
-    questionnaire: Questionnaire, answers: Answers, pattern: PatternResult, drug_link: DrugLink
+    questionnaire: Questionnaire,
+    answers: Answers,
+    pattern: PatternResult,
+    drug_link: DrugLink,
+    signs: tuple[WarningSignFound, ...],
 ) -> tuple[TriageLevel, tuple[LevelReason, ...]]:
-    return decide(questionnaire, facts(questionnaire, answers, pattern, drug_link))
-
-
-@functools.lru_cache(maxsize=4096)
-def decide(
-    questionnaire: Questionnaire, facts: Facts
-) -> tuple[TriageLevel, tuple[LevelReason, ...]]:
-    reasons = tuple(reason for rule in RULES for reason in rule(questionnaire, facts))
+    context = Context(questionnaire, answers, pattern, drug_link, signs)
+    reasons = [*red_flag_reasons(context)]
+    for rule in questionnaire.level_rules:
+        reasons.extend(RULES[rule.id](context, rule))
     level = TriageLevel.ROUTINE
     for reason in reasons:
         level = level.at_least(reason.level)
-    return level, reasons
+    return level, tuple(reasons)

@@ -1,0 +1,82 @@
+"""Answers saved under an older questionnaire version: load them, and never score them lower.
+
+Each version's table says where its option ids went. Where a 1.0 warning sign covered more than one
+sign of today's list, it maps to the most serious of them (spec: 1.0 ids keep loading and never
+score lower than they did in 1.0). A level rule of the older version that the current one relaxed
+is kept for answers saved under it (triage rule `saved_under_1_0`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
+
+from dupi_triage.errors import InputError
+from dupi_triage.questionnaire import Questionnaire
+
+VERSION_KEY = "questionnaire_version"
+
+
+class Migration(NamedTuple):
+    """From one older version to the current one."""
+
+    #: (question, old option) -> new option, where an id changed or its meaning narrowed.
+    options: Mapping[tuple[str, str], str]
+    #: Each 1.0 warning sign and its 1.0 level: the floor its answers keep (tested).
+    red_flag_levels: Mapping[str, str]
+
+
+_V1_RED_FLAG_LEVELS = MappingProxyType(
+    {
+        "breathing_or_swelling": "emergency",
+        "faint_or_widespread_hives": "emergency",
+        "eye_pain_or_vision": "urgent",
+        "painful_blisters": "urgent",
+        "fever_or_unwell": "urgent",
+        "spreading_infection": "urgent",
+        "sores_or_peeling": "urgent",
+    }
+)
+
+MIGRATIONS: Mapping[str, Migration] = MappingProxyType(
+    {
+        "1.0": Migration(
+            # 1.0's sores_or_peeling also covered target spots and many pus spots: the most
+            # serious reading (possible SJS/TEN) is kept, so it is now an emergency. 1.0's
+            # spreading_infection also covered oozing and crusts: still spreading_infection,
+            # urgent. Every other 1.0 id means what it meant.
+            options=MappingProxyType({}),
+            red_flag_levels=_V1_RED_FLAG_LEVELS,
+        ),
+    }
+)
+
+
+def known_versions(questionnaire: Questionnaire) -> tuple[str, ...]:
+    return (*MIGRATIONS, questionnaire.version)
+
+
+def migrate(
+    questionnaire: Questionnaire, raw: Mapping[str, object]
+) -> tuple[dict[str, object], str | None]:
+    """The answers without their version key, moved to today's ids; and the older version."""
+    answers = {key: value for key, value in raw.items() if key != VERSION_KEY}
+    version = raw.get(VERSION_KEY)
+    if version is None or version == questionnaire.version:
+        return answers, None
+    migration = MIGRATIONS.get(version) if isinstance(version, str) else None
+    if migration is None or not isinstance(version, str):
+        shown = repr(version) if isinstance(version, str) and len(version) < 20 else "that value"
+        raise InputError(
+            VERSION_KEY,
+            f"{shown} is not a questionnaire version this tool can read",
+            ", ".join(known_versions(questionnaire)),
+        )
+    for (question_id, old), new in migration.options.items():
+        value = answers.get(question_id)
+        if value == old:
+            answers[question_id] = new
+        elif isinstance(value, list):
+            answers[question_id] = [new if item == old else item for item in value]
+    return answers, version
