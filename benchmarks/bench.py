@@ -165,7 +165,7 @@ def hostile_files() -> dict[str, Path]:
 def hostile_memory(tool: Sequence[str], baseline: int) -> None:
     """Peak memory for input meant to exhaust it, beside the 10,000-row figure."""
     print("\nBatch peak memory on hostile input, beside 10,000 rows"
-          f" ({baseline / 2**20:.1f} MiB; target within 10 MB)")  # fmt: skip
+          f" ({baseline / 2**20:.1f} MiB; target: at most 10 MB above it)")  # fmt: skip
     cases: list[tuple[str, list[str], float | None]] = [
         (name, [str(path)], None) for name, path in hostile_files().items()
     ]
@@ -180,7 +180,7 @@ def hostile_memory(tool: Sequence[str], baseline: int) -> None:
         growth = peak - baseline
         print(
             f"  {name:46} {peak / 2**20:6.1f} MiB ({growth / 2**20:+5.1f} MiB, {elapsed:5.1f} s)"
-            f"  (target within 10 MB: {verdict(abs(growth) <= 10_000_000)})"
+            f"  (target <= +10 MB: {verdict(growth <= 10_000_000)})"
         )
 
 
@@ -242,6 +242,13 @@ def main() -> int:
         "assess --no-input (terminal summary)": lambda: wall([*tool, "assess", *FLAGS]),
         "interactive: first prompt": lambda: until_first_prompt([*tool]),
     }
+    if args.hostile_only:
+        DATA.mkdir(exist_ok=True)
+        path = DATA / "rows-10000.jsonl"
+        if not path.exists():
+            generate_rows(10_000, path)
+        hostile_memory(tool, run_measured([*tool, "batch", str(path)])[1])
+        return 0
     print(f"\nStart-up (median of {args.rounds} round-robin runs)")
     times = medians(probes, args.rounds)
     typer_time = times["import typer"]
@@ -263,12 +270,6 @@ def main() -> int:
     if args.startup_only:
         return 0
     DATA.mkdir(exist_ok=True)
-    if args.hostile_only:
-        path = DATA / "rows-10000.jsonl"
-        if not path.exists():
-            generate_rows(10_000, path)
-        hostile_memory(tool, run_measured([*tool, "batch", str(path)])[1])
-        return 0
     diary_figures(tool, max(11, args.rounds // 2))
     sizes = [10_000, 100_000] if args.quick else [10_000, 100_000, 1_000_000]
     print("\nBatch (JSONL in, JSONL out to /dev/null)")

@@ -153,7 +153,7 @@ def csv_records(
     Empty cells are unanswered; multi-choice cells hold values joined with commas. Each record is
     decoded on its own, so a bad byte makes that row (and only that row) an error.
     """
-    records = lines.csv_records(bounded_lines(stream))
+    records = lines.csv_records(bounded_lines(lines.lone_cr_as_lf(stream)))
     header = next(records, None)
     if header is None:
         return

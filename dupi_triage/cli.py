@@ -231,7 +231,8 @@ def _questions(
             "--format",
             "-f",
             metavar="FORMAT",
-            help="table (terminal), json or fhir (an R4 Questionnaire).",
+            help="table (terminal), json, fhir (an R4 Questionnaire) or rules (how the level is "
+            "decided, as a Markdown table).",
         ),
     ] = "table",
 ) -> int:
@@ -347,10 +348,9 @@ def _click_exception_type() -> type[Exception]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from dupi_triage.signals import termination_unwinds
     from dupi_triage.streams import standard_streams
 
-    with standard_streams(), termination_unwinds():
+    with standard_streams():
         return _main(argv)
 
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TextIO
 
 from dupi_triage.errors import InputError, quoted_path
-from dupi_triage.signals import termination_unwinds
 
 PRIVATE_MODE = 0o600
 STDOUT_NAMES = ("-", "/dev/stdout")
@@ -107,6 +106,8 @@ def private_file(path_text: str, *, force: bool, field: str) -> Iterator[tuple[P
     others, not even for a moment. An error or interruption inside the block removes it and
     leaves the old file, if any, untouched.
     """
+    from dupi_triage.signals import termination_unwinds
+
     path = check_writable(path_text, force=force, field=field)
     with termination_unwinds():
         descriptor, temporary = _temporary_beside(path, field)

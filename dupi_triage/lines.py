@@ -7,8 +7,10 @@ rest of an over-long line is read in small pieces and dropped, so that a 200 MB 
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Iterator
-from typing import BinaryIO, NamedTuple
+from typing import Any, BinaryIO, NamedTuple
 
 from dupi_triage.strictjson import MAX_BYTES
 
@@ -50,6 +52,44 @@ def _skip_rest_of_line(stream: BinaryIO) -> int:
         skipped += len(piece)
         if not piece or piece.endswith(b"\n"):
             return skipped
+
+
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+class _LoneCrAsLf(io.RawIOBase):
+    """A lone CR (the line end of a CSV saved as "CSV (Macintosh)") read as LF; CRLF is kept."""
+
+    def __init__(self, stream: BinaryIO) -> None:
+        self._read = getattr(stream, "read1", stream.read)
+        self._held_cr = False  # a CR at the end of a piece: its LF may come in the next one
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while True:
+            piece = self._read(max(len(buffer) - 1, 1))
+            if not piece:  # the end: a CR held back was a line end
+                if self._held_cr:
+                    self._held_cr = False
+                    buffer[:1] = b"\n"
+                    return 1
+                return 0
+            if self._held_cr:
+                piece, self._held_cr = b"\r" + piece, False
+            if piece.endswith(b"\r"):
+                piece, self._held_cr = piece[:-1], True
+                if not piece:
+                    continue  # only the CR so far: find out what follows it
+            data = _LONE_CR.sub(b"\n", piece)
+            buffer[: len(data)] = data
+            return len(data)
+
+
+def lone_cr_as_lf(stream: BinaryIO) -> BinaryIO:
+    """`stream` with every lone CR read as LF, for readers that split lines at LF only."""
+    return io.BufferedReader(_LoneCrAsLf(stream))
 
 
 class Record(NamedTuple):

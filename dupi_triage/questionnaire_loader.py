@@ -73,6 +73,8 @@ def read_data(path: Path) -> dict[str, Any]:
 
 
 _CACHE_FORMAT = 2
+_CACHE_MAX_BYTES = 8 * 1024 * 1024
+_CACHE_STALE_SECONDS = 30 * 24 * 3600
 
 
 def _sha256(data: bytes) -> str:
@@ -111,9 +113,12 @@ def _cache_path(path: Path, toml_bytes: bytes) -> Path | None:
 
 def _read_cache(cache: Path) -> dict[str, Any] | None:
     try:
-        content = cache.read_bytes()
+        with cache.open("rb") as handle:
+            content = handle.read(_CACHE_MAX_BYTES + 1)
     except OSError:
         return None
+    if len(content) > _CACHE_MAX_BYTES:
+        return None  # no copy of the questionnaire is that large
     digest, _, body = content.partition(b"\n")
     if digest.decode("ascii", "replace") != _sha256(body):
         return None
@@ -139,11 +144,23 @@ def _write_cache(cache: Path, data: dict[str, Any]) -> None:
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
-        for stale in cache.parent.glob(f"{cache.name.split('-')[0]}-*.json"):
-            if stale != cache:  # copies of other versions of the file: never read again
-                stale.unlink(missing_ok=True)
+        _remove_stale_copies(cache)
     except (OSError, TypeError, ValueError):
         pass  # no home, a read-only or full disk: parse the TOML next time too
+
+
+def _remove_stale_copies(cache: Path) -> None:
+    """Copies of other questionnaire versions, left unchanged for a month, are deleted.
+
+    Not at once: two installs of different versions (a pipx tool and a development copy) share
+    the folder, and deleting each other's copy on every run would leave neither a cache.
+    """
+    import time
+
+    cutoff = time.time() - _CACHE_STALE_SECONDS
+    for other in cache.parent.glob(f"{cache.name.split('-')[0]}-*.json"):
+        if other != cache and other.stat().st_mtime < cutoff:
+            other.unlink(missing_ok=True)
 
 
 def parse_questionnaire(data: Mapping[str, Any]) -> Questionnaire:

@@ -217,7 +217,8 @@ def _given_answers(
     check_conditions(
         questionnaire,
         answers,
-        lambda q: flag_field(q) if q.id in flagged else q.id,
+        # Name a question as it was given: a flag, or a field of the answers file.
+        lambda q: q.id if q.id in base and q.id not in flagged else flag_field(q),
         orphans=not no_input,
     )
     return answers, overridden
@@ -286,10 +287,15 @@ def _ask(
             for question_id, value in diary.answers.values.items()
             if answers.get(question_id) == value
         }
+    from dupi_triage.signals import termination_unwinds
+
     try:
-        return run_questionnaire(
-            questionnaire, answers, console=notes, origins=origins, diary_offer=diary_offer, **io
-        )
+        # A hangup (terminal closed) or SIGTERM at a prompt keeps the answers, as Ctrl-C does.
+        with termination_unwinds():
+            return run_questionnaire(
+                questionnaire, answers, console=notes, origins=origins, diary_offer=diary_offer,
+                **io,
+            )
     except Interrupted as stop:
         if save_answers is not None and len(stop.answers):
             _save_answers(questionnaire, stop.answers, save_answers, force=save_force)

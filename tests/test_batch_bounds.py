@@ -166,3 +166,15 @@ def test_a_read_error_names_the_input_not_the_output(tmp_path: Path, run_cli: Ru
     assert result.err.startswith("dupi-triage: error: INPUT: cannot read '/proc/self/mem'")
     assert "--output" not in result.err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("ending", [b"\n", b"\r\n", b"\r"], ids=["LF", "CRLF", "CR (old Mac)"])
+def test_a_csv_with_any_line_ending_scores_every_row(
+    tmp_path: Path, run_cli: RunCli, ending: bytes
+) -> None:
+    export = tmp_path / "export.csv"
+    rows = [CSV_HEADER.encode(), CSV_ROW.encode(), CSV_ROW.encode()]
+    export.write_bytes(ending.join(rows) + ending)
+    result = run_cli("batch", str(export), "--format", "csv")
+    assert result.code == 0, result.out
+    assert [row["level"] for row in _csv_rows(result.out)] == ["routine", "routine"]

@@ -201,7 +201,7 @@ def _made_of(text: str, lines: tuple[str, ...]) -> bool:
     return True
 
 
-def test_warning_signs_show_the_scorings_own_advice_and_nothing_it_would_not_say(
+def test_warning_signs_show_the_scorings_own_advice_never_what_it_would_not_say_nor_twice(
     questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
 ) -> None:
     question = questionnaire.question(RED_FLAGS)
@@ -219,6 +219,8 @@ def test_warning_signs_show_the_scorings_own_advice_and_nothing_it_would_not_say
         for text in shown:
             words = text.removeprefix(f"{level.label.upper()}: ")
             assert _made_of(words, result.advice), (chosen, text)
+        for line in result.advice:
+            assert sum(line in text for text in shown) <= 1, (chosen, "said twice", line)
 
 
 def test_advice_items_are_display_items_in_the_warning_signs_section(

@@ -43,7 +43,7 @@ class Walked:
 def walk(questionnaire: Questionnaire, preset: Mapping[str, object], keys: str) -> Walked:
     screen = io.StringIO()
     console = Console(file=screen, width=100, color_system=None)
-    given = parse_answers(questionnaire, preset)
+    given = parse_answers(questionnaire, preset, orphans=True)  # as an interactive run allows
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         pipe.close()

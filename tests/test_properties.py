@@ -149,3 +149,79 @@ def test_a_level_above_routine_always_comes_with_a_reason(raw: dict[str, Any]) -
         assert any(reason.level == result.level for reason in result.level_reasons)
     for reason in result.level_reasons:
         assert reason.reason.strip()
+
+
+# --- the contract's floors, written out from the spec (issue 8) ----------------------------------
+
+FLOOR_EXAMPLES = settings(max_examples=1000, deadline=None)
+AFTER_STARTING = {"within_4_weeks", "1_to_4_months", "after_4_months"}
+DRUG_REACTIONS = {"facial_redness", "psoriasiform", "seborrheic_like", "injection_site"}
+DESCRIBED_URGENT = (
+    ({"look": "bumps_or_pustules", "location": "widespread"}, "widespread_pustules"),
+    ({"look": "redness_no_scaling", "location": "widespread"}, "red_all_over"),
+)
+
+
+def _soon_floors(result: Assessment) -> list[str]:
+    """Every `soon` floor of the spec's `level` rules that these answers meet."""
+    a = result.answers
+    itch = a.get("itch")
+    treatment = a.get("usual_treatment_helps")
+    patterns = {result.pattern.id, *result.pattern.also_consistent_with}
+    floors = {
+        "red flags not screened": "red_flags" not in a,
+        "eye symptoms": a.has("look", "red_itchy_eyes"),
+        "itch 9 or more": isinstance(itch, int) and itch >= 9,
+        "itch 7 or more, severe or uncontrolled": isinstance(itch, int)
+        and itch >= 7
+        and (a.has("impact", "severe") or treatment in ("no", "partly")),
+        "severe impact": a.has("impact", "severe"),
+        "widespread": a.has("location", "widespread"),
+        "uncontrolled drug reaction": bool(patterns & DRUG_REACTIONS)
+        and result.drug_link.score >= 1
+        and treatment in ("no", "partly"),
+        "new rash nothing helps": a.get("onset") in AFTER_STARTING and treatment == "no",
+        "possible infection": a.has("look", "weeping_crusts") or "possible_infection" in patterns,
+        "lumps": a.has("look", "lumps_or_nodules"),
+        "joint or tendon pain": a.has("other_symptoms", "joint_or_tendon_pain"),
+        "persistent worsening": a.get("treatment_duration") in ("4_to_12_months", "over_12_months")
+        and a.get("overall_course") in ("same", "worse"),
+    }
+    return [name for name, met in floors.items() if met]
+
+
+@FLOOR_EXAMPLES
+@given(raw_answers())
+def test_every_soon_floor_of_the_contract_holds(raw: dict[str, Any]) -> None:
+    result = assess(QUESTIONNAIRE, _answers(raw))
+    floors = _soon_floors(result)
+    if floors:
+        assert _rank(result) >= LEVELS.index("soon"), floors
+
+
+@FLOOR_EXAMPLES
+@given(raw_answers())
+def test_warning_signs_decide_and_only_a_reported_sign_reaches_emergency(
+    raw: dict[str, Any],
+) -> None:
+    from dupi_triage.render import render_document
+    from dupi_triage.safety import WARNING_SIGNS
+
+    answers = _answers(raw)
+    result = assess(QUESTIONNAIRE, answers)
+    reported = [flag for flag in answers.choices("red_flags") if flag != NONE_OPTION]
+    for flag in reported:
+        assert _rank(result) >= LEVELS.index(WARNING_SIGNS[flag].level)
+    for described, sign in DESCRIBED_URGENT:
+        if all(answers.has(q, o) for q, o in described.items()):
+            assert _rank(result) >= LEVELS.index("urgent"), sign
+    if not any(WARNING_SIGNS[flag].level == "emergency" for flag in reported):
+        assert result.level.value != "emergency"
+    said = " ".join(result.advice).lower()
+    assert "prescriber" in said
+    if result.hold_next_dose:
+        assert "do not stop" not in said
+    if result.level.value == "emergency":
+        shown = render_document("text", QUESTIONNAIRE, result).lower()
+        assert "doubtful" not in shown
+        assert "uncommon" not in shown

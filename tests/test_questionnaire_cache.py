@@ -84,7 +84,27 @@ def test_an_edited_toml_never_meets_the_copy_of_its_old_bytes(
     stat_before = os.stat(toml_copy)
     os.utime(toml_copy, ns=(stat_before.st_atime_ns, stat_before.st_mtime_ns))
     assert load_fresh(toml_copy).question(RED_FLAGS).options[0].label == "Edited label"
-    assert len(cached_copies(cache_home)) == 1, "the copy of the old bytes is deleted"
+
+
+def test_two_versions_share_the_folder_and_a_month_old_copy_is_deleted(
+    cache_home: Path, toml_copy: Path, tmp_path: Path
+) -> None:
+    other = tmp_path / "other" / "questionnaire.toml"
+    other.parent.mkdir()
+    text = toml_copy.read_text(encoding="utf-8")
+    other.write_text(text.replace("\n", "\n\n", 1), encoding="utf-8")  # other bytes, same data
+    load_fresh(toml_copy)
+    load_fresh(other)
+    copies = cached_copies(cache_home)
+    assert len(copies) == 2, "two installs do not delete each other's copy"
+    first, second = copies
+    month_ago = first.stat().st_mtime - 31 * 24 * 3600
+    for copy in (first, second):
+        os.utime(copy, (month_ago, month_ago))
+    copy_of_first = next(c for c in (first, second) if _sha256(toml_copy.read_bytes()) in c.name)
+    copy_of_first.unlink()
+    load_fresh(toml_copy)  # a miss writes a copy and clears out month-old ones
+    assert cached_copies(cache_home) == [copy_of_first]
 
 
 def _tamper_json(data: dict[str, object], emergency: list[str]) -> None:

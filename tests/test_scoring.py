@@ -51,7 +51,13 @@ DRUG_REACTION_BASE: dict[str, object] = {
 PATTERN_CASES: dict[str, tuple[dict[str, object], set[tuple[str, str]]]] = {
     "facial_redness": (
         {"location": ["face_neck"], "look": ["redness_no_scaling"]},
-        {("look", "redness_no_scaling"), ("location", "face_neck"), ("onset", "1_to_4_months")},
+        {
+            ("look", "redness_no_scaling"),
+            ("location", "face_neck"),
+            ("onset", "1_to_4_months"),
+            # a face rash after starting that the usual treatments only partly help: a key too
+            ("usual_treatment_helps", "partly"),
+        },
     ),
     "psoriasiform": (
         {"location": ["new_areas"], "look": ["thick_scaly_plaques"]},
@@ -838,7 +844,14 @@ def test_ticking_one_more_description_never_makes_the_advice_less_urgent(
 
 
 def test_no_key_sign_means_unclear(assessed: Assess) -> None:
-    result = assessed(_with(DRUG_REACTION_BASE, location=["face_neck", "scalp"], look=["other"]))
+    result = assessed(
+        _with(
+            DRUG_REACTION_BASE,
+            location=["face_neck", "scalp"],
+            look=["other"],
+            usual_treatment_helps="yes",
+        )
+    )
     assert result.pattern.id == "unclear"
     assert result.pattern.evidence == ()
 

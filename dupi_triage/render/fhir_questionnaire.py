@@ -219,9 +219,10 @@ def sign_advice(questionnaire: Questionnaire) -> list[SignAdvice]:
 
     A sign's advice is what the scoring advises for that sign alone, less what it advises with no
     sign at all. What every sign of a level shares is shown once per level, led by the level's
-    name; what only some signs add (an eye check, an infection) follows. A piece of advice is held
-    back while a sign is chosen with which the scoring would not give it (the urgent "today" beside
-    an emergency), so the form never says what the result will not.
+    name; what only some signs add (an eye check, an infection) follows, line by line. A piece of
+    advice is held back while a sign is chosen with which the scoring would not give it (the urgent
+    "today" beside an emergency, "do not stop it on your own" beside a hypersensitivity sign), so
+    the form never says what the result will not; nor does it say a line twice.
     """
     from dupi_triage.scoring import assess
 
@@ -246,12 +247,17 @@ def sign_advice(questionnaire: Questionnaire) -> list[SignAdvice]:
             shared = [line for line in own[at_level[0]] if all(line in own[s] for s in at_level)]
             pieces.append((level, shared, at_level))
     shared_by_level = {level: lines for level, lines, _ in pieces}
-    extras: dict[tuple[str, ...], list[str]] = {}
+
+    def top_lines(sign: str) -> list[str]:
+        """What the sign's level advice says, if nothing can hold that advice back."""
+        top = next(level for level in reversed(LEVEL_IDS) if level in shared_by_level)
+        return shared_by_level[top] if level_of[sign] == top else []
+    extras: dict[str, list[str]] = {}
     for sign in signs:
-        extra = tuple(line for line in own[sign] if line not in shared_by_level[level_of[sign]])
-        if extra:
-            extras.setdefault(extra, []).append(sign)
-    pieces += [("", list(lines), tuple(by)) for lines, by in extras.items()]
+        for line in own[sign]:
+            if line not in shared_by_level[level_of[sign]]:
+                extras.setdefault(line, []).append(sign)
+    pieces += [("", [line], tuple(by)) for line, by in extras.items()]
 
     advice = []
     for level, lines, shown_by in pieces:
@@ -259,7 +265,11 @@ def sign_advice(questionnaire: Questionnaire) -> list[SignAdvice]:
             other
             for other in signs
             if other not in shown_by
-            and any(line not in advised(sign, other) for sign in shown_by for line in lines)
+            and (
+                any(line not in advised(sign, other) for sign in shown_by for line in lines)
+                # Said already by the other sign's level advice: not twice.
+                or (not level and lines[0] in top_lines(other))
+            )
         )
         label = f"{questionnaire.level(level).label.upper()}: " if level else ""
         advice.append(SignAdvice(level, label + " ".join(lines), shown_by, unless))

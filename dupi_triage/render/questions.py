@@ -11,7 +11,7 @@ from dupi_triage.questionnaire import Question, Questionnaire
 if TYPE_CHECKING:
     from rich.console import Console
 
-FORMATS = ("table", "json", "fhir")
+FORMATS = ("table", "json", "fhir", "rules")
 
 
 def question_to_dict(question: Question) -> dict[str, Any]:
@@ -57,6 +57,10 @@ def render(fmt: str, questionnaire: Questionnaire) -> str:
         from dupi_triage.render.fhir_questionnaire import render_questionnaire
 
         return render_questionnaire(questionnaire)
+    if fmt == "rules":
+        from dupi_triage.render.level_rules import markdown_table
+
+        return markdown_table(questionnaire)
     if fmt != "json":
         raise ValueError(fmt)
     document = {

@@ -43,7 +43,7 @@ def render_view(view: SummaryView) -> str:
     if view.emergency:
         # Get help first: what to do leads, the rest is for the clinician afterwards.
         lines += _heading("What to do") + _bullets(view.advice)
-        lines += ["", "", view.for_later.upper(), "=" * len(view.for_later), ""]
+        lines += ["", "", view.for_later, "=" * len(view.for_later), ""]
         lines += _para(view.for_later_note)
 
     lines += _heading("Pattern") + _para(view.pattern_sentence) + _para(view.pattern_summary)

@@ -58,15 +58,19 @@ def match_pattern(
 
 
 def _evidence(pattern: Pattern, keys: list[Clause], answers: Answers) -> tuple[Evidence, ...]:
+    """The answers behind a pattern. A key entry earns its points once, however many signs it
+    joins; every question it uses is then counted, so its signs add nothing as support."""
     found: list[Evidence] = []
     counted: set[str] = set()
-    signs = [(sign, True) for clause in keys for sign in clause]
-    signs += [(sign, False) for sign in pattern.support]
-    for sign, key in signs:
+    signs = [(sign, True, index == 0) for clause in keys for index, sign in enumerate(clause)]
+    signs += [(sign, False, True) for sign in pattern.support]
+    for sign, key, scores in signs:
         for option in sign.chosen(answers.pairs):
             if any(e.question == sign.question and e.answer == option for e in found):
                 continue
-            points = 0 if sign.question in counted else (KEY_POINTS if key else SUPPORT_POINTS)
+            points = KEY_POINTS if key else SUPPORT_POINTS
+            if sign.question in counted or not scores:
+                points = 0
             counted.add(sign.question)
             found.append(Evidence(sign.question, option, key, points))
     return tuple(found)
