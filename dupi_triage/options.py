@@ -39,6 +39,8 @@ def keyword_parameter(name: str, annotation: Any, default: Any = None) -> inspec
 def question_help(question: Question, questionnaire: Questionnaire) -> str:
     if question.type == "integer":
         values = f"A whole number from {question.min} to {question.max}."
+    elif question.type == "text":
+        values = f"Free text, {question.max} characters at most; never scored."
     else:
         joined = ", ".join(question.option_ids)
         values = (
@@ -52,6 +54,9 @@ def question_help(question: Question, questionnaire: Questionnaire) -> str:
 
         condition = f" Only when {describe_condition(question, flag_field, questionnaire)}."
     return f"{question.text} {values}{condition}"
+
+
+METAVARS = {"multi": "VALUES", "single": "VALUE", "integer": "NUMBER", "text": "TEXT"}
 
 
 def _value_completer(question: Question) -> Any:
@@ -75,7 +80,7 @@ def question_parameters(questionnaire: Questionnaire) -> list[inspect.Parameter]
             question.flag,
             help=question_help(question, questionnaire),
             rich_help_panel=f"Questions: {section.title}",
-            metavar={"multi": "VALUES", "single": "VALUE", "integer": "NUMBER"}[question.type],
+            metavar=METAVARS[question.type],
             show_default=False,
             autocompletion=_value_completer(question),
         )

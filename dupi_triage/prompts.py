@@ -164,6 +164,12 @@ class Walk:
                 show_description=False,
                 **self.io,
             )
+        elif question.type == "text":
+            prompt = questionary.text(
+                _message(question.text, width),
+                default="" if current is None else str(current),
+                **self.io,
+            )
         else:
             prompt = questionary.text(
                 _message(f"{question.text} ({question.min} to {question.max})", width),
@@ -237,8 +243,12 @@ class Walk:
             parts.append(f"'{parent.short}' {verb} {labels}")
         return (" and " if question.when.behaviour == "all" else " or ").join(parts)
 
-    def _next_missing(self) -> Question | None:
+    def _next_missing(self, *, own_words: bool = True) -> Question | None:
+        """The next question to ask. The person's own words (a text question) come only in a
+        walk that asked something else: answers complete without them are not held up."""
         for question in self.questionnaire:
+            if question.type == "text" and not own_words:
+                continue
             if question.id not in self.answers and is_applicable(question, self.answers):
                 return question
         return None
@@ -282,7 +292,7 @@ class Walk:
                 if self._red_flag_alert() == STOP:
                     return self.answers
                 self._after_red_flags()
-            while (question := self._next_missing()) is not None:
+            while (question := self._next_missing(own_words=asked)) is not None:
                 self._show_progress(question)
                 self._record(question, self.ask(question))
                 asked = True

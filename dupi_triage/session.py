@@ -293,7 +293,11 @@ def _ask(
         # A hangup (terminal closed) or SIGTERM at a prompt keeps the answers, as Ctrl-C does.
         with termination_unwinds():
             return run_questionnaire(
-                questionnaire, answers, console=notes, origins=origins, diary_offer=diary_offer,
+                questionnaire,
+                answers,
+                console=notes,
+                origins=origins,
+                diary_offer=diary_offer,
                 **io,
             )
     except Interrupted as stop:

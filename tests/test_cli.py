@@ -144,6 +144,8 @@ def test_every_question_flag_is_accepted_in_dash_form(
     for question in questionnaire:
         if question.type == "integer":
             value = str(question.max)
+        elif question.type == "text":
+            value = "Some words of my own"
         elif question.id == "dose_paused":
             value = "yes"
         else:

@@ -113,12 +113,19 @@ def _section_group(questionnaire: Questionnaire, section_id: str) -> dict[str, A
     return {"linkId": link, "text": section.title, "type": "group", "item": items}
 
 
+FHIR_TYPES = {"single": "choice", "multi": "choice", "integer": "integer", "text": "string"}
+
+
 def _question_item(questionnaire: Questionnaire, question: Question) -> dict[str, Any]:
     item: dict[str, Any] = {
         "linkId": question.id,
         "text": question.text,
-        "type": "integer" if question.type == "integer" else "choice",
+        "type": FHIR_TYPES[question.type],
     }
+    if question.type == "text":
+        item["maxLength"] = question.max
+        item["item"] = [_help_item(question)]
+        return item
     if question.id == RED_FLAGS:
         item["required"] = True
     if question.type == "multi":
@@ -252,6 +259,7 @@ def sign_advice(questionnaire: Questionnaire) -> list[SignAdvice]:
         """What the sign's level advice says, if nothing can hold that advice back."""
         top = next(level for level in reversed(LEVEL_IDS) if level in shared_by_level)
         return shared_by_level[top] if level_of[sign] == top else []
+
     extras: dict[str, list[str]] = {}
     for sign in signs:
         for line in own[sign]:
