@@ -114,7 +114,7 @@ def jsonl_records(stream: BinaryIO, progress: Callable[[int], None]) -> Iterator
         if not line.data.strip():
             continue
         try:
-            document = strictjson.loads(line.data, f"row {number}")
+            document = strictjson.loads_row(line.data, f"row {number}")
         except InputError as error:
             yield number, error
             continue
@@ -128,7 +128,7 @@ def document_records(stream: BinaryIO, progress: Callable[[int], None]) -> Itera
     """One JSON document: each entry of a FHIR Bundle is a row, or the document is the one row."""
     data = stream.read(DOCUMENT_MAX_BYTES + 1)
     progress(len(data))
-    document = strictjson.loads(data, "INPUT", DOCUMENT_MAX_BYTES)
+    document = strictjson.loads_row(data, "INPUT", DOCUMENT_MAX_BYTES)
     if not (isinstance(document, dict) and document.get("resourceType") == "Bundle"):
         if not isinstance(document, dict):
             raise InputError("INPUT", "must be a JSON object: answers, a response or a Bundle")

@@ -24,4 +24,3 @@ def clean(text: str, longest: int) -> str:
         " " if unicodedata.category(char) in _UNSAFE_CATEGORIES else char for char in text
     )
     return _SPACES.sub(" ", printable).strip()[:longest].rstrip()
-

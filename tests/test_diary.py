@@ -296,3 +296,15 @@ def test_with_someone_to_ask_the_diary_fills_only_what_it_could_settle(
     asked = settled(found)
     assert "injection_pattern" not in asked.answers
     assert asked.answers.get("onset") == "within_4_weeks"
+
+
+def test_the_reports_answers_say_which_came_from_the_diary(diary: Path, run_cli: RunCli) -> None:
+    keep_twelve_weeks(run_cli)
+    shown = ok(
+        run_cli(
+            "assess", "--from-diary", "--no-input", "--red-flags", "none",
+            "--onset", "unsure", "--format", "html",
+        )
+    ).out  # fmt: skip
+    assert "1 to 4 months" not in shown.split("Your diary")[0]  # the flag won
+    assert shown.count("(from the diary)") == 4  # the other four timing answers

@@ -283,3 +283,25 @@ def test_entry_ids_are_random_version_4_uuids() -> None:
     for text in ids:
         assert uuid.UUID(text).version == 4
         assert str(uuid.UUID(text)) == text
+
+
+def test_an_import_with_a_bad_entry_writes_none_of_it(
+    diary: Path, run_cli: RunCli, tmp_path: Path
+) -> None:
+    assert run_cli("diary", "dose", "--date", "2025-01-01").code == 0
+    export = json.loads(run_cli("diary", "export").out)
+    good = {**export["entries"][0], "id": "6f1d9a2e-4b7c-4d8e-9f01-23456789abcd"}
+    bad = {
+        "id": "7a2e0b3f-5c8d-4e9f-8a12-3456789abcde",
+        "kind": "checkin",
+        "date": "2025-01-02",
+        "answers": {"look": ["sunburn"]},
+    }
+    backup = tmp_path / "export.json"
+    backup.write_text(json.dumps({**export, "entries": [good, bad]}))
+    before = entries_json(run_cli)
+    result = run_cli("diary", "import", str(backup))
+    assert result.code == 2
+    assert result.err.count("\n") == 1
+    assert "sunburn" in result.err
+    assert entries_json(run_cli) == before

@@ -7,6 +7,7 @@ them to the published models.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import itertools
 import json
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 
 from dupi_triage.answers import parse_answers
 from dupi_triage.fhir_codes import HIDDEN, ITEM_WEIGHT, OPTION_EXCLUSIVE, QUESTIONNAIRE_URL
-from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Questionnaire
+from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Condition, Questionnaire, When
 from dupi_triage.render.fhir import render
 from dupi_triage.render.fhir_questionnaire import (
     questionnaire_resource,
@@ -448,3 +449,35 @@ def test_the_validation_is_not_vacuous(questionnaire: Questionnaire) -> None:
     first["answers"] = first.pop("answer")
     with pytest.raises(ValueError, match="answers"):
         FhirQuestionnaireResponse.model_validate(document)
+
+
+def test_a_condition_enable_when_cannot_state_becomes_an_enable_when_expression(
+    questionnaire: Questionnaire,
+) -> None:
+    conditional = questionnaire.conditional[0]
+    first, second = [q for q in questionnaire if q.type == "single" and q is not conditional][:2]
+    mixed = When(
+        "all",
+        (
+            Condition(first.id, "in", first.option_ids[:1]),
+            Condition(second.id, "in", second.option_ids[:2]),
+        ),
+    )
+    changed = dataclasses.replace(
+        questionnaire,
+        questions=tuple(
+            dataclasses.replace(q, when=mixed) if q is conditional else q for q in questionnaire
+        ),
+    )
+    document = questionnaire_resource(changed)
+    FhirQuestionnaire.model_validate(document)
+    item = _by_link(document)[conditional.id]
+    assert "enableWhen" not in item
+    [expression] = [
+        e["valueExpression"]["expression"]
+        for e in item["extension"]
+        if e["url"].endswith("sdc-questionnaire-enableWhenExpression")
+    ]
+    assert f"linkId = '{first.id}'" in expression
+    assert f"linkId = '{second.id}'" in expression
+    assert " and " in expression

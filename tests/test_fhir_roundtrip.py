@@ -26,8 +26,9 @@ from fhir.resources.R4B.questionnaireresponse import (
 )
 
 from dupi_triage.answers import parse_answers
-from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
-from dupi_triage.render.fhir_questionnaire import sign_advice
+from dupi_triage.questionnaire import RED_FLAGS, Condition, Questionnaire, When
+from dupi_triage.render.fhir import render
+from dupi_triage.render.fhir_questionnaire import enable_when, sign_advice
 from dupi_triage.scoring import assess
 from tests.conftest import PROJECT_ROOT, RunCli
 from tests.report_cases import FACIAL_REDNESS
@@ -57,13 +58,20 @@ def _sign(questionnaire: Questionnaire, level: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory, questionnaire: Questionnaire) -> Any:
+def tools() -> None:
+    """Skip, saying why, when node, chromium or the npm packages are missing; in CI, fail."""
     missing = _missing_tools()
     if missing:
         reason = f"needs {', '.join(missing)}: run `bash tests/roundtrip/setup.sh`"
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI must run the LHC-Forms round trip, but it {reason}")
         pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def rendered(
+    tools: None, tmp_path_factory: pytest.TempPathFactory, questionnaire: Questionnaire
+) -> Any:
     folder = tmp_path_factory.mktemp("roundtrip")
     fhir = subprocess.run(
         [sys.executable, "-m", "dupi_triage", "questions", "--format", "fhir"],
@@ -200,3 +208,49 @@ def test_the_renderers_responses_validate_as_r4b(rendered: Any) -> None:
 def test_a_screenshot_of_the_form_was_taken(rendered: Any) -> None:
     assert rendered["screenshot"].read_bytes().startswith(b"\x89PNG")
     assert SCREENSHOT.is_file(), "docs/fhir-form.png is shown in the README"
+
+
+# --- conditions enableWhen cannot state, in the FHIRPath engine LHC-Forms uses ------------------
+
+
+def _mixed_conditions(questionnaire: Questionnaire) -> list[When]:
+    """Conditions one enableBehavior cannot state, over two single-choice questions of the data."""
+    first, second = [q for q in questionnaire if q.type == "single" and len(q.options) >= 3][:2]
+    a = first.option_ids[0]
+    c, d = second.option_ids[:2]
+    return [
+        When("all", (Condition(first.id, "in", (a,)), Condition(second.id, "in", (c, d)))),
+        When("any", (Condition(first.id, "in", (a,)), Condition(second.id, "not_in", (c, d)))),
+    ]
+
+
+def test_a_condition_enable_when_cannot_state_holds_in_fhirpath_exactly_when_it_holds_here(
+    tools: None, questionnaire: Questionnaire
+) -> None:
+    cases = []
+    expected = []
+    for when in _mixed_conditions(questionnaire):
+        item = enable_when(questionnaire, when)
+        assert "enableWhen" not in item
+        [extension] = item["extension"]
+        assert extension["url"].endswith("sdc-questionnaire-enableWhenExpression")
+        expression = extension["valueExpression"]["expression"]
+        first, second = (questionnaire.question(q) for q in when.questions)
+        for one in (None, *first.option_ids):
+            for two in (None, *second.option_ids):
+                answers = {k: v for k, v in ((first.id, one), (second.id, two)) if v is not None}
+                assessment = assess(questionnaire, parse_answers(questionnaire, answers))
+                response = json.loads(render(questionnaire, assessment))
+                cases.append({"expression": expression, "resource": response})
+                expected.append([when.state(answers) is True])
+    run = subprocess.run(
+        ["node", str(ROUNDTRIP / "fhirpath.mjs")],
+        input=json.dumps(cases),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert {answer for [answer] in expected} == {True, False}, "both outcomes are tried"
+    assert json.loads(run.stdout) == expected

@@ -41,6 +41,7 @@ from dupi_triage.questionnaire import (
     LEVEL_IDS,
     NONE_OPTION,
     RED_FLAGS,
+    Condition,
     Question,
     Questionnaire,
     When,
@@ -56,6 +57,9 @@ from dupi_triage.render.fhir import (
 )
 
 RENDERING_STYLE = "http://hl7.org/fhir/StructureDefinition/rendering-style"
+ENABLE_WHEN_EXPRESSION = (
+    "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
+)
 ADVICE_STYLE = "color: #a30000; font-weight: bold;"
 
 
@@ -126,30 +130,37 @@ def _question_item(questionnaire: Questionnaire, question: Question) -> dict[str
         item["maxLength"] = question.max
         item["item"] = [_help_item(question)]
         return item
+    extensions: list[dict[str, Any]] = []
     if question.id == RED_FLAGS:
         item["required"] = True
     if question.type == "multi":
         item["repeats"] = True
     if question.when is not None:
-        item |= enable_when(questionnaire, question.when)
+        condition = enable_when(questionnaire, question.when)
+        extensions += condition.pop("extension", [])
+        item |= condition
     if question.type == "integer":
-        item["extension"] = [
+        extensions += [
             {"url": MIN_VALUE, "valueInteger": question.min},
             {"url": MAX_VALUE, "valueInteger": question.max},
         ]
     else:
         control = "check-box" if question.type == "multi" else "radio-button"
-        item["extension"] = [_item_control(control)]
+        extensions.append(_item_control(control))
         item["answerOption"] = [_answer_option(question, option.id) for option in question.options]
+    item["extension"] = extensions
     item["item"] = [_help_item(question)]
     return item
 
 
 def enable_when(questionnaire: Questionnaire, when: When) -> dict[str, Any]:
-    """`enableWhen` and `enableBehavior` for a condition FHIR can state without nesting.
+    """How a renderer knows when to ask: `enableWhen`, or an expression where that cannot say it.
 
     `in` with several options is any of them (`=` each, any); `not_in` is none of them (`!=`
-    each, all). A condition that would need nesting (all of several any-ofs) is a bug here.
+    each, all), which FHIR defines as ours: an unanswered question equals nothing. One
+    enableBehavior covers every test, so a mix (all of several any-ofs) becomes the SDC
+    `enableWhenExpression` in FHIRPath instead; the answers reader drops an answer to a question
+    whose condition does not hold, whatever a renderer did.
     """
     behaviours: set[str] = set()
     tests = []
@@ -164,9 +175,25 @@ def enable_when(questionnaire: Questionnaire, when: When) -> dict[str, Any]:
     if len(when.conditions) > 1:
         behaviours.add(when.behaviour)
     if len(behaviours) > 1:
-        raise ValueError(f"FHIR enableWhen cannot state {when.describe()!r} without nesting")
+        expression = {"language": "text/fhirpath", "expression": enable_when_expression(when)}
+        return {"extension": [{"url": ENABLE_WHEN_EXPRESSION, "valueExpression": expression}]}
     behaviour = behaviours.pop() if behaviours else "all"
     return {"enableWhen": tests} | ({"enableBehavior": behaviour} if len(tests) > 1 else {})
+
+
+def enable_when_expression(when: When) -> str:
+    """The condition in FHIRPath, over the response being filled in."""
+
+    def test(condition: Condition) -> str:
+        codes = " or ".join(f"code = '{option}'" for option in condition.options)
+        chosen = (
+            f"%resource.repeat(item).where(linkId = '{condition.question}')"
+            f".answer.value.where({codes}).exists()"
+        )
+        return chosen if condition.operator == "in" else f"{chosen}.not()"
+
+    joiner = " and " if when.behaviour == "all" else " or "
+    return joiner.join(f"({test(condition)})" for condition in when.conditions)
 
 
 def _answer_is(

@@ -125,6 +125,11 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
     pattern = questionnaire.pattern(assessment.pattern.id)
     answers = assessment.answers
 
+    used = assessment.diary.used if assessment.diary is not None else ()
+
+    def from_diary(question_id: str) -> str:
+        return " (from the diary)" if question_id in used else ""
+
     def label(question_id: str, option_id: str) -> str:
         return questionnaire.question(question_id).option(option_id).label
 
@@ -205,7 +210,7 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         advice=assessment.advice,
         tell_your_prescriber=assessment.tell_your_prescriber,
         answers=tuple(
-            Row(question.short, describe_answer(question, value))
+            Row(question.short, describe_answer(question, value) + from_diary(question.id))
             if (value := answers.get(question.id)) is not None
             else Row(question.short, NOT_APPLICABLE)
             for question in questionnaire
