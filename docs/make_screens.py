@@ -28,6 +28,7 @@ SCREENS = ROOT / "docs" / "screens"
 SOCKET = "dupi-triage-docs"
 DOWN = "Down"
 # The walk shown: an ordinary eczema flare, a paused dose (so that follow-ups are added).
+OWN_WORDS = "It started after I changed washing powder; photos on my phone."
 ANSWERS: dict[str, object] = {
     "red_flags": ["none"],
     "onset": "before_starting",
@@ -83,12 +84,25 @@ class Tmux:
         subprocess.run(["tmux", "-L", SOCKET, "kill-session", "-t", self.name], check=False)
 
 
-def answer_keys(question_id: str) -> list[str]:
-    """Keys that give ANSWERS[question_id], from the first option."""
-    questionnaire = load_questionnaire()
-    question = questionnaire.question(question_id)
-    value = ANSWERS[question_id]
+def chosen(question_id: str) -> object:
+    """The walk's answer: from ANSWERS, else the first option ("none" where there is one)."""
+    question = load_questionnaire().question(question_id)
+    if question_id in ANSWERS:
+        return ANSWERS[question_id]
+    if question.type == "text":
+        return OWN_WORDS
     if question.type == "integer":
+        return question.min
+    if question.type == "multi":
+        return [NONE_OPTION if NONE_OPTION in question.option_ids else question.option_ids[0]]
+    return question.option_ids[0]
+
+
+def answer_keys(question_id: str) -> list[str]:
+    """Keys that give chosen(question_id), from the first option."""
+    question = load_questionnaire().question(question_id)
+    value = chosen(question_id)
+    if question.type in ("integer", "text"):
         return [str(value), "Enter"]
     if question.type == "single":
         return [DOWN] * question.option_ids.index(str(value)) + ["Enter"]
@@ -131,16 +145,18 @@ def terminal_captures(work: Path, home: Path) -> None:
             if "follow-up question" in term.screen() and not follow_up_saved:
                 term.save("04-follow-up-added.txt")
                 follow_up_saved = True
+            if question.type == "text":
+                term.save("05-own-words.txt")
             term.keys(*answer_keys(question.id))
-            given[question.id] = ANSWERS[question.id]
+            given[question.id] = chosen(question.id)
         term.wait_for("Review your answers")
-        term.save("05-review.txt")
+        term.save("06-review.txt")
         term.keys("Enter")
         term.wait_for("Save this report")
-        term.save("06-summary-end-and-report-offer.txt")
+        term.save("07-summary-end-and-report-offer.txt")
         term.keys("y")
         term.wait_for("Saved the report")
-        term.save("07-report-saved.txt")
+        term.save("08-report-saved.txt")
     finally:
         term.close()
 
@@ -149,10 +165,10 @@ def terminal_captures(work: Path, home: Path) -> None:
         narrow.wait_for(questionnaire.question(RED_FLAGS).text)
         narrow.keys(DOWN, DOWN)
         time.sleep(0.5)
-        narrow.save("08-warning-signs-40-columns.txt")
+        narrow.save("09-warning-signs-40-columns.txt")
         narrow.keys("C-c")
         narrow.wait_for("Nothing was saved")
-        narrow.save("09-ctrl-c-40-columns.txt")
+        narrow.save("10-ctrl-c-40-columns.txt")
     finally:
         narrow.close()
 

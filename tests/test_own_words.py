@@ -7,6 +7,7 @@ markup, HTML, Markdown. It is stored as plain text and each format shows it as w
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -98,6 +99,7 @@ def test_markup_in_the_words_stays_text_in_html_and_markdown(
         questionnaire, parse_answers(questionnaire, {**ORDINARY_FLARE, own_words.id: HOSTILE})
     )
     page = render_document("html", questionnaire, assessment)
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", page), "no control character at all"
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&amp;amp;" in page, "a typed entity is shown, not decoded"

@@ -247,6 +247,6 @@ col.c-points { width: 3.8rem; }
   /* On paper the answers behind the pattern run on as one paragraph: they are in the table too. */
   ul.compact { padding-left: 0; list-style: none; }
   ul.compact li { display: inline; }
-  ul.compact li + li::before { content: " \2022  "; }
+  ul.compact li + li::before { content: " \\2022  "; }
 }
 """
