@@ -504,7 +504,7 @@ def ask_yes_no(message: str, **io: Any) -> bool:
     """A wrapped yes/no question whose default (Enter alone) is no. Raises KeyboardInterrupt."""
     width = usable(terminal_width(io.get("output")))
     answer = _run(
-        questionary.confirm(_message(message, width), default=False, instruction=" ", **io)
+        questionary.confirm(_message(message, width), default=False, instruction="", **io)
     )
     return bool(answer)
 
