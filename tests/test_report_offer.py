@@ -26,6 +26,10 @@ def _flags(answers: dict[str, object]) -> list[str]:
     ]
 
 
+def _own_words(questionnaire: Questionnaire) -> str:
+    return next(q.text for q in questionnaire if q.type == "text")
+
+
 def _run_to_the_offer(
     questionnaire: Questionnaire, folder: Path, *extra: str, columns: int = 80
 ) -> Terminal:
@@ -33,6 +37,8 @@ def _run_to_the_offer(
     term = Terminal("assess", *_flags(given), *extra, columns=columns, rows=50, cwd=folder)
     term.wait_for(questionnaire.question(ASKED).text)
     term.send("3" + ENTER)
+    term.wait_for(_own_words(questionnaire))
+    term.send(ENTER)  # nothing to add
     term.wait_for("Review your answers")
     term.send(ENTER)
     term.wait_for("Save this report", "press Enter to skip")
@@ -87,6 +93,8 @@ def test_no_offer_when_the_report_already_goes_to_a_file(
     ) as term:
         term.wait_for(questionnaire.question(ASKED).text)
         term.send("3" + ENTER)
+        term.wait_for(_own_words(questionnaire))
+        term.send(ENTER)  # nothing to add
         term.wait_for("Review your answers")
         term.send(ENTER)
         assert term.finish() == 0
