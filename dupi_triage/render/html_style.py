@@ -235,7 +235,7 @@ col.c-points { width: 3.8rem; }
   html, body { background: #fff; }
   body { line-height: 1.25; }
   .report { max-width: none; margin: 0; padding: 0; box-shadow: none; }
-  h2 { margin-top: 0.7rem; }
+  h2 { margin-top: 0.55rem; }
   th, td { padding-top: 0.14rem; padding-bottom: 0.14rem; }
   .level, .level-word, .alert { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .notes-box .line { height: 6mm; }
