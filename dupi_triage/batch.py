@@ -49,7 +49,8 @@ _INPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 _BUNDLE_START = re.compile(rb'\s*\{\s*"resourceType"\s*:\s*"Bundle"')
 _OUTPUT_SUFFIXES = {".jsonl": "jsonl", ".ndjson": "jsonl", ".csv": "csv"}
 
-Record = tuple[int, dict[str, Any] | InputError]
+# A row: its answers document, its error, or (JSONL read for workers) its line, not yet parsed.
+Record = tuple[int, dict[str, Any] | InputError | bytes]
 
 
 @dataclass
@@ -96,15 +97,40 @@ def output_format(name: str | None, path_text: str | None) -> str:
     return _OUTPUT_SUFFIXES.get(suffix, "jsonl")
 
 
+MAX_JOBS = 64
+
+
+def available_cores() -> int:
+    """The cores this process may run on (fewer than the machine's under a CPU affinity mask)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def job_count(text: str | None) -> int:
+    """--jobs: a whole number of processes, by default the cores available."""
+    if text is None:
+        return min(available_cores(), MAX_JOBS)
+    if not (text.strip().isascii() and text.strip().isdigit()) or not 1 <= int(text) <= MAX_JOBS:
+        raise InputError(
+            "--jobs", f"{quoted(text)} is not a number of processes", f"1 to {MAX_JOBS}"
+        )
+    return int(text)
+
+
 # --- reading ------------------------------------------------------------------------------------
 
 
-def jsonl_records(stream: BinaryIO, progress: Callable[[int], None]) -> Iterator[Record]:
+def jsonl_records(
+    stream: BinaryIO, progress: Callable[[int], None], *, parse: bool = True
+) -> Iterator[Record]:
     """One answers object per line; blank lines are skipped; `row` is the line number.
 
     Each line is read as strictly as an answers file: duplicated keys, NaN and absurd numbers
     make the row an error instead of silently keeping one of the values. A line is never held
     beyond the answers-file limit: a longer one is an error row, and the next line is read.
+    With `parse` false a row is its line's bytes, for `run_batch` (in a worker) to parse.
     """
     for number, line in enumerate(bounded_lines(stream), start=1):
         progress(line.size)
@@ -113,15 +139,18 @@ def jsonl_records(stream: BinaryIO, progress: Callable[[int], None]) -> Iterator
             continue
         if not line.data.strip():
             continue
-        try:
-            document = strictjson.loads_row(line.data, f"row {number}")
-        except InputError as error:
-            yield number, error
-            continue
-        if not isinstance(document, dict):
-            yield number, InputError(f"row {number}", "must be a JSON object of answers")
-            continue
-        yield number, document
+        yield number, jsonl_row(number, line.data) if parse else line.data
+
+
+def jsonl_row(number: int, data: bytes) -> dict[str, Any] | InputError:
+    """One JSONL line's answers object, or the row's error."""
+    try:
+        document = strictjson.loads_row(data, f"row {number}")
+    except InputError as error:
+        return error
+    if not isinstance(document, dict):
+        return InputError(f"row {number}", "must be a JSON object of answers")
+    return document
 
 
 def document_records(stream: BinaryIO, progress: Callable[[int], None]) -> Iterator[Record]:
@@ -229,7 +258,7 @@ def score(questionnaire: Questionnaire, document: dict[str, Any], number: int) -
 
 
 class JsonlWriter:
-    def __init__(self, questionnaire: Questionnaire, out: TextIO) -> None:
+    def __init__(self, questionnaire: Questionnaire, out: TextIO, header: bool = True) -> None:
         self.questionnaire = questionnaire
         self.write = out.write
 
@@ -242,9 +271,10 @@ class JsonlWriter:
 
 
 class CsvWriter:
-    def __init__(self, questionnaire: Questionnaire, out: TextIO) -> None:
+    def __init__(self, questionnaire: Questionnaire, out: TextIO, header: bool = True) -> None:
         self.writer = csv.writer(out, lineterminator="\n")
-        self.writer.writerow(CSV_COLUMNS)
+        if header:
+            self.writer.writerow(CSV_COLUMNS)
 
     def result(self, number: int, assessment: Assessment) -> None:
         self.writer.writerow(
@@ -270,13 +300,18 @@ def run_batch(
     records: Iterator[Record],
     out: TextIO,
     fmt: str,
+    *,
+    header: bool = True,
 ) -> BatchSummary:
+    """Score every record in order, writing one result (or error) per row; `header`: CSV's."""
     writer: JsonlWriter | CsvWriter = (JsonlWriter if fmt == "jsonl" else CsvWriter)(
-        questionnaire, out
+        questionnaire, out, header
     )
     summary = BatchSummary()
     for number, record in records:
         summary.rows += 1
+        if isinstance(record, bytes):
+            record = jsonl_row(number, record)
         try:
             if isinstance(record, InputError):
                 raise record
@@ -304,8 +339,12 @@ def batch_command(
     progress_to: TextIO,
     stdin: BinaryIO,
     stdout: TextIO,
+    jobs: int = 1,
 ) -> BatchSummary:
-    """Open the input and output, stream every row through, and return the counts."""
+    """Open the input and output, stream every row through, and return the counts.
+
+    With `jobs` above 1, rows are scored by that many worker processes (`batch_pool`).
+    """
     from dupi_triage.files import check_writable, is_stdout, refuse_writing_over_input
 
     out_fmt = output_format(out_format, output_path)
@@ -321,13 +360,18 @@ def batch_command(
         shown = "standard input" if input_path == "-" else quoted_path(input_path)
         in_fmt = input_format(in_format, input_path, _peek(stream, shown))
         records = (
-            jsonl_records(stream, advance)
+            jsonl_records(stream, advance, parse=jobs == 1)
             if in_fmt == "jsonl"
             else document_records(stream, advance)
             if in_fmt == "json"
             else csv_records(questionnaire, stream, advance)
         )
-        return run_batch(questionnaire, _read_errors_named(records, shown), out, out_fmt)
+        named = _read_errors_named(records, shown)
+        if jobs > 1:
+            from dupi_triage.batch_pool import run_parallel
+
+            return run_parallel(questionnaire, named, out, out_fmt, jobs)
+        return run_batch(questionnaire, named, out, out_fmt)
 
 
 def _read_errors_named(records: Iterator[Record], shown: str) -> Iterator[Record]:

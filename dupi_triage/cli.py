@@ -5,6 +5,7 @@ that cannot be used (one line, never a traceback); 130 interrupted by the user; 
 hangup or SIGTERM, handled as Ctrl-C is; 141 a broken pipe (quiet). The README has the table.
 """
 
+import contextlib
 import inspect
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
@@ -290,9 +291,19 @@ def _batch(
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace OUT if it exists.")] = False,
+    jobs: Annotated[
+        str | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            metavar="N",
+            help="Score on N processes at once (results still in input order). "
+            "Default: the cores available.",
+        ),
+    ] = None,
 ) -> int:
     """Score many answer sets: one result per row, in order. Exit 1 if any row was rejected."""
-    from dupi_triage.batch import batch_command
+    from dupi_triage.batch import batch_command, job_count
 
     summary = batch_command(
         load_questionnaire(),
@@ -304,6 +315,7 @@ def _batch(
         progress_to=sys.stderr,
         stdin=sys.stdin.buffer,
         stdout=sys.stdout,
+        jobs=job_count(jobs),
     )
     from dupi_triage.streams import say
 
@@ -351,7 +363,17 @@ def main(argv: list[str] | None = None) -> int:
     from dupi_triage.streams import standard_streams
 
     with standard_streams():
-        return _main(argv)
+        code = _main(argv)
+    pool = sys.modules.get("dupi_triage.batch_pool")
+    if pool is not None and pool.reader_left_blocked():
+        # Stopped while a thread waits on standard input: the usual exit would abort on it.
+        import os
+
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+        os._exit(code)
+    return code
 
 
 def _main(argv: list[str] | None) -> int:

@@ -27,6 +27,10 @@ class InputError(ValueError):
         self.allowed = allowed
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str, str | None]]:
+        # Pickled whole: a bad row's error travels to the batch worker that writes it.
+        return InputError, (self.field, self.problem, self.allowed)
+
     def __str__(self) -> str:
         text = f"{self.field}: {self.problem}"
         if self.allowed:

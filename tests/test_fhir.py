@@ -24,11 +24,8 @@ from dupi_triage.answers import parse_answers
 from dupi_triage.fhir_codes import HIDDEN, ITEM_WEIGHT, OPTION_EXCLUSIVE, QUESTIONNAIRE_URL
 from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Condition, Questionnaire, When
 from dupi_triage.render.fhir import render
-from dupi_triage.render.fhir_questionnaire import (
-    questionnaire_resource,
-    render_questionnaire,
-    sign_advice,
-)
+from dupi_triage.render.fhir_advice import sign_advice
+from dupi_triage.render.fhir_questionnaire import questionnaire_resource, render_questionnaire
 from dupi_triage.scoring import assess
 from tests.conftest import RunCli
 from tests.report_cases import CASES, FACIAL_REDNESS, HALF_ANSWERED, as_flags

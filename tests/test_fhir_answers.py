@@ -26,7 +26,8 @@ from dupi_triage.scoring import assess
 from tests.conftest import PROJECT_ROOT, RunCli
 from tests.report_cases import CASES, FACIAL_REDNESS, as_flags
 
-RENDERER_FIXTURE = PROJECT_ROOT / "tests" / "fixtures" / "lforms_response.json"
+FIXTURES = PROJECT_ROOT / "tests" / "fixtures"
+RENDERER_FIXTURE = FIXTURES / "lforms_response.json"
 
 
 def _response(questionnaire: Questionnaire, answers: dict[str, object]) -> dict[str, Any]:
@@ -94,6 +95,16 @@ def test_a_response_exported_by_lhc_forms_reports_as_assess(run_cli: RunCli) -> 
     new_in_2_0 = {"treatment_duration", "other_symptoms", "overall_course"}
     as_in_1_0 = {k: v for k, v in FACIAL_REDNESS.items() if k not in new_in_2_0}
     assert _report(run_cli, RENDERER_FIXTURE) == _assess(run_cli, as_in_1_0)
+
+
+def test_a_response_lhc_forms_exported_from_the_2_0_form_reports_as_assess(
+    run_cli: RunCli,
+) -> None:
+    """The same round trip with the questionnaire 2.0 form; the case is the answers clicked."""
+    exported = FIXTURES / "lforms_response_2_0.json"
+    FhirQuestionnaireResponse.model_validate(json.loads(exported.read_text(encoding="utf-8")))
+    clicked = json.loads((FIXTURES / "lforms_case_2_0.json").read_text(encoding="utf-8"))
+    assert _report(run_cli, exported) == _assess(run_cli, clicked)
 
 
 def test_assess_reads_a_response_as_its_answers_file_and_flags_still_win(

@@ -28,7 +28,8 @@ from fhir.resources.R4B.questionnaireresponse import (
 from dupi_triage.answers import parse_answers
 from dupi_triage.questionnaire import RED_FLAGS, Condition, Questionnaire, When
 from dupi_triage.render.fhir import render
-from dupi_triage.render.fhir_questionnaire import enable_when, sign_advice
+from dupi_triage.render.fhir_advice import sign_advice
+from dupi_triage.render.fhir_questionnaire import enable_when
 from dupi_triage.scoring import assess
 from tests.conftest import PROJECT_ROOT, RunCli
 from tests.report_cases import FACIAL_REDNESS

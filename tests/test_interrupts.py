@@ -222,3 +222,30 @@ def test_the_resume_hint_is_quoted_for_the_shell(tmp_path: Path) -> None:
     shown = " ".join(transcript.getvalue().split())
     assert f"--answers {shlex.quote(str(saved))} --save-answers {shlex.quote(str(saved))}" in shown
     assert saved.exists()
+
+
+def test_ctrl_c_while_two_processes_wait_for_input_says_so_calmly_and_exits_130() -> None:
+    child, transcript = spawn("batch", "-", "--jobs", "2")
+    child.send('{"red_flags": ["none"]}\r')
+    child.expect('"row":1')  # the workers have scored the first row: the next key is Ctrl-C
+    child.sendintr()
+    assert finish(child) == 130
+    assert "stopped" in transcript.getvalue()
+    assert "Traceback" not in transcript.getvalue()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_kill_mid_batch_on_two_processes_leaves_no_partial_file(
+    signum: int, tmp_path: Path
+) -> None:
+    out = tmp_path / "results.jsonl"
+    child, transcript = spawn("batch", "-", "--output", str(out), "--jobs", "2")
+    child.send('{"red_flags": ["none"]}\r')
+    child.expect("Scoring")
+    child.kill(signum)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.signalstatus is None, "the signal is handled, not fatal"
+    assert child.exitstatus == 128 + signum
+    assert list(tmp_path.iterdir()) == [], "no results file and no temporary file"
+    assert "Traceback" not in transcript.getvalue()

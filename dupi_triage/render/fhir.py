@@ -61,6 +61,15 @@ def coding(question: Question, option_id: str) -> dict[str, Any]:
     }
 
 
+def answer_is(
+    questionnaire: Questionnaire, question_id: str, option_id: str, operator: str = "="
+) -> dict[str, Any]:
+    """One enableWhen test: `question_id` was answered with `option_id` ("!=": was not)."""
+    parent = questionnaire.question(question_id)
+    code = {"system": code_system(parent.id), "code": option_id}
+    return {"question": parent.id, "operator": operator, "answerCoding": code}
+
+
 # --- QuestionnaireResponse ------------------------------------------------------------------------
 
 
