@@ -111,6 +111,8 @@ def generate_rows(count: int, path: Path, seed: int = 2026) -> None:
                     row[question.id] = rng.randint(question.min, question.max)
                 elif question.type == "single":
                     row[question.id] = rng.choice(question.option_ids)
+                elif question.type == "text":
+                    row[question.id] = rng.choice(["", "worse since the new cream"])
                 elif NONE_OPTION in question.option_ids and rng.random() < 0.4:
                     row[question.id] = [NONE_OPTION]
                 else:
