@@ -5,13 +5,14 @@ soon as it is entered) and writes the results; each worker parses, validates, sc
 chunk with the very `run_batch` that one core uses, so both give the same bytes. At most a few
 chunks are in flight, so memory stays flat whatever the input's length. A chunk is sent when it is
 full, or as soon as no more input is waiting. Ctrl-C, SIGTERM and SIGHUP reach the main process,
-which stops the workers (they ignore Ctrl-C themselves) and unwinds as one core does.
+which drops the chunks not yet begun (workers ignore these signals) and unwinds as one core does.
 """
 
 from __future__ import annotations
 
 import io
 import multiprocessing
+import os
 import queue
 import signal
 import threading
@@ -38,13 +39,33 @@ def reader_left_blocked() -> bool:
     return any(thread.is_alive() for thread in _blocked_readers)
 
 
-def _start_worker(questionnaire: Questionnaire) -> None:
+def _start_worker(questionnaire: Questionnaire, parent: int) -> None:
     global _questionnaire
     _questionnaire = questionnaire
-    # The terminal sends Ctrl-C to the whole process group: the main process decides what it means.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_DFL)
+    if not _die_with(parent):
+        # No way to follow the main process: leave SIGTERM and SIGHUP at their defaults.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        return
+    # A terminal (Ctrl-C, a hangup) or a service manager signals the whole process group: the main
+    # process decides what it means (a worker killed while it sends a result would hang the pool),
+    # and the kernel ends the workers with it, however it ends.
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, signal.SIG_IGN)
+
+
+def _die_with(parent: int) -> bool:
+    """Linux: be killed when the main process ends, however it ends (no orphan keeps scoring)."""
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return False
+    if prctl(1, signal.SIGKILL) != 0:  # PR_SET_PDEATHSIG
+        return False
+    if os.getppid() != parent:  # it ended before the line above
+        os._exit(0)
+    return True
 
 
 def score_chunk(records: list[Record], fmt: str) -> tuple[str, BatchSummary]:
@@ -67,7 +88,10 @@ def run_parallel(
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     executor = ProcessPoolExecutor(
-        max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(questionnaire,)
+        max_workers=jobs,
+        mp_context=context,
+        initializer=_start_worker,
+        initargs=(questionnaire, os.getpid()),
     )
     stop = threading.Event()
     pending: queue.Queue[Any] = queue.Queue(maxsize=CHUNK_ROWS * 2)
@@ -152,9 +176,10 @@ def run_parallel(
 
 
 def _stop_workers(executor: ProcessPoolExecutor) -> None:
-    """Interrupted: end the workers now, dropping the chunks not yet scored."""
-    processes = list(getattr(executor, "_processes", {}).values())
-    for process in processes:
-        if process.is_alive():
-            process.terminate()
+    """Interrupted: drop the chunks not yet started; let the workers finish the one in hand.
+
+    They are not killed: a worker ended while it sends a result would leave a half message that
+    the pool's own thread then waits for forever (seen with a full standard output). A chunk is at
+    most 256 rows, a fraction of a second.
+    """
     executor.shutdown(wait=True, cancel_futures=True)

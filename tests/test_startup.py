@@ -54,3 +54,32 @@ def test_the_terminal_summary_needs_rich_but_not_the_prompts(tmp_path: Path) -> 
     answers = tmp_path / "answers.json"
     answers.write_text(json.dumps(ORDINARY_FLARE))
     assert imported_after(["assess", "--no-input", "--answers", str(answers)]) == ["rich"]
+
+
+def modules_after(args: list[str], prefix: str) -> list[str]:
+    probe = (
+        "import sys, io, contextlib\n"
+        "from dupi_triage.cli import main\n"
+        "quiet = contextlib.redirect_stdout(io.StringIO())\n"
+        "with quiet, contextlib.redirect_stderr(io.StringIO()):\n"
+        f"    main({args!r})\n"
+        f"print(sorted(m for m in sys.modules if m.startswith({prefix!r})))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    loaded: list[str] = json.loads(result.stdout.replace("'", '"'))
+    return loaded
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--version"], ["questions", "--format", "json"], ["diary", "dose", "--date", "today"]],
+    ids=["--version", "questions", "diary dose"],
+)
+def test_a_command_that_scores_nothing_never_loads_the_scoring(
+    args: list[str], tmp_path: Path
+) -> None:
+    if args[0] == "diary":
+        args = [*args, "--diary", str(tmp_path / "diary.sqlite")]
+    assert modules_after(args, "dupi_triage.scoring") == []

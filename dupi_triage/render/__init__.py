@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from importlib import import_module
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dupi_triage.errors import InputError, one_of, quoted
 from dupi_triage.questionnaire import Questionnaire
-from dupi_triage.scoring.model import Assessment
+
+if TYPE_CHECKING:  # the command line reads FORMATS without loading the scoring
+    from dupi_triage.scoring.model import Assessment
 
 TERMINAL = "rich"
 DOCUMENT_FORMATS = ("text", "markdown", "json", "html", "fhir")
