@@ -1,7 +1,8 @@
 """Answers: parsed and validated from flags, answers files or prompts, in one canonical form.
 
 Whatever the input, an answer ends up the same: an option id (single choice), a tuple of option ids
-in questionnaire order (multi choice) or an int. That makes scoring deterministic and lets a saved
+in questionnaire order (multi choice), an int, or the person's own words (a `text` question, cleaned
+by free_text.py and never scored). That makes scoring deterministic and lets a saved
 answers file replay a run exactly.
 """
 
@@ -18,6 +19,8 @@ from dupi_triage.migrations import VERSION_KEY, migrate
 from dupi_triage.questionnaire import NONE_OPTION, Question, Questionnaire
 
 AnswerValue = str | int | tuple[str, ...]
+# A free-text question left empty (Enter at its prompt, or "" in a file): asked, nothing to add.
+NOTHING_ADDED = "Nothing added"
 FieldName = Callable[[Question], str]
 
 
@@ -115,6 +118,8 @@ def _parse_cached(question: Question, raw: object, field_name: str) -> AnswerVal
 
 
 def _parse(question: Question, raw: object, field_name: str) -> AnswerValue:
+    if question.type == "text":
+        return _parse_text(question, raw, field_name)
     if question.type == "integer":
         return _parse_integer(question, raw, field_name)
     if question.type == "single":
@@ -137,6 +142,18 @@ def _parse_option(question: Question, raw: object, field_name: str) -> str:
     return option_id
 
 
+def _parse_text(question: Question, raw: object, field_name: str) -> str:
+    """The person's own words, cleaned of anything that is not plain text (never scored)."""
+    from dupi_triage.free_text import clean
+
+    if not isinstance(raw, str):
+        raise InputError(
+            field_name, f"expected text, got {_describe(raw)}", question.allowed_values()
+        )
+    assert question.max is not None
+    return clean(raw, question.max)
+
+
 def _parse_multi(question: Question, raw: object, field_name: str) -> tuple[str, ...]:
     if isinstance(raw, str):
         parts: list[object] = list(raw.split(","))
@@ -150,7 +167,12 @@ def _parse_multi(question: Question, raw: object, field_name: str) -> tuple[str,
             f"expected a list of option ids, got {_describe(raw)}",
             question.allowed_values(),
         )
-    chosen = {_parse_option(question, part, field_name) for part in parts if part != ""}
+    # "none, " or "a,,b": a stray comma or space is no value, not a wrong one.
+    chosen = {
+        _parse_option(question, part, field_name)
+        for part in parts
+        if not (isinstance(part, str) and part.strip() == "")
+    }
     if not chosen:
         raise InputError(
             field_name,
@@ -305,11 +327,14 @@ def applicable_questions(questionnaire: Questionnaire, answers: Answers) -> tupl
 
 
 def missing(questionnaire: Questionnaire, answers: Answers) -> tuple[str, ...]:
-    """Questions that apply to these answers and were left unanswered."""
+    """Questions that apply to these answers and were left unanswered.
+
+    A free-text question is optional and never scored: leaving it empty is not "unanswered".
+    """
     return tuple(
         question.id
         for question in applicable_questions(questionnaire, answers)
-        if question.id not in answers
+        if question.id not in answers and question.type != "text"
     )
 
 
@@ -355,6 +380,8 @@ def answers_document(document: object, source: str) -> Mapping[str, object]:
 
 def describe_answer(question: Question, value: AnswerValue) -> str:
     """The answer in the words the person saw."""
+    if question.type == "text":
+        return str(value) or NOTHING_ADDED
     if isinstance(value, int):
         return f"{value} out of {question.max}"
     if isinstance(value, str):

@@ -39,18 +39,24 @@ def reader_left_blocked() -> bool:
     return any(thread.is_alive() for thread in _blocked_readers)
 
 
+_STOPPING = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+
+
 def _start_worker(questionnaire: Questionnaire, parent: int) -> None:
+    """Each worker begins with _STOPPING blocked (see run_parallel) and unblocks it once set."""
     global _questionnaire
     _questionnaire = questionnaire
-    if not _die_with(parent):
-        # No way to follow the main process: leave SIGTERM and SIGHUP at their defaults.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        return
-    # A terminal (Ctrl-C, a hangup) or a service manager signals the whole process group: the main
-    # process decides what it means (a worker killed while it sends a result would hang the pool),
-    # and the kernel ends the workers with it, however it ends.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if _die_with(parent):
+        # A terminal (Ctrl-C, a hangup) or a service manager signals the whole process group: the
+        # main process decides what it means (a worker killed while it sends a result would hang
+        # the pool), and the kernel ends the workers with it, however it ends.
+        for signum in _STOPPING:
+            signal.signal(signum, signal.SIG_IGN)
+    else:  # no way to follow the main process: SIGTERM and SIGHUP keep their defaults
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOPPING)
 
 
 def _die_with(parent: int) -> bool:
@@ -146,8 +152,14 @@ def run_parallel(
     threads = [threading.Thread(target=work, daemon=True) for work in (read, send)]
     try:
         summary = run_batch(questionnaire, iter(()), out, fmt)  # the CSV header, once
-        # Start every worker now, from the main thread, before the reading thread exists.
-        executor.submit(int).result()
+        # Start every worker now, from the main thread, before the reading thread exists, with the
+        # stopping signals blocked: a Ctrl-C while a worker starts waits for the main process.
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+        try:
+            started = executor.submit(int)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        started.result()
         for thread in threads:
             thread.start()
         while True:

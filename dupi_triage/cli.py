@@ -11,6 +11,7 @@ import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.types import StringParamType
 
 from dupi_triage import PROG, __version__
 from dupi_triage.errors import InputError, Stopped, one_of, quoted_path
@@ -40,7 +41,9 @@ app = typer.Typer(
         "then says how soon to contact your prescriber, which pattern your answers are "
         "consistent with, and why. It does not diagnose."
     ),
-    add_completion=False,
+    # --install-completion and --show-completion: Typer's own, cheap to add (measured: no
+    # difference in start-up; benchmarks/bench.py --startup-only).
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -379,6 +382,7 @@ def _main(argv: list[str] | None) -> int:
     command = typer.main.get_command(app)
     assert isinstance(command, typer.core.TyperGroup)
     command.add_command(_DIARY)
+    _show_arguments_plainly(command)
     click_exception = _click_exception_type()
     try:
         result = command.main(args=argv, prog_name=PROG, standalone_mode=False)
@@ -390,10 +394,7 @@ def _main(argv: list[str] | None) -> int:
         streams.say(str(stop))
         return stop.exit_code
     except click_exception as error:
-        message = error.format_message()  # type: ignore[attr-defined]
-        context = getattr(error, "ctx", None)
-        where = context.command_path if context is not None else PROG
-        _fail(" ".join(message.split()) + f" (see '{where} --help')")
+        _fail(_usage_message(command, error))
         return int(getattr(error, "exit_code", EXIT_USAGE))
     except BrokenPipeError:
         # The reader went away (`| head`): stop quietly, as a tool ended by SIGPIPE would.
@@ -418,6 +419,67 @@ def _main(argv: list[str] | None) -> int:
     if isinstance(result, int):
         return result
     return EXIT_OK
+
+
+# --- usage errors and help ---------------------------------------------------------------------
+
+
+def _usage_message(group: typer.core.TyperGroup, error: Exception) -> str:
+    """One line for a click usage error, pointing to the --help of the command concerned.
+
+    A flag given without its value is reported like any other bad value: the flag, the problem
+    and the allowed values. A flag of a subcommand given before it points to that subcommand.
+    """
+    message = " ".join(error.format_message().split())  # type: ignore[attr-defined]
+    context = getattr(error, "ctx", None)
+    option = getattr(error, "option_name", None)
+    owner = _subcommand_with_option(group, option) if option else None
+    where = PROG
+    if context is not None and context.command is not group:
+        where = context.command_path
+    elif owner is not None:
+        where = f"{PROG} {owner}"
+        if context is not None:  # given before the subcommand's name
+            message += f"; it belongs after '{where}'"
+    question = _question_with_flag(option) if option else None
+    if question is not None and "requires an argument" in message:
+        message = f"{option}: needs a value (allowed: {question.allowed_values()})"
+    return f"{message} (see '{where} --help')"
+
+
+def _subcommand_with_option(group: typer.core.TyperGroup, option: str) -> str | None:
+    for name, subcommand in group.commands.items():
+        if any(option in param.opts for param in subcommand.params):
+            return name
+    return None
+
+
+def _question_with_flag(option: str) -> Any:
+    return next((q for q in load_questionnaire() if q.flag == option), None)
+
+
+def _show_arguments_plainly(group: Any) -> None:
+    """`report PATH`, not Typer's `report {PATH}` with a `<str>` type column (Typer 0.26-0.28)."""
+    for subcommand in group.commands.values():
+        for param in getattr(subcommand, "params", ()):
+            if isinstance(param, typer.core.TyperArgument) and param.metavar:
+                param.__class__ = _PlainArgument
+                param.type = _PLAIN_TEXT
+
+
+class _PlainArgument(typer.core.TyperArgument):
+    def make_metavar(self, ctx: Any, *, usage: bool = False) -> str:
+        return str(self.metavar)
+
+
+class _PlainText(StringParamType):
+    """Text whose type needs no naming in --help: the argument's name and help say it all."""
+
+    def get_metavar(self, param: Any, ctx: Any) -> str:
+        return ""
+
+
+_PLAIN_TEXT = _PlainText()
 
 
 def _fail(message: str) -> None:

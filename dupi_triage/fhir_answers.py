@@ -172,11 +172,15 @@ def _raw_answer(question: Question, answer: object, field: str) -> object:
     if not isinstance(answer, dict):
         raise InputError(field, f"each answer must be an object, not {_kind(answer)}")
     values = [key for key in answer if key.startswith("value")]
-    expected = "valueInteger" if question.type == "integer" else "valueCoding"
+    expected = {"integer": "valueInteger", "text": "valueString"}.get(question.type, "valueCoding")
     if values != [expected]:
         got = ", ".join(values) if values else "no value"
         raise InputError(field, f"expected {expected}, got {got}", question.allowed_values())
     value = answer[expected]
+    if expected == "valueString":
+        if not isinstance(value, str):
+            raise InputError(field, f"valueString must be text, not {_kind(value)}")
+        return value
     if expected == "valueInteger":
         if isinstance(value, bool) or not isinstance(value, int):
             raise InputError(field, f"valueInteger must be a whole number, not {_kind(value)}")

@@ -39,6 +39,8 @@ def keyword_parameter(name: str, annotation: Any, default: Any = None) -> inspec
 def question_help(question: Question, questionnaire: Questionnaire) -> str:
     if question.type == "integer":
         values = f"A whole number from {question.min} to {question.max}."
+    elif question.type == "text":
+        values = f"Free text, {question.max} characters at most; never scored."
     else:
         joined = ", ".join(question.option_ids)
         values = (
@@ -54,6 +56,21 @@ def question_help(question: Question, questionnaire: Questionnaire) -> str:
     return f"{question.text} {values}{condition}"
 
 
+METAVARS = {"multi": "VALUES", "single": "VALUE", "integer": "NUMBER", "text": "TEXT"}
+
+
+def _value_completer(question: Question) -> Any:
+    """Shell completion of a question flag's values (dash form); after a comma, the next one."""
+    values = [option_id.replace("_", "-") for option_id in question.option_ids]
+
+    def complete(incomplete: str) -> list[str]:
+        done, _, current = incomplete.rpartition(",")
+        prefix = f"{done}," if done else ""
+        return [prefix + value for value in values if value.startswith(current)]
+
+    return complete
+
+
 def question_parameters(questionnaire: Questionnaire) -> list[inspect.Parameter]:
     """One flag per question, grouped in --help by section, named after the question id."""
     parameters = []
@@ -63,8 +80,9 @@ def question_parameters(questionnaire: Questionnaire) -> list[inspect.Parameter]
             question.flag,
             help=question_help(question, questionnaire),
             rich_help_panel=f"Questions: {section.title}",
-            metavar={"multi": "VALUES", "single": "VALUE", "integer": "NUMBER"}[question.type],
+            metavar=METAVARS[question.type],
             show_default=False,
+            autocompletion=_value_completer(question),
         )
         # A list for every question, so a single-value flag given twice is an error, not a guess.
         kind: Any = list[str] | None

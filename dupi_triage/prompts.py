@@ -166,6 +166,12 @@ class Walk:
                 show_description=False,
                 **self.io,
             )
+        elif question.type == "text":
+            prompt = questionary.text(
+                _message(question.text, width),
+                default="" if current is None else str(current),
+                **self.io,
+            )
         else:
             prompt = questionary.text(
                 _message(f"{question.text} ({question.min} to {question.max})", width),
@@ -241,8 +247,12 @@ class Walk:
             parts.append(f"'{parent.short}' {verb} {labels}")
         return (" and " if question.when.behaviour == "all" else " or ").join(parts)
 
-    def _next_missing(self) -> Question | None:
+    def _next_missing(self, *, own_words: bool = True) -> Question | None:
+        """The next question to ask. The person's own words (a text question) come only in a
+        walk that asked something else: answers complete without them are not held up."""
         for question in self.questionnaire:
+            if question.type == "text" and not own_words:
+                continue
             if question.id not in self.answers and is_applicable(question, self.answers):
                 return question
         return None
@@ -286,7 +296,7 @@ class Walk:
                 if self._red_flag_alert() == STOP:
                     return self.answers
                 self._after_red_flags()
-            while (question := self._next_missing()) is not None:
+            while (question := self._next_missing(own_words=asked)) is not None:
                 self._show_progress(question)
                 self._record(question, self.ask(question))
                 asked = True
@@ -331,12 +341,16 @@ class Walk:
             return CONTINUE
         choice = _run(
             questionary.select(
-                "Get help now. Stop here, or finish the questions for your summary?",
+                _message(
+                    "Get help now. Stop here, or finish the questions for your summary?",
+                    self.width(),
+                ),
                 choices=[
                     Choice("Stop here and show the summary", value=STOP),
                     Choice("Finish the questions", value=CONTINUE),
                 ],
                 default=STOP,
+                instruction=_instruction(SELECT_KEYS, self.width()),
                 **self.io,
             )
         )
@@ -436,7 +450,8 @@ def _notes_below_choices(prompt: questionary.Question, width: int) -> None:
             shown.pop()
         notes: list[tuple[str, str]] = []
         help_text = getattr(control.get_pointed_at(), "description", None)
-        indent = " " * (CHECKBOX_INDENT if control.use_indicator else SELECT_INDENT)
+        # The help sits two columns in from the option's words, so it reads as the option's note.
+        indent = " " * (2 + (CHECKBOX_INDENT if control.use_indicator else SELECT_INDENT))
         if help_text:
             notes += [
                 ("", "\n"),
@@ -487,6 +502,15 @@ def _check_integer(question: Question, text: str) -> bool | str:
     if stripped.isascii() and stripped.isdigit() and question.min <= int(stripped) <= question.max:
         return True
     return f"Type a whole number from {question.min} to {question.max}."
+
+
+def ask_yes_no(message: str, **io: Any) -> bool:
+    """A wrapped yes/no question whose default (Enter alone) is no. Raises KeyboardInterrupt."""
+    width = usable(terminal_width(io.get("output")))
+    answer = _run(
+        questionary.confirm(_message(message, width), default=False, instruction="", **io)
+    )
+    return bool(answer)
 
 
 def run_questionnaire(

@@ -11,8 +11,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
-QuestionType = Literal["single", "multi", "integer"]
-QUESTION_TYPES: tuple[QuestionType, ...] = ("single", "multi", "integer")
+# "text": the person's own words, never scored; `max` is its length in characters.
+QuestionType = Literal["single", "multi", "integer", "text"]
+QUESTION_TYPES: tuple[QuestionType, ...] = ("single", "multi", "integer", "text")
 RED_FLAG_LEVELS = ("emergency", "urgent")
 LEVEL_IDS = ("routine", "soon", "urgent", "emergency")
 NONE_OPTION = "none"
@@ -174,6 +175,8 @@ class Question:
     def allowed_values(self) -> str:
         if self.type == "integer":
             return f"a whole number from {self.min} to {self.max}"
+        if self.type == "text":
+            return f"any text, {self.max} characters at most"
         return ", ".join(self.option_ids)
 
 

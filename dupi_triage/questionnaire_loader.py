@@ -408,6 +408,14 @@ def _check_question_shape(question: Question) -> None:
             raise QuestionnaireError(f"{where}: min is greater than max")
         if question.options:
             raise QuestionnaireError(f"{where}: an integer question has no options")
+    elif question.type == "text":
+        if not isinstance(question.max, int) or question.max < 1:
+            raise QuestionnaireError(f"{where}: a text question needs its longest length as max")
+        scored = question.options or question.drug_link_item or question.points_source
+        if scored or question.when is not None:
+            raise QuestionnaireError(
+                f"{where}: a text question has no options, scoring or condition"
+            )
     elif len(question.options) < 2:
         raise QuestionnaireError(f"{where}: a choice question needs at least two options")
     if question.type != "multi" and question.combine is not None:

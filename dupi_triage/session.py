@@ -31,6 +31,20 @@ from dupi_triage.streams import stdout_is_closed
 if TYPE_CHECKING:
     from dupi_triage.diary.for_assess import FromDiary
     from dupi_triage.prompts import DiaryOffer
+    from dupi_triage.scoring.model import Assessment
+
+
+# Ctrl-C before the end: say how to keep the answers next time, not only that they are gone.
+KEEP_ANSWERS_COMMAND = f"{PROG} assess --save-answers my-answers.json"
+
+
+def nothing_saved() -> str:
+    """The message after Ctrl-C with nothing kept; wrapped to the terminal, the command whole."""
+    from dupi_triage.wrapping import fill, terminal_width, usable
+
+    width = usable(terminal_width())
+    advice = fill("To keep your answers if you stop next time, start with:", width)
+    return f"Stopped. Nothing was saved.\n{advice}\n  {KEEP_ANSWERS_COMMAND}"
 
 
 def run_assess(
@@ -91,6 +105,38 @@ def run_assess(
     if save_answers is not None:
         _save_answers(questionnaire, answers, save_answers, force=save_force)
     emit(questionnaire, assessment, output, fmt, also_on_screen=interactive)
+    if interactive and _report_wanted_on_screen(output, fmt, assessment.level):
+        _offer_report(questionnaire, assessment, output)
+
+
+def _report_wanted_on_screen(output: OutputOptions, fmt: str, level: str) -> bool:
+    """Offer a report file after a summary shown on a terminal, unless one is already written.
+
+    Not after an emergency: the last thing on screen stays the emergency action.
+    """
+    from dupi_triage.render import TERMINAL
+
+    return (
+        fmt == TERMINAL
+        and output.output is None
+        and level != "emergency"
+        and sys.stdin.isatty()
+        and sys.stdout.isatty()
+    )
+
+
+def _offer_report(
+    questionnaire: Questionnaire, assessment: Assessment, output: OutputOptions
+) -> None:
+    from dupi_triage.prompts import TerminalNotes
+    from dupi_triage.report_offer import offer_report
+
+    notes = TerminalNotes(sys.stdout, colour=False)
+    try:
+        print()
+        offer_report(questionnaire, assessment, notes.print, **_prompt_io(output))
+    except (KeyboardInterrupt, EOFError):
+        raise Stopped("Stopped. The result is shown above; no report file was saved.") from None
 
 
 def _diary_answers(questionnaire: Questionnaire, path: str | None, *, ask: bool) -> FromDiary:
@@ -258,7 +304,7 @@ def _ask(
         if save_answers is not None and len(stop.answers):
             _save_answers(questionnaire, stop.answers, save_answers, force=save_force)
             raise Stopped(_kept_message(save_answers), stop.exit_code) from None
-        raise Stopped("Stopped. Nothing was saved.", stop.exit_code) from None
+        raise Stopped(nothing_saved(), stop.exit_code) from None
 
 
 def _kept_message(save_answers: str) -> str:
@@ -274,6 +320,7 @@ def _kept_message(save_answers: str) -> str:
 
 
 def _prompt_io(output: OutputOptions) -> dict[str, Any]:
+    """prompt_toolkit's output (stderr when the summary is redirected) and colour depth."""
     io: dict[str, Any] = {}
     if not sys.stdout.isatty():
         from prompt_toolkit.output import create_output

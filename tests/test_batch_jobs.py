@@ -42,6 +42,8 @@ def generated_rows(count: int, seed: int = 13) -> list[str]:
                 row[question.id] = rng.randint(question.min, question.max)
             elif question.type == "single":
                 row[question.id] = rng.choice(question.option_ids)
+            elif question.type == "text":
+                row[question.id] = rng.choice(["", "since the new cream", "<b>x</b> [y]"])
             else:
                 others = [o for o in question.option_ids if o != NONE_OPTION]
                 chosen = rng.sample(others, rng.randint(1, min(3, len(others))))

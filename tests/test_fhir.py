@@ -120,7 +120,8 @@ def test_item_types_follow_the_question_types(
     items = _by_link(fhir_questionnaire)
     for question in questionnaire:
         item = items[question.id]
-        assert item["type"] == ("integer" if question.type == "integer" else "choice")
+        expected = {"integer": "integer", "text": "string"}.get(question.type, "choice")
+        assert item["type"] == expected
         assert item.get("repeats", False) == (question.type == "multi")
         assert item["text"] == question.text
 
@@ -138,7 +139,7 @@ def test_choices_are_check_boxes_or_radio_buttons(
 ) -> None:
     items = _by_link(fhir_questionnaire)
     for question in questionnaire:
-        if question.type == "integer":
+        if question.type in ("integer", "text"):
             continue
         controls = [
             coding["code"]
@@ -266,7 +267,7 @@ def test_every_option_is_an_answer_option_coding(
 ) -> None:
     items = _by_link(fhir_questionnaire)
     for question in questionnaire:
-        if question.type == "integer":
+        if question.type in ("integer", "text"):
             assert "answerOption" not in items[question.id]
             continue
         codings = [option["valueCoding"] for option in items[question.id]["answerOption"]]

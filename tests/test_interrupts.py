@@ -20,7 +20,13 @@ from typing import Any
 import pexpect
 import pytest
 
+from dupi_triage.questionnaire import load_questionnaire
 from tests.conftest import CURRENT_VERSION, PROJECT_ROOT
+
+# Its opening words, from the data: wording may change, the question stays.
+# The last, optional question (the person's own words): Enter alone skips it.
+OWN_WORDS = next(q.text for q in load_questionnaire() if q.type == "text")
+INJECTION_QUESTION = " ".join(load_questionnaire().question("injection_pattern").text.split()[:5])
 
 CTRL_C = "\x03"
 CTRL_D = "\x04"
@@ -84,7 +90,7 @@ def test_stopping_in_the_middle_saves_the_answers_so_far_and_a_later_run_resumes
     child.send(ENTER)  # It was there before I started dupilumab, as usual
     child.expect("been on dupilumab")
     child.send(ENTER)  # less than 4 months
-    child.expect("worse in the days after each injection")
+    child.expect(INJECTION_QUESTION)
     child.send(CTRL_C)
     assert finish(child) == 130
     text = transcript.getvalue()
@@ -97,7 +103,7 @@ def test_stopping_in_the_middle_saves_the_answers_so_far_and_a_later_run_resumes
     assert partial["red_flags"] == ["none"]
 
     resumed, resumed_transcript = spawn("assess", "--answers", str(saved), "--format", "json")
-    resumed.expect("worse in the days after each injection")
+    resumed.expect(INJECTION_QUESTION)
     resumed.send(CTRL_C)
     assert finish(resumed) == 130
     assert FIRST_QUESTION not in resumed_transcript.getvalue(), (
@@ -135,12 +141,18 @@ def test_a_dumb_terminal_can_still_answer_and_gets_plain_text(tmp_path: Path) ->
     child, transcript = spawn("assess", "--answers", str(saved), term="dumb")
     child.expect("How bad was the itch")
     child.send("4" + ENTER)
+    child.expect(OWN_WORDS)
+    child.send(ENTER)  # nothing to add
     child.expect("Review your answers")
     child.send(ENTER)
+    child.expect("Save this report")
+    child.send(ENTER)  # skip the report file
     assert finish(child) == 0
     text = transcript.getvalue()
     assert "How soon: ROUTINE." in text
-    summary = text[text.index("dupi-triage summary") :]
+    start = text.index("dupi-triage summary")
+    # The summary ends where the report offer's prompt starts (bracketed paste switched on).
+    summary = text[start : text.index("\x1b[?2004h", start)]
     assert "\x1b[" not in summary, "the summary on a dumb terminal has no escape codes"
     assert "╭" not in summary
 

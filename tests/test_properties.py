@@ -37,6 +37,9 @@ def _value(question: Question) -> st.SearchStrategy[Any]:
         return st.integers(question.min, question.max)
     if question.type == "single":
         return st.sampled_from(question.option_ids).flatmap(_spelling)
+    if question.type == "text":
+        # The person's own words: anything, control characters and markup included.
+        return st.text(max_size=200)
     others = [option_id for option_id in question.option_ids if option_id != NONE_OPTION]
     chosen = st.lists(st.sampled_from(others), min_size=1, unique=True)
     if NONE_OPTION in question.option_ids:

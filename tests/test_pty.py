@@ -14,7 +14,13 @@ from typing import Any
 import pexpect
 import pytest
 
+from dupi_triage.questionnaire import load_questionnaire
 from tests.conftest import CURRENT_VERSION, PROJECT_ROOT
+
+# Its opening words, from the data: wording may change, the question stays.
+# The last, optional question (the person's own words): Enter alone skips it.
+OWN_WORDS = next(q.text for q in load_questionnaire() if q.type == "text")
+INJECTION_QUESTION = " ".join(load_questionnaire().question("injection_pattern").text.split()[:5])
 
 DOWN = "\x1b[B"
 ENTER = "\r"
@@ -83,6 +89,8 @@ def test_flags_are_not_asked_again_and_typed_answers_reach_the_json_result() -> 
         child.send("8" + ENTER)
         child.expect("affecting your sleep or daily life")
         child.send(DOWN + ENTER)  # "Somewhat"
+        child.expect(OWN_WORDS)
+        child.send(ENTER)  # nothing to add
         child.expect("Review your answers")
         child.send(ENTER)
         child.expect(pexpect.EOF)
@@ -150,7 +158,7 @@ def test_ctrl_c_with_save_answers_keeps_the_answers_so_far_for_the_owner_only(
         "under-4-months",
     )
     try:
-        child.expect("Does the rash get worse")
+        child.expect(INJECTION_QUESTION)
         child.send(DOWN + ENTER)  # injection_pattern: no
         child.expect("Where is the rash")
         child.sendcontrol("c")
@@ -184,8 +192,12 @@ def _answer_itch_and_accept(*args: str, env: dict[str, str] | None = None) -> st
     try:
         child.expect("How bad was the itch")
         child.send("5" + ENTER)
+        child.expect(OWN_WORDS)
+        child.send(ENTER)  # nothing to add
         child.expect("Review your answers")
         child.send(ENTER)
+        child.expect("Save this report")
+        child.send(ENTER)  # skip the report file
         child.expect(pexpect.EOF)
     finally:
         child.close(force=True)

@@ -37,6 +37,8 @@ def _wait_in_prompt(term: Terminal, *texts: str) -> None:
 def _answer_for(question: Question) -> tuple[str, object]:
     """Keys (from the last option) and the value they give: the first option, or 'none'."""
     count = len(question.options)
+    if question.type == "text":
+        return ENTER, ""
     if question.type == "integer":
         return "3" + ENTER, 3
     if question.type == "multi":

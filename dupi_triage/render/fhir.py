@@ -95,8 +95,12 @@ def response_resource(questionnaire: Questionnaire, assessment: Assessment) -> d
 
 
 def _answer_item(question: Question, value: AnswerValue) -> dict[str, Any]:
+    if question.type == "text":
+        answer: list[dict[str, Any]] = [{"valueString": value}] if value else []
+        item: dict[str, Any] = {"linkId": question.id, "text": question.text}
+        return item | {"answer": answer} if answer else item
     if isinstance(value, int):
-        answer: list[dict[str, Any]] = [{"valueInteger": value}]
+        answer = [{"valueInteger": value}]
     else:
         chosen = (value,) if isinstance(value, str) else value
         answer = [{"valueCoding": coding(question, option_id)} for option_id in chosen]

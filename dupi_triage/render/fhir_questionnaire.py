@@ -114,12 +114,19 @@ def _section_group(questionnaire: Questionnaire, section_id: str) -> dict[str, A
     return {"linkId": link, "text": section.title, "type": "group", "item": items}
 
 
+FHIR_TYPES = {"single": "choice", "multi": "choice", "integer": "integer", "text": "string"}
+
+
 def _question_item(questionnaire: Questionnaire, question: Question) -> dict[str, Any]:
     item: dict[str, Any] = {
         "linkId": question.id,
         "text": question.text,
-        "type": "integer" if question.type == "integer" else "choice",
+        "type": FHIR_TYPES[question.type],
     }
+    if question.type == "text":
+        item["maxLength"] = question.max
+        item["item"] = [_help_item(question)]
+        return item
     extensions: list[dict[str, Any]] = []
     if question.id == RED_FLAGS:
         item["required"] = True

@@ -22,7 +22,7 @@ from dupi_triage.render.view import Row, SummaryView, summary_view
 from dupi_triage.scoring.model import Assessment
 
 KNOWN_LEVELS = ("routine", "soon", "urgent", "emergency")
-NOTE_LINES = 5
+NOTE_LINES = 4
 
 
 def render(
@@ -240,9 +240,7 @@ def _risk(view: SummaryView) -> str:
 
 
 def _answers(view: SummaryView) -> str:
-    first, second = _balanced_halves(view.answers)
-    tables = "".join(_answers_table(part) for part in (first, second) if part)
-    inner = [f'<div class="answers-grid">{tables}</div>']
+    inner = [_answers_table(view.answers)]
     if view.missing and not view.emergency:
         inner.append(
             f'<p class="missing"><strong>Not answered:</strong> {_e(", ".join(view.missing))}.</p>'
@@ -255,27 +253,42 @@ def _answers(view: SummaryView) -> str:
     return _section("Your answers", "\n".join(inner))
 
 
-def _balanced_halves(rows: tuple[Row, ...]) -> tuple[tuple[Row, ...], tuple[Row, ...]]:
-    """Split the answers, in order, where the two columns come out about equally tall."""
-    heights = [1 + max(len(row.label) // 28, len(row.value) // 34) for row in rows]
-    total = sum(heights)
-    best, best_gap, running = 0, total, 0
-    for index, height in enumerate(heights, start=1):
-        running += height
-        gap = abs(total - 2 * running)
-        if gap < best_gap:
-            best, best_gap = index, gap
-    return rows[:best], rows[best:]
+# An answer longer than this gets a row of its own, across the page: in a quarter-width cell it
+# would stand many lines tall beside a one-word answer.
+LONG_ANSWER = 70
 
 
 def _answers_table(rows: tuple[Row, ...]) -> str:
-    """One column of answers: two narrow tables side by side keep the report to two pages."""
-    body = "".join(
-        f'<tr><th scope="row">{_e(row.label)}</th><td>{_e(row.value)}</td></tr>' for row in rows
-    )
+    """Answers in order, row after row: short ones two to a row (left, then right), long ones
+    across the whole row. The order holds wherever a page break falls.
+
+    (Two tables side by side read 1-4 and 8-11 on one page, 5-7 and 12-16 on the next.)
+    """
+    body: list[str] = []
+    pending: Row | None = None
+
+    def cell(row: Row, span: int = 1) -> str:
+        wide = f' colspan="{span}"' if span > 1 else ""
+        return f'<th scope="row">{_e(row.label)}</th><td{wide}>{_e(row.value)}</td>'
+
+    for row in rows:
+        if len(row.value) > LONG_ANSWER:
+            if pending is not None:
+                body.append(f'<tr>{cell(pending)}<td class="empty" colspan="2"></td></tr>')
+                pending = None
+            body.append(f'<tr class="wide">{cell(row, 3)}</tr>')
+        elif pending is None:
+            pending = row
+        else:
+            body.append(f"<tr>{cell(pending)}{cell(row)}</tr>")
+            pending = None
+    if pending is not None:
+        body.append(f'<tr>{cell(pending)}<td class="empty" colspan="2"></td></tr>')
+    heading = '<th scope="col">Question</th><th scope="col">Answer</th>'
     return (
-        '<table class="answers"><thead><tr><th scope="col">Question</th>'
-        f'<th scope="col">Answer</th></tr></thead><tbody>{body}</tbody></table>'
+        '<table class="answers"><colgroup><col class="c-q"><col class="c-a"><col class="c-q">'
+        f'<col class="c-a"></colgroup><thead><tr>{heading * 2}</tr></thead>'
+        f"<tbody>{''.join(body)}</tbody></table>"
     )
 
 

@@ -176,19 +176,15 @@ tr.total th, tr.total td { border-top: 1px solid var(--ink); font-weight: 650; }
 tbody tr.total { border-bottom: 0; break-before: avoid; page-break-before: avoid; }
 .source { font-size: 0.92em; color: var(--muted); }
 col.c-num { width: 2.2rem; }
-col.c-item { width: 40%; }
-col.c-answer { width: 32%; }
+col.c-item { width: 27%; }
+col.c-answer { width: 49%; }
 col.c-points { width: 3.8rem; }
 .risk td:first-child { width: 30%; }
 .missing { margin-top: 0.3rem; }
 
-.answers-grid {
-  display: grid;
-  grid-template-columns: 1fr 1fr;
-  gap: 0 1.4rem;
-  align-items: start;
-}
-.answers th[scope="row"] { width: 45%; }
+.answers col.c-q { width: 16%; }
+.answers col.c-a { width: 34%; }
+.answers td + th[scope="row"] { padding-left: 1.2rem; }
 
 .keep, .notes { break-inside: avoid; page-break-inside: avoid; }
 .notes-box {
@@ -219,7 +215,10 @@ col.c-points { width: 3.8rem; }
   .masthead, .level { display: block; }
   .meta { margin-top: 0.5rem; }
   .level-word { border-right: 0; border-bottom: 1px solid var(--bar); }
-  .glance, .answers-grid { grid-template-columns: 1fr; }
+  .glance { grid-template-columns: 1fr; }
+  .answers thead, .answers colgroup { display: none; }
+  .answers tr, .answers th, .answers td { display: block; }
+  .answers td + th[scope="row"] { padding-left: 0; }
   .sources { columns: 1; }
 }
 
@@ -230,15 +229,24 @@ col.c-points { width: 3.8rem; }
 .diary-timing > li { margin-bottom: 0.25rem; }
 .diary-timing ul { color: var(--muted); font-size: 0.88rem; }
 
-@page { margin: 11mm 12mm 12mm; }
+@page { margin: 10mm 12mm 10mm; }
 @media print {
-  html { font-size: 8.5pt; }
+  html { font-size: 8pt; }
   html, body { background: #fff; }
-  body { line-height: 1.3; }
+  body { line-height: 1.25; }
   .report { max-width: none; margin: 0; padding: 0; box-shadow: none; }
-  h2 { margin-top: 0.85rem; }
+  h2 { margin-top: 0.55rem; }
+  th, td { padding-top: 0.14rem; padding-bottom: 0.14rem; }
   .level, .level-word, .alert { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  .notes-box .line { height: 8mm; }
-  .sources, .source-key { font-size: 0.72rem; }
+  .notes-box .line { height: 6mm; }
+  .sources, .source-key { font-size: 0.68rem; line-height: 1.2; }
+  .sources { columns: 3; column-gap: 1.2rem; }
+  .colophon { margin-top: 0.4rem; padding-top: 0.2rem; }
+  .notes-box .signed { margin: 0.4rem 0 0.3rem; }
+  .sources li { margin-bottom: 0; }
+  /* On paper the answers behind the pattern run on as one paragraph: they are in the table too. */
+  ul.compact { padding-left: 0; list-style: none; }
+  ul.compact li { display: inline; }
+  ul.compact li + li::before { content: " \\2022  "; }
 }
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from dupi_triage.questionnaire import Questionnaire
@@ -13,7 +14,15 @@ if TYPE_CHECKING:
 
 
 def _escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("*", "\\*").replace("_", "\\_")
+    """Text shown as written: no emphasis, code, links, raw HTML or table cells from it.
+
+    It matters most for the person's own words (a text question), which may hold anything.
+    """
+    return _MARKUP.sub(r"\\\1", text)
+
+
+# CommonMark's punctuation that can start markup or an entity; a backslash shows it as written.
+_MARKUP = re.compile(r"([\\`*_\[\]<>|#~&])")
 
 
 def _points(points: int) -> str:

@@ -34,6 +34,8 @@ def question_to_dict(question: Question) -> dict[str, Any]:
     if question.type == "integer":
         entry["min"] = question.min
         entry["max"] = question.max
+    if question.type == "text":
+        entry["max_length"] = question.max
     if question.drug_link_item:
         entry["drug_link_item"] = question.drug_link_item
     sources = [question.points_source, question.red_flag_source, question.risk_source]

@@ -58,10 +58,10 @@ def render_view(view: SummaryView) -> str:
     lines += _heading(f"Link to dupilumab ({view.drug_link_name})") + _para(view.drug_link_sentence)
     for row in view.drug_link_rows:
         points = f"{row.points:+d}" if row.points else "0"
-        text = f"{row.number}. {row.item} Answer: {row.answer}. [{row.source}]"
-        lines += textwrap.wrap(
-            text, WIDTH, initial_indent=f"  {points:>3}  ", subsequent_indent=" " * 7
-        )
+        # Points and item numbers right-aligned, so "10." lines up with "9." and the text hangs.
+        text = f"{row.item} Answer: {row.answer}. [{row.source}]"
+        lead = f"  {points:>3}  {row.number:>2}. "
+        lines += textwrap.wrap(text, WIDTH, initial_indent=lead, subsequent_indent=" " * len(lead))
     lines += ["", *_para(view.drug_link_note)]
 
     lines += _heading("Risk factors") + _para(view.risk_sentence)

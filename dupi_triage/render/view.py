@@ -223,7 +223,9 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         missing=tuple(
             questionnaire.question(question_id).short for question_id in assessment.missing
         ),
-        question_count=len(applicable_questions(questionnaire, answers)),
+        question_count=sum(
+            1 for q in applicable_questions(questionnaire, answers) if q.type != "text"
+        ),
         sources=(cited := tuple(dict.fromkeys(source for source in sources if source))),
         source_key=tuple(
             (word, meaning)

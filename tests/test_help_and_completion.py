@@ -1,0 +1,119 @@
+"""Help, errors and shell completion as a first-time user meets them."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from dupi_triage.answers import parse_answers
+from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
+from dupi_triage.render import render_document
+from dupi_triage.scoring import assess
+from tests.conftest import ORDINARY_FLARE, RunCli, run_module
+
+
+def test_a_question_flag_without_a_value_names_assess_help_and_the_allowed_values(
+    questionnaire: Questionnaire,
+) -> None:
+    result = run_module("assess", "--red-flags")
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("dupi-triage: error: --red-flags")
+    assert "dupi-triage assess --help" in line
+    for option in questionnaire.question(RED_FLAGS).options:
+        assert option.id in line, f"{option.id} is not listed as allowed"
+
+
+def test_a_question_flag_at_the_top_level_points_to_assess(questionnaire: Questionnaire) -> None:
+    result = run_module("--red-flags", "none")
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert "dupi-triage assess" in line
+
+
+@pytest.mark.parametrize("value", ["none, ", "none,", " none ,, "])
+def test_stray_commas_and_spaces_in_a_multi_choice_flag_are_ignored(
+    run_cli: RunCli, value: str
+) -> None:
+    result = run_cli("assess", "--no-input", "--red-flags", value, "--format", "json")
+    assert result.code == 0, result.err
+    assert (
+        '"red_flags": [\n      "none"\n    ]' in result.out or '"red_flags": ["none"]' in result.out
+    )
+
+
+@pytest.mark.parametrize("command", ["report", "batch"])
+def test_help_shows_argument_names_plainly(command: str) -> None:
+    result = run_module(command, "--help", env={"COLUMNS": "100"})
+    assert result.returncode == 0
+    assert "{" not in result.stdout, "no {PATH}-style braces"
+    assert "<str>" not in result.stdout
+    usage = result.stdout.split("Usage:", 1)[1].splitlines()[0]
+    assert re.search(r"\[OPTIONS\] [A-Z]+\b", usage), usage
+
+
+def test_the_text_report_lines_up_every_drug_link_row(questionnaire: Questionnaire) -> None:
+    assessment = assess(questionnaire, parse_answers(questionnaire, ORDINARY_FLARE))
+    text = render_document("text", questionnaire, assessment)
+    rows = [m for m in re.finditer(r"^ *([+-]?\d+) +(\d+)\. \S", text, flags=re.MULTILINE)]
+    assert len(rows) >= 10, "every Naranjo item is listed"
+    starts = {m.end() - 1 - m.start() for m in rows}
+    assert len(starts) == 1, f"item texts start at columns {sorted(starts)}"
+    points_ends = {m.end(1) - m.start() for m in rows}
+    assert len(points_ends) == 1, "points right-aligned in one column"
+
+
+# --- shell completion -----------------------------------------------------------------------------
+
+
+def _complete(words: str) -> list[str]:
+    """What bash completion offers after `words` (the last word being completed)."""
+    parts = words.split(" ")
+    env = {
+        **os.environ,
+        "_DUPI_TRIAGE_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(parts) - 1),
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "dupi_triage"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()
+
+
+def test_completion_offers_commands_flags_and_values(questionnaire: Questionnaire) -> None:
+    assert {"assess", "report", "questions", "batch"} <= set(_complete("dupi-triage "))
+    assert "--red-flags" in _complete("dupi-triage assess --red")
+    values = _complete("dupi-triage assess --red-flags ")
+    for option in questionnaire.question(RED_FLAGS).options:
+        assert option.id.replace("_", "-") in values
+    # After a comma, the next value of a multi-choice flag.
+    after_comma = _complete("dupi-triage assess --red-flags none,eye")
+    assert after_comma == ["none,eye-pain-or-vision"] or "none,eye-pain-or-vision" in after_comma
+
+
+def test_show_completion_prints_a_script_for_the_shell_in_use() -> None:
+    result = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m dupi_triage --show-completion; true"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "_DUPI_TRIAGE_COMPLETE" in result.stdout
+
+
+def test_root_help_lists_install_completion() -> None:
+    result = run_module("--help", env={"COLUMNS": "100"})
+    assert "--install-completion" in result.stdout

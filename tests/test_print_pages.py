@@ -1,0 +1,147 @@
+"""The HTML report on paper: printed by headless Chromium, read back with poppler's tools.
+
+The fullest answer sets (every question answered, every option that can go with others picked)
+fit on two A4 pages, and the answers table reads in questionnaire order across the page break.
+CI installs chromium and poppler-utils (.ci/run); without them these tests skip, saying why.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from dupi_triage.answers import applicable_questions, parse_answers
+from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Questionnaire
+from dupi_triage.render import render_document
+from dupi_triage.scoring import assess
+
+BROWSER = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+MISSING = [tool for tool in ("pdfinfo", "pdftotext") if shutil.which(tool) is None]
+pytestmark = pytest.mark.skipif(
+    BROWSER is None or bool(MISSING),
+    reason=f"needs chromium and poppler-utils (missing: {MISSING or 'chromium'})",
+)
+NOT_WITH_OTHERS = (NONE_OPTION, "unsure", "not_tried")
+# Every warning sign but the emergency ones adds each sign's own advice to the level's box (11 of
+# them in questionnaire 2.0): that set is allowed a third page; every other set fits on two.
+MOST_PAGES = {"none": 2, "urgent": 3}
+
+
+def fullest_answers(questionnaire: Questionnaire, red_flags: str) -> dict[str, object]:
+    """Every question answered at its longest: all options that combine, the longest label.
+
+    `red_flags`: "none", or "urgent" (every urgent sign; emergency signs change the report's
+    whole layout and are printed first, by design).
+    """
+    raw: dict[str, object] = {}
+    for question in questionnaire:
+        if question.type == "multi":
+            if question.id == RED_FLAGS:
+                raw[question.id] = (
+                    [NONE_OPTION]
+                    if red_flags == "none"
+                    else [o.id for o in question.options if o.red_flag == red_flags]
+                )
+            else:
+                raw[question.id] = [o.id for o in question.options if o.id not in NOT_WITH_OTHERS]
+        elif question.type == "integer":
+            raw[question.id] = question.max
+        elif question.options:
+            raw[question.id] = max(question.options, key=lambda o: len(o.label)).id
+    # Conditional questions asked: pick the answer that opens each condition.
+    for question in questionnaire.conditional:
+        assert question.when is not None
+        raw[question.when.question] = question.when.equals
+    applicable = {
+        q.id for q in applicable_questions(questionnaire, parse_answers(questionnaire, raw))
+    }
+    return {k: v for k, v in raw.items() if k in applicable}
+
+
+def _print(page: str, folder: Path) -> Path:
+    source = folder / "report.html"
+    source.write_text(page, encoding="utf-8")
+    pdf = folder / "report.pdf"
+    assert BROWSER is not None
+    subprocess.run(
+        [
+            BROWSER,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--user-data-dir={folder / 'profile'}",
+            f"--print-to-pdf={pdf}",
+            source.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    return pdf
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    match = re.search(r"^Pages:\s+(\d+)", info.stdout, flags=re.MULTILINE)
+    assert match is not None, info.stdout
+    return int(match.group(1))
+
+
+def _page_texts(pdf: Path, pages: int) -> list[str]:
+    return [
+        subprocess.run(
+            ["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for n in range(1, pages + 1)
+    ]
+
+
+def _where_printed(pages: list[str], label: str) -> tuple[int, int, int]:
+    """(page, line, column) where an answers-table cell starting with `label` is printed.
+
+    Only the "Your answers" section is searched; a cell starts at a line's start or after a gap
+    of two spaces or more, and its first two words are enough (a long label wraps in its cell).
+    """
+    start = " ".join(label.split()[:2])
+    cell = re.compile(rf"(?:^|\s{{2,}})({re.escape(start)})\b")
+    in_table = False
+    for page_number, page in enumerate(pages, start=1):
+        for line_number, line in enumerate(page.splitlines()):
+            if "YOUR ANSWERS" in line:
+                in_table = True
+                continue
+            if in_table and ("PRESCRIBER" in line or "SOURCES" in line):
+                in_table = False
+            if in_table and (match := cell.search(line)):
+                return page_number, line_number, match.start(1)
+    raise AssertionError(f"{label!r} is not printed in the answers table")
+
+
+@pytest.mark.parametrize("red_flags", ["none", "urgent"])
+def test_the_fullest_answer_set_prints_on_two_pages_with_the_answers_in_order(
+    questionnaire: Questionnaire, tmp_path: Path, red_flags: str
+) -> None:
+    answers = parse_answers(questionnaire, fullest_answers(questionnaire, red_flags))
+    assessment = assess(questionnaire, answers)
+    pdf = _print(render_document("html", questionnaire, assessment), tmp_path)
+    pages = _pages(pdf)
+    assert pages <= MOST_PAGES[red_flags]
+
+    printed = _page_texts(pdf, pages)
+    places = [
+        (_where_printed(printed, question.short), question.short)
+        for question in questionnaire
+        if question.id in answers
+    ]
+    assert [place for place, _ in places] == sorted(place for place, _ in places), (
+        f"the printed answers read out of order: {places}"
+    )
