@@ -34,6 +34,11 @@ ENTER = "\r"
 SPACE = " "
 TIMEOUT = 90  # an upper bound only: every step waits for what the screen shows
 FIRST_QUESTION = "have any of these warning signs"
+# Who is answering, given as flags, so a walk goes from the warning signs to the timing questions.
+ABOUT = ["--respondent", "self", "--age-band", "adult", "--indication", "atopic-dermatitis",
+         "--pregnancy", "neither"]  # fmt: skip
+ABOUT_ANSWERS = {"respondent": "self", "age_band": "adult", "indication": "atopic_dermatitis",
+                 "pregnancy": "neither"}  # fmt: skip
 
 
 def spawn(
@@ -83,7 +88,9 @@ def test_stopping_in_the_middle_saves_the_answers_so_far_and_a_later_run_resumes
 ) -> None:
     saved = tmp_path / "answers.json"
     report = tmp_path / "report.txt"
-    child, transcript = spawn("assess", "--save-answers", str(saved), "--output", str(report))
+    child, transcript = spawn(
+        "assess", *ABOUT, "--save-answers", str(saved), "--output", str(report)
+    )
     child.expect(FIRST_QUESTION)
     child.send("\x1b[A" + SPACE + ENTER)  # up from the first option wraps to "None of these"
     child.expect("When did this new or worse rash start")
@@ -112,7 +119,7 @@ def test_stopping_in_the_middle_saves_the_answers_so_far_and_a_later_run_resumes
 
 
 def test_a_terminal_resized_or_too_small_mid_questionnaire_does_not_crash() -> None:
-    child, transcript = spawn("assess", "--red-flags", "none", "--format", "json")
+    child, transcript = spawn("assess", *ABOUT, "--red-flags", "none", "--format", "json")
     child.expect("When did this new or worse rash start")
     child.setwinsize(6, 20)
     child.send("\x1b[B")
@@ -129,7 +136,8 @@ def test_a_terminal_resized_or_too_small_mid_questionnaire_does_not_crash() -> N
 
 def test_a_dumb_terminal_can_still_answer_and_gets_plain_text(tmp_path: Path) -> None:
     answers = {
-        "red_flags": ["none"], "onset": "before_starting", "injection_pattern": "no",
+        "red_flags": ["none"], **ABOUT_ANSWERS, "onset": "before_starting",
+        "injection_pattern": "no",
         "treatment_duration": "over_12_months", "other_symptoms": ["none"],
         "overall_course": "better",
         "location": ["usual_eczema_areas"], "look": ["typical_eczema"], "impact": "some",
@@ -198,7 +206,7 @@ def test_a_hangup_or_kill_at_a_prompt_keeps_the_answers_like_ctrl_c(
     signum: int, tmp_path: Path
 ) -> None:
     saved = tmp_path / "answers.json"
-    child, transcript = spawn("assess", "--save-answers", str(saved), "--red-flags", "none")
+    child, transcript = spawn("assess", *ABOUT, "--save-answers", str(saved), "--red-flags", "none")
     child.expect("When did this new or worse rash start")
     child.send(ENTER)  # It was there before I started dupilumab, as usual
     child.expect("been on dupilumab")
@@ -208,6 +216,7 @@ def test_a_hangup_or_kill_at_a_prompt_keeps_the_answers_like_ctrl_c(
     assert json.loads(saved.read_text()) == {
         "questionnaire_version": CURRENT_VERSION,
         "red_flags": ["none"],
+        **ABOUT_ANSWERS,
         "onset": "before_starting",
     }
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
@@ -215,7 +224,7 @@ def test_a_hangup_or_kill_at_a_prompt_keeps_the_answers_like_ctrl_c(
 
 def test_the_resume_hint_is_quoted_for_the_shell(tmp_path: Path) -> None:
     saved = tmp_path / "my answers;$(id).json"
-    child, transcript = spawn("assess", "--save-answers", str(saved), "--red-flags", "none")
+    child, transcript = spawn("assess", *ABOUT, "--save-answers", str(saved), "--red-flags", "none")
     child.expect("When did this new or worse rash start")
     child.send(CTRL_C)
     assert finish(child) == 130

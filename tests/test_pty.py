@@ -29,6 +29,10 @@ TIMEOUT = 90  # an upper bound only: every step waits for what the screen shows
 # Everything but the itch and its effect on daily life, given as flags.
 GIVEN = {
     "--red-flags": "none",
+    "--respondent": "self",
+    "--age-band": "adult",
+    "--indication": "atopic-dermatitis",
+    "--pregnancy": "neither",
     "--onset": "1-to-4-months",
     "--treatment-duration": "4-to-12-months",
     "--injection-pattern": "no",
@@ -43,6 +47,10 @@ GIVEN = {
     "--confirmed-by-clinician": "no",
     "--risk-factors": "none",
 }
+ABOUT_FLAGS = [
+    *("--respondent", "self", "--age-band", "adult"),
+    *("--indication", "atopic-dermatitis", "--pregnancy", "neither"),
+]
 GIVEN_QUESTION_TEXTS = [
     "have any of these warning signs right now?",
     "When did this new or worse rash start?",
@@ -156,6 +164,7 @@ def test_ctrl_c_with_save_answers_keeps_the_answers_so_far_for_the_owner_only(
         "unsure",
         "--treatment-duration",
         "under-4-months",
+        *ABOUT_FLAGS,
     )
     try:
         child.expect(INJECTION_QUESTION)
@@ -169,6 +178,10 @@ def test_ctrl_c_with_save_answers_keeps_the_answers_so_far_for_the_owner_only(
     assert json.loads(saved.read_text()) == {
         "questionnaire_version": CURRENT_VERSION,
         "red_flags": ["none"],
+        "respondent": "self",
+        "age_band": "adult",
+        "indication": "atopic_dermatitis",
+        "pregnancy": "neither",
         "onset": "unsure",
         "treatment_duration": "under_4_months",
         "injection_pattern": "no",
