@@ -30,17 +30,19 @@ def _spelling(option_id: str) -> st.SearchStrategy[str]:
     return st.sampled_from([option_id, option_id.replace("_", "-"), option_id.upper()])
 
 
-def _value(question: Question) -> st.SearchStrategy[Any]:
+def _value(question: Question, earlier: dict[str, Any] | None = None) -> st.SearchStrategy[Any]:
+    """A valid answer, from the options offered given the earlier answers (nappy_area: young)."""
+    offered = [option.id for option in question.offered(earlier or {})]
     if question.type == "integer":
         assert question.min is not None
         assert question.max is not None
         return st.integers(question.min, question.max)
     if question.type == "single":
-        return st.sampled_from(question.option_ids).flatmap(_spelling)
+        return st.sampled_from(offered).flatmap(_spelling)
     if question.type == "text":
         # The person's own words: anything, control characters and markup included.
         return st.text(max_size=200)
-    others = [option_id for option_id in question.option_ids if option_id != NONE_OPTION]
+    others = [option_id for option_id in offered if option_id != NONE_OPTION]
     chosen = st.lists(st.sampled_from(others), min_size=1, unique=True)
     if NONE_OPTION in question.option_ids:
         chosen = st.one_of(st.just([NONE_OPTION]), chosen)
@@ -55,7 +57,7 @@ def raw_answers(draw: st.DrawFn) -> dict[str, Any]:
         if question.when is not None and question.when.state(_normalised(raw)) is not True:
             continue
         if draw(st.booleans()):
-            raw[question.id] = draw(_value(question))
+            raw[question.id] = draw(_value(question, _normalised(raw)))
     return raw
 
 
