@@ -258,8 +258,16 @@ def test_conditional_questions_carry_enable_when(
         ]
     conditional = {question.id for question in questionnaire if question.when is not None}
     assert conditional >= set(CONDITIONAL)
+    expression = (
+        "http://hl7.org/fhir/uv/sdc/StructureDefinition/sdc-questionnaire-enableWhenExpression"
+    )
     for question in questionnaire:
-        assert ("enableWhen" in items[question.id]) == (question.id in conditional)
+        item = items[question.id]
+        # A condition one enableBehavior cannot state is an SDC enableWhenExpression instead.
+        conditioned = "enableWhen" in item or any(
+            extension["url"] == expression for extension in item.get("extension", [])
+        )
+        assert conditioned == (question.id in conditional), question.id
 
 
 def test_every_option_is_an_answer_option_coding(

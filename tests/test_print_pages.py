@@ -38,9 +38,16 @@ def fullest_answers(questionnaire: Questionnaire, red_flags: str) -> dict[str, o
     `red_flags`: "none", or "urgent" (every urgent sign; emergency signs change the report's
     whole layout and are printed first, by design).
     """
+    # An adult answering for themselves, with a paused dose: every adult question applies.
+    opening = {"respondent": "self", "age_band": "adult", "dose_paused": "yes"}
     raw: dict[str, object] = {}
     for question in questionnaire:
-        if question.type == "multi":
+        if question.when is not None and question.when.state(raw) is False:
+            continue
+        offered = question.offered(raw)
+        if question.id in opening:
+            raw[question.id] = opening[question.id]
+        elif question.type == "multi":
             if question.id == RED_FLAGS:
                 raw[question.id] = (
                     [NONE_OPTION]
@@ -48,15 +55,11 @@ def fullest_answers(questionnaire: Questionnaire, red_flags: str) -> dict[str, o
                     else [o.id for o in question.options if o.red_flag == red_flags]
                 )
             else:
-                raw[question.id] = [o.id for o in question.options if o.id not in NOT_WITH_OTHERS]
+                raw[question.id] = [o.id for o in offered if o.id not in NOT_WITH_OTHERS]
         elif question.type == "integer":
             raw[question.id] = question.max
         elif question.options:
-            raw[question.id] = max(question.options, key=lambda o: len(o.label)).id
-    # Conditional questions asked: pick the answer that opens each condition.
-    for question in questionnaire.conditional:
-        assert question.when is not None
-        raw[question.when.question] = question.when.equals
+            raw[question.id] = max(offered, key=lambda o: len(o.label)).id
     applicable = {
         q.id for q in applicable_questions(questionnaire, parse_answers(questionnaire, raw))
     }

@@ -218,7 +218,9 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
             if (value := answers.get(question.id)) is not None
             else Row(question.short, NOT_APPLICABLE)
             for question in questionnaire
-            if question.id in answers or question.id in assessment.not_applicable
+            if question.id in answers
+            # "Not applicable" where it explains a score: the pause items of the drug-link scale.
+            or (question.id in assessment.not_applicable and question.drug_link_item)
         ),
         missing=tuple(
             questionnaire.question(question_id).short for question_id in assessment.missing
