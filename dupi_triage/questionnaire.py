@@ -20,6 +20,8 @@ NONE_OPTION = "none"
 RED_FLAGS = "red_flags"
 RESPONDENT = "respondent"
 DEFAULT_RESPONDENT = "self"
+#: The section that says who is answering, for whom, and what dupilumab is for.
+ABOUT = "about"
 
 DEFAULT_PATH = Path(__file__).with_name("questionnaire.toml")
 

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 from collections.abc import Iterator
 from types import FrameType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from asyncio import AbstractEventLoop
 
 HANDLED = (signal.SIGTERM, signal.SIGHUP)
 
@@ -27,7 +32,28 @@ class Terminated(SystemExit):
 
 
 def _unwind(signum: int, frame: FrameType | None) -> None:
+    loop = _running_loop()
+    if loop is None:
+        raise Terminated(signum)
+    # A prompt is on screen: an event loop is running, and raising here would land in whichever
+    # of its tasks happened to be running (prompt_toolkit then prints that task's traceback).
+    # Raised from a plain callback instead, it leaves the loop the way Ctrl-C does.
+    loop.call_soon_threadsafe(_raise, signum)
+
+
+def _raise(signum: int) -> None:
     raise Terminated(signum)
+
+
+def _running_loop() -> AbstractEventLoop | None:
+    if "asyncio" not in sys.modules:  # never imported: no loop can be running
+        return None
+    from asyncio import get_running_loop
+
+    try:
+        return get_running_loop()
+    except RuntimeError:
+        return None
 
 
 @contextlib.contextmanager

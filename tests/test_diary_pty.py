@@ -159,8 +159,10 @@ def test_edit_on_a_terminal_asks_with_the_entrys_answers_and_delete_asks_first(
         child.send(ENTER)  # keeps 2026-01-10
         for question in checkin_questions(questionnaire):
             child.expect_exact(_prompt(question.text))
-            if question.type == "integer":
+            if question.id == "itch":
                 child.send("\x7f" * 3 + "8" + ENTER)  # was 4
+            elif question.type == "integer":
+                child.send(ENTER)  # left empty (nights woken by itch, for young children)
             elif question.type == "single":
                 child.send(DOWN * len(question.options) + ENTER)  # Skip
             else:

@@ -17,7 +17,7 @@ import pytest
 
 from dupi_triage import __version__
 from dupi_triage.answers import parse_answers
-from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.questionnaire import ABOUT, Questionnaire
 from dupi_triage.questionnaire_loader import parse_questionnaire
 from dupi_triage.render import html as html_report
 from dupi_triage.render.view import summary_view
@@ -182,14 +182,27 @@ def test_there_is_a_bordered_space_for_the_prescribers_notes(questionnaire: Ques
     assert re.search(r"\.notes-box \{[^}]*border:", _style(page))
 
 
-def test_every_answer_is_in_the_answers_table(questionnaire: Questionnaire) -> None:
+def test_every_answer_is_in_the_answers_table_or_beside_the_name(
+    questionnaire: Questionnaire,
+) -> None:
     page = _page(questionnaire, FACIAL_REDNESS)
     view = summary_view(
         questionnaire, assess(questionnaire, parse_answers(questionnaire, FACIAL_REDNESS))
     )
     cells = re.findall(r'<table class="answers">.*?</table>', page, flags=re.DOTALL)
     rows = html.unescape(" ".join(cells))
-    assert len(view.answers) == len(FACIAL_REDNESS)
+    about = re.search(r'<dl class="about"[^>]*>.*?</dl>', page, flags=re.DOTALL)
+    assert about is not None
+    # Who is answering, age, what dupilumab is for and pregnancy sit under the name; the rest
+    # are in the table, each answer once.
+    assert [row.label for row in view.about] == [
+        q.short for q in questionnaire if q.section == ABOUT and q.id in FACIAL_REDNESS
+    ]
+    assert len(view.about) + len(view.answers) == len(FACIAL_REDNESS)
+    assert page.index('class="about"') < page.index('class="level ')
+    for row in view.about:
+        assert f"<dt>{row.label}</dt><dd>{row.value}</dd>" in html.unescape(about.group(0))
+        assert f">{row.label}</th>" not in rows
     for row in view.answers:
         # A long answer spans the rest of its row (colspan); short ones sit two to a row.
         assert re.search(

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from dupi_triage.answers import applicable_questions, parse_answers
-from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Questionnaire
+from dupi_triage.questionnaire import ABOUT, NONE_OPTION, RED_FLAGS, Questionnaire
 from dupi_triage.render import render_document
 from dupi_triage.scoring import assess
 
@@ -140,10 +140,14 @@ def test_the_fullest_answer_set_prints_on_two_pages_with_the_answers_in_order(
     assert pages <= MOST_PAGES[red_flags]
 
     printed = _page_texts(pdf, pages)
+    # Who is answering, the age and what dupilumab is for head page 1, under the name.
+    for question in questionnaire:
+        if question.section == ABOUT and question.id in answers:
+            assert f"{question.short}:" in printed[0].split("LEVEL")[0], question.short
     places = [
         (_where_printed(printed, question.short), question.short)
         for question in questionnaire
-        if question.id in answers
+        if question.id in answers and question.section != ABOUT
     ]
     assert [place for place, _ in places] == sorted(place for place, _ in places), (
         f"the printed answers read out of order: {places}"

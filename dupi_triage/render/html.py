@@ -93,8 +93,19 @@ def _masthead(view: SummaryView, today: datetime.date) -> str:
         "</dl>\n"
         "</header>\n"
         '<p class="person"><span>Name</span><span class="blank"></span>'
-        '<span>Date of birth</span><span class="blank short"></span></p>'
+        '<span>Date of birth</span><span class="blank short"></span></p>' + _about(view)
     )
+
+
+def _about(view: SummaryView) -> str:
+    """Who answered, the age and what dupilumab is for: one line under the name, where a
+    prescriber looks for them (and two table rows fewer on paper)."""
+    if not view.about:
+        return ""
+    items = "".join(
+        f"<div><dt>{_e(row.label)}</dt><dd>{_e(row.value)}</dd></div>" for row in view.about
+    )
+    return f'\n<dl class="about" aria-label="Who is answering">{items}</dl>'
 
 
 def _level(view: SummaryView) -> str:
@@ -245,7 +256,7 @@ def _answers(view: SummaryView) -> str:
         inner.append(
             f'<p class="missing"><strong>Not answered:</strong> {_e(", ".join(view.missing))}.</p>'
         )
-    answered = {f"{row.label}: {row.value}" for row in view.answers}
+    answered = {f"{row.label}: {row.value}" for row in view.about + view.answers}
     answered.add(f"The answers are consistent with {view.pattern_label}.")
     extra = [line for line in view.tell_your_prescriber if line not in answered]
     if extra:

@@ -82,6 +82,12 @@ ul.compact li { margin-bottom: 0; }
 }
 .blank { flex: 1 1 auto; border-bottom: 1px solid var(--muted); height: 1.1em; }
 .blank.short { flex: 0 0 9rem; }
+.about { display: flex; flex-wrap: wrap; gap: 0.15rem 1.4rem; margin: -0.4rem 0 0.9rem;
+  font-size: 0.85rem; }
+.about div { display: flex; gap: 0.35rem; }
+.about dt { color: var(--muted); }
+.about dt::after { content: ":"; }
+.about dd { margin: 0; font-weight: 600; }
 
 .level {
   display: flex;
@@ -238,12 +244,15 @@ col.c-points { width: 3.8rem; }
   h2 { margin-top: 0.55rem; }
   th, td { padding-top: 0.14rem; padding-bottom: 0.14rem; }
   .level, .level-word, .alert { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  .notes-box .line { height: 6mm; }
-  .sources, .source-key { font-size: 0.68rem; line-height: 1.2; }
+  .notes-box .line { height: 5.5mm; }
+  .sources, .source-key { font-size: 0.68rem; line-height: 1.15; }
   .sources { columns: 3; column-gap: 1.2rem; }
   .colophon { margin-top: 0.4rem; padding-top: 0.2rem; }
   .notes-box .signed { margin: 0.4rem 0 0.3rem; }
   .sources li { margin-bottom: 0; }
+  /* Wider question cells on paper: a label wrapping to three lines beside a "Yes" wastes rows. */
+  .answers col.c-q { width: 19%; }
+  .answers col.c-a { width: 31%; }
   /* On paper the answers behind the pattern run on as one paragraph: they are in the table too. */
   ul.compact { padding-left: 0; list-style: none; }
   ul.compact li { display: inline; }

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from dupi_triage import __version__
 from dupi_triage.answers import applicable_questions, describe_answer
-from dupi_triage.questionnaire import RESPONDENT, Questionnaire
+from dupi_triage.questionnaire import ABOUT, RESPONDENT, Questionnaire
 from dupi_triage.scoring.model import Assessment
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ class SummaryView(NamedTuple):
     risk_rows: tuple[RiskRow, ...]
     advice: tuple[str, ...]
     tell_your_prescriber: tuple[str, ...]
+    #: The answers in questionnaire order, but for those in `about`.
     answers: tuple[Row, ...]
     missing: tuple[str, ...]
     question_count: int
@@ -76,6 +77,9 @@ class SummaryView(NamedTuple):
     tell_heading: str = "What to tell the prescriber"
     #: For an indication other than eczema: what the patterns are worth here.
     scope_note: str = ""
+    #: Who is answering, age, what dupilumab is for, pregnancy: the `about` section's answers,
+    #: which are not in `answers` (a report shows them beside the person's name).
+    about: tuple[Row, ...] = ()
     for_later: str = ""
     for_later_note: str = ""
     diary: "DiaryView | None" = None  # assess --from-diary: the diary behind the timing answers
@@ -181,6 +185,18 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
     emergency = assessment.emergency
     drug_reaction = pattern.drug_reaction
 
+    answer_rows = [
+        (
+            question.section,
+            Row(question.short, describe_answer(question, value) + from_diary(question.id))
+            if (value := answers.get(question.id)) is not None
+            else Row(question.short, NOT_APPLICABLE),
+        )
+        for question in questionnaire
+        if question.id in answers
+        # "Not applicable" where it explains a score: the pause items of the drug-link scale.
+        or (question.id in assessment.not_applicable and question.drug_link_item)
+    ]
     return SummaryView(
         tool_version=__version__,
         questionnaire_version=questionnaire.version,
@@ -213,15 +229,8 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         ),
         advice=assessment.advice,
         tell_your_prescriber=assessment.tell_your_prescriber,
-        answers=tuple(
-            Row(question.short, describe_answer(question, value) + from_diary(question.id))
-            if (value := answers.get(question.id)) is not None
-            else Row(question.short, NOT_APPLICABLE)
-            for question in questionnaire
-            if question.id in answers
-            # "Not applicable" where it explains a score: the pause items of the drug-link scale.
-            or (question.id in assessment.not_applicable and question.drug_link_item)
-        ),
+        answers=tuple(row for section, row in answer_rows if section != ABOUT),
+        about=tuple(row for section, row in answer_rows if section == ABOUT),
         missing=tuple(
             questionnaire.question(question_id).short for question_id in assessment.missing
         ),
