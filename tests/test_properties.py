@@ -181,6 +181,8 @@ def _soon_floors(result: Assessment) -> list[str]:
         and itch >= 7
         and (a.has("impact", "severe") or treatment in ("no", "partly")),
         "severe impact": a.has("impact", "severe"),
+        "woken 5 or more nights (under 6)": isinstance(nights := a.get("nights_woken_by_itch"), int)
+        and nights >= 5,
         "widespread": a.has("location", "widespread"),
         "uncontrolled drug reaction": bool(patterns & DRUG_REACTIONS)
         and result.drug_link.score >= 1
