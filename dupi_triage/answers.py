@@ -287,11 +287,10 @@ def describe_condition(
     question: Question, field_name: FieldName, questionnaire: Questionnaire
 ) -> str:
     assert question.when is not None
-    parts = []
-    for condition in question.when.conditions:
-        name = field_name(questionnaire.question(condition.question))
-        verb = "is" if condition.operator == "in" else "is not"
-        parts.append(f"{name} {verb} {' or '.join(condition.options)}")
+    parts = [
+        condition.describe(field_name(questionnaire.question(condition.question)))
+        for condition in question.when.conditions
+    ]
     return (" and " if question.when.behaviour == "all" else " or ").join(parts)
 
 

@@ -180,6 +180,7 @@ class Walk:
                 **self.io,
             )
         _notes_below_choices(prompt, width)
+        _answer_below(prompt, width)
         return parse_value(question, _run(prompt), question.id)
 
     def width(self) -> int:
@@ -339,22 +340,19 @@ class Walk:
         self.say("=" * len(rule), f"bold {level.colour}")
         if not emergency:
             return CONTINUE
-        choice = _run(
-            questionary.select(
-                _message(
-                    "Get help now. Stop here, or finish the questions for your summary?",
-                    self.width(),
-                ),
-                choices=[
-                    Choice("Stop here and show the summary", value=STOP),
-                    Choice("Finish the questions", value=CONTINUE),
-                ],
-                default=STOP,
-                instruction=_instruction(SELECT_KEYS, self.width()),
-                **self.io,
-            )
+        width = self.width()
+        prompt = questionary.select(
+            _message("Get help now. Stop here, or finish the questions for your summary?", width),
+            choices=[
+                Choice("Stop here and show the summary", value=STOP),
+                Choice("Finish the questions", value=CONTINUE),
+            ],
+            default=STOP,
+            instruction=_instruction(SELECT_KEYS, width),
+            **self.io,
         )
-        return str(choice)
+        _answer_below(prompt, width)
+        return str(_run(prompt))
 
     def review(self) -> None:
         """List every answer; pick one to change, or accept (the default) to see the result."""
@@ -370,19 +368,18 @@ class Walk:
                 if self._from_diary(question):
                     shown += " (from your diary)"
                 choices.append(_review_choice(question.short, shown, question.id, width))
-            picked = _run(
-                questionary.select(
-                    _message(
-                        "Review your answers. Pick one to change, or press Enter to see your "
-                        "result.",
-                        width,
-                    ),
-                    choices=choices,
-                    default=DONE,
-                    instruction=_instruction(SELECT_KEYS, width),
-                    **self.io,
-                )
+            prompt = questionary.select(
+                _message(
+                    "Review your answers. Pick one to change, or press Enter to see your result.",
+                    width,
+                ),
+                choices=choices,
+                default=DONE,
+                instruction=_instruction(SELECT_KEYS, width),
+                **self.io,
             )
+            _answer_below(prompt, width)
+            picked = _run(prompt)
             if picked == DONE:
                 return
             question = self.questionnaire.question(str(picked))
@@ -473,6 +470,43 @@ def _notes_below_choices(prompt: questionary.Question, width: int) -> None:
     for window in layout.find_all_windows():
         if window.content is control:
             window.scroll_offsets = ScrollOffsets(bottom=lambda: lines_below_cursor[0])
+
+
+def _answer_below(prompt: questionary.Question, width: int) -> None:
+    """Once answered, show the picked option on its own lines under the question.
+
+    questionary writes it after the question, on the question's last line: a long option then
+    runs past the edge, and prompt_toolkit, which sized that line for one row, drops the rows in
+    between ("A pa" ... "someone I look after"). So the moment Enter is accepted, and before
+    the answered line is drawn, each option's title becomes its label wrapped between words
+    under the question. (A title given as fragments is printed as is, with no brackets.)
+    """
+    from prompt_toolkit.keys import Keys
+    from questionary.prompts.common import InquirerControl
+
+    app = prompt.application
+    controls = [c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)]
+    if not controls or app.key_bindings is None:
+        return
+    control: Any = controls[0]
+
+    def answered_titles() -> None:
+        for choice in control.choices:
+            if isinstance(choice, Choice) and isinstance(choice.title, str):
+                label = " ".join(choice.title.split())
+                choice.title = [("", "\n" + fill(label, width, indent="  ", first="  "))]
+
+    for binding in app.key_bindings.bindings:
+        if binding.keys == (Keys.ControlM,):
+            accept = binding.handler
+
+            def handler(event: Any, accept: Any = accept) -> Any:
+                result = accept(event)
+                if control.is_answered:  # not when a multi-choice answer was refused
+                    answered_titles()
+                return result
+
+            binding.handler = handler
 
 
 def _count(number: int, noun: str) -> str:

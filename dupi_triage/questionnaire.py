@@ -86,10 +86,20 @@ class Condition(NamedTuple):
             return None
         return any(option in chosen for option in self.options)
 
-    def describe(self) -> str:
-        values = " or ".join(self.options)
-        verb = "is" if self.operator == "in" else "is not"
-        return f"{self.question} {verb} {values}"
+    def describe(self, name: str | None = None) -> str:
+        """"age_band is under_2 or 2_to_5", "... is neither under_2 nor 2_to_5".
+
+        `name`: how the question is called where this is shown (a flag, a file field).
+        """
+        name = name or self.question
+        options = self.options
+        if self.operator == "in":
+            return f"{name} is {' or '.join(options)}"
+        if len(options) == 1:
+            return f"{name} is not {options[0]}"
+        if len(options) == 2:
+            return f"{name} is neither {options[0]} nor {options[1]}"
+        return f"{name} is none of {', '.join(options)}"
 
 
 def _chosen(value: object) -> tuple[object, ...]:

@@ -178,3 +178,30 @@ def test_a_follow_up_question_says_it_was_added(questionnaire: Questionnaire) ->
         assert re.search(r"\d+ follow-up questions? added by your last answer", term.reads())
         term.send(CTRL_C)
         term.finish()
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+def test_a_picked_answer_reads_whole_under_its_question(
+    questionnaire: Questionnaire, columns: int
+) -> None:
+    """The answered line keeps every word of a long option, on its own lines, between words.
+
+    (questionary puts the answer after the question on one line; at 40 columns prompt_toolkit
+    dropped the middle of "A parent or carer, for a child or someone I look after".)
+    """
+    respondent = questionnaire.question("respondent")
+    parent = respondent.option("parent_or_carer")
+    age = questionnaire.question("age_band")
+    with Terminal("assess", "--red-flags", "none", columns=columns, rows=40) as term:
+        _wait_in_prompt(term, respondent.text)
+        term.send(DOWN)
+        term.settle()
+        term.send(ENTER)
+        _wait_in_prompt(term, age.text)
+        lines = term.lines()
+        asked = next(i for i, line in enumerate(lines) if line.startswith(f"? {respondent.text}"))
+        shown = flat("\n".join(lines[asked : asked + 4]))
+        assert f"{respondent.text} {flat(parent.label)}" in shown, term.text()
+        assert all(len(line) < columns for line in lines), term.text()
+        term.send(CTRL_C)
+        term.finish()
