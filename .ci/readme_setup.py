@@ -21,7 +21,9 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-FIRST_QUESTION = "warning signs"
+# The key hint is drawn by prompt_toolkit, once the terminal is in raw mode: a Ctrl-C sent
+# earlier (at the section's intro) reaches the shell as SIGINT as well, and sh then dies of it.
+FIRST_QUESTION = "Use the arrow keys"
 INSTALL_TIMEOUT = 900
 
 

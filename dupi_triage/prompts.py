@@ -25,7 +25,14 @@ from dupi_triage.answers import (
     parse_value,
     prune_inapplicable,
 )
-from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, RESPONDENT, Question, Questionnaire
+from dupi_triage.questionnaire import (
+    INDICATION,
+    NONE_OPTION,
+    RED_FLAGS,
+    RESPONDENT,
+    Question,
+    Questionnaire,
+)
 from dupi_triage.signals import Terminated
 from dupi_triage.wrapping import fill, hanging, terminal_width, usable
 
@@ -119,7 +126,7 @@ class Walk:
     ) -> None:
         # The questions speak to whoever answers ("you", "your child", "the patient").
         self.base = questionnaire
-        self.questionnaire = questionnaire.speaking_to(answers.get(RESPONDENT))
+        self.questionnaire = questionnaire.worded_for(answers.values)
         self.answers = answers
         self.console = console
         self.io = io
@@ -227,8 +234,8 @@ class Walk:
     def _record(self, question: Question, value: AnswerValue) -> None:
         given = self.answers.with_answer(question.id, value)
         self.answers = prune_inapplicable(self.questionnaire, given)
-        if question.id == RESPONDENT:
-            self.questionnaire = self.base.speaking_to(value)
+        if question.id in (RESPONDENT, INDICATION):
+            self.questionnaire = self.base.worded_for(self.answers.values)
         for dropped in (
             q for q in self.questionnaire if q.id in given and q.id not in self.answers
         ):

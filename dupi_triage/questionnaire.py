@@ -22,6 +22,20 @@ RESPONDENT = "respondent"
 DEFAULT_RESPONDENT = "self"
 #: The section that says who is answering, for whom, and what dupilumab is for.
 ABOUT = "about"
+INDICATION = "indication"
+#: The words for "the usual eczema" are the person's own only when dupilumab is for eczema
+#: (atopic dermatitis), or when nobody said what it is for: the tool is built for eczema.
+DEFAULT_TOPIC = "eczema"
+OTHER_TOPIC = "other"
+ECZEMA_INDICATION = "atopic_dermatitis"
+
+
+def topic_of(indication: object) -> str:
+    """`eczema` for atopic dermatitis or an unknown indication, else `other`."""
+    if not isinstance(indication, str) or indication == ECZEMA_INDICATION:
+        return DEFAULT_TOPIC
+    return OTHER_TOPIC
+
 
 DEFAULT_PATH = Path(__file__).with_name("questionnaire.toml")
 
@@ -87,7 +101,7 @@ class Condition(NamedTuple):
         return any(option in chosen for option in self.options)
 
     def describe(self, name: str | None = None) -> str:
-        """"age_band is under_2 or 2_to_5", "... is neither under_2 nor 2_to_5".
+        """ "age_band is under_2 or 2_to_5", "... is neither under_2 nor 2_to_5".
 
         `name`: how the question is called where this is shown (a flag, a file field).
         """
@@ -307,10 +321,15 @@ class Questionnaire:
     wording: Wording
     level_rules: tuple[LevelRule, ...]
     advice: Advice
-    #: Who the texts speak to (a `respondent` option id), and the data to speak to another.
+    #: Who the texts speak to (a `respondent` option id), about what (`topic_of` the
+    #: indication), and the data to speak to another.
     respondent: str = DEFAULT_RESPONDENT
+    topic: str = DEFAULT_TOPIC
+    #: The words filled into the texts (`voice` and `topic_voice`), for the few texts built in
+    #: code (level reasons with a number in them).
+    words: Mapping[str, str] = field(default_factory=dict, repr=False)
     source_data: Mapping[str, Any] = field(default_factory=dict, repr=False)
-    _voiced: dict[str, "Questionnaire"] = field(default_factory=dict, repr=False)
+    _voiced: dict[tuple[str, str], "Questionnaire"] = field(default_factory=dict, repr=False)
     by_id: Mapping[str, Question] = field(init=False, repr=False)
     conditional: tuple[Question, ...] = field(init=False, repr=False)
     questions_with_conditional_options: tuple[Question, ...] = field(init=False, repr=False)
@@ -333,19 +352,27 @@ class Questionnaire:
         )
         object.__setattr__(self, "pattern_red_flags", flags)
 
-    def speaking_to(self, respondent: object) -> "Questionnaire":
-        """The same questionnaire with every text worded for `respondent` (unknown: the default).
+    def speaking_to(self, respondent: object, indication: object = None) -> "Questionnaire":
+        """The same questionnaire with every text worded for `respondent` (unknown: the
+        default) and for what dupilumab is for (`indication`; unknown: eczema).
 
         Scoring is the same whoever answers; only the words change, all from the data.
         """
-        wanted = respondent if isinstance(respondent, str) else DEFAULT_RESPONDENT
-        if wanted == self.respondent or not self.source_data:
+        wanted = (
+            respondent if isinstance(respondent, str) else DEFAULT_RESPONDENT,
+            topic_of(indication),
+        )
+        if wanted == (self.respondent, self.topic) or not self.source_data:
             return self
         if wanted not in self._voiced:
             from dupi_triage.questionnaire_loader import parse_questionnaire
 
-            self._voiced[wanted] = parse_questionnaire(self.source_data, respondent=wanted)
+            self._voiced[wanted] = parse_questionnaire(self.source_data, *wanted)
         return self._voiced[wanted]
+
+    def worded_for(self, answers: Mapping[str, object]) -> "Questionnaire":
+        """`speaking_to` the respondent and the indication these answers give."""
+        return self.speaking_to(answers.get(RESPONDENT), answers.get(INDICATION))
 
     @property
     def red_flag_options(self) -> tuple[Option, ...]:

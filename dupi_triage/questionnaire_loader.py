@@ -11,10 +11,12 @@ import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from dupi_triage.questionnaire import (
     DEFAULT_RESPONDENT,
+    DEFAULT_TOPIC,
     LEVEL_IDS,
     NONE_OPTION,
     QUESTION_TYPES,
@@ -170,17 +172,29 @@ LATE_WORDS = frozenset({"indication"})
 
 
 def parse_questionnaire(
-    data: Mapping[str, Any], respondent: str = DEFAULT_RESPONDENT
+    data: Mapping[str, Any],
+    respondent: str = DEFAULT_RESPONDENT,
+    topic: str = DEFAULT_TOPIC,
 ) -> Questionnaire:
     """Build a Questionnaire from parsed TOML, raising QuestionnaireError on any inconsistency.
 
-    Every text is worded for `respondent`: its {you}, {your}... come from the `voice` tables.
+    Every text is worded for `respondent`: its {you}, {your}... come from the `voice` tables;
+    and for `topic` (eczema, or another reason for dupilumab): its {usual_eczema}... come from
+    the `topic_voice` tables, which may themselves use the respondent's words.
     """
     source = data
-    voices = _voices(data)
+    voices = _voices(data, "voice", DEFAULT_RESPONDENT)
     if respondent not in voices:
         raise QuestionnaireError(f"no voice table for respondent {respondent!r}")
-    data = _speak(data, voices[respondent])
+    topics = _voices(data, "topic_voice", DEFAULT_TOPIC)
+    if topic not in topics:
+        raise QuestionnaireError(f"no topic_voice table for {topic!r}")
+    words = voices[respondent]
+    clash = set(words) & set(topics[topic])
+    if clash:
+        raise QuestionnaireError(f"topic_voice redefines voice words: {', '.join(sorted(clash))}")
+    words = {**words, **{name: _speak(text, words) for name, text in topics[topic].items()}}
+    data = _speak(data, words)
     levels = tuple(_level(entry) for entry in _table_list(data, "levels"))
     if tuple(level.id for level in levels) != LEVEL_IDS:
         raise QuestionnaireError(f"levels must be exactly {', '.join(LEVEL_IDS)}, lowest first")
@@ -223,6 +237,8 @@ def parse_questionnaire(
         raise QuestionnaireError("the voice tables must be exactly the respondent options")
     return Questionnaire(
         respondent=respondent,
+        topic=topic,
+        words=MappingProxyType(words),
         source_data=source,
         version=_text(data, "version", "questionnaire"),
         levels=levels,
@@ -237,22 +253,22 @@ def parse_questionnaire(
     )
 
 
-def _voices(data: Mapping[str, Any]) -> dict[str, dict[str, str]]:
-    """The `voice` tables: the same words for each respondent."""
-    tables = data.get("voice", {DEFAULT_RESPONDENT: {}})
-    if not isinstance(tables, Mapping) or DEFAULT_RESPONDENT not in tables:
-        raise QuestionnaireError(f"'voice' needs a table for {DEFAULT_RESPONDENT!r}")
+def _voices(data: Mapping[str, Any], name: str, default: str) -> dict[str, dict[str, str]]:
+    """The `voice` (or `topic_voice`) tables: the same words in each."""
+    tables = data.get(name, {default: {}})
+    if not isinstance(tables, Mapping) or default not in tables:
+        raise QuestionnaireError(f"{name!r} needs a table for {default!r}")
     voices: dict[str, dict[str, str]] = {}
     words: set[str] | None = None
-    for respondent, table in tables.items():
+    for key, table in tables.items():
         if not isinstance(table, Mapping) or not all(
             isinstance(value, str) for value in table.values()
         ):
-            raise QuestionnaireError(f"voice.{respondent}: words must be strings")
+            raise QuestionnaireError(f"{name}.{key}: words must be strings")
         if words is not None and set(table) != words:
-            raise QuestionnaireError(f"voice.{respondent}: must define the same words as the rest")
+            raise QuestionnaireError(f"{name}.{key}: must define the same words as the rest")
         words = set(table)
-        voices[respondent] = dict(table)
+        voices[key] = dict(table)
     return voices
 
 
@@ -272,7 +288,11 @@ def _speak(value: Any, words: Mapping[str, str]) -> Any:
                 raise QuestionnaireError(f"text {value[:60]!r}: unknown word {{{name}}}")
         return value.format_map({**{w: f"{{{w}}}" for w in LATE_WORDS}, **words})
     if isinstance(value, Mapping):
-        return {key: _speak(item, words) for key, item in value.items() if key != "voice"}
+        return {
+            key: _speak(item, words)
+            for key, item in value.items()
+            if key not in ("voice", "topic_voice")
+        }
     if isinstance(value, list):
         return [_speak(item, words) for item in value]
     return value

@@ -140,6 +140,7 @@ def test_the_fullest_answer_set_prints_on_two_pages_with_the_answers_in_order(
     assert pages <= MOST_PAGES[red_flags]
 
     printed = _page_texts(pdf, pages)
+    questionnaire = questionnaire.worded_for(answers.values)  # the report's own words
     # Who is answering, the age and what dupilumab is for head page 1, under the name.
     for question in questionnaire:
         if question.section == ABOUT and question.id in answers:

@@ -184,6 +184,50 @@ def test_for_another_indication_there_is_no_ordinary_eczema_flare(
     assert f"Dupilumab is prescribed here for {label}" in _flat(render_as(result, "text"))
 
 
+UNCONTROLLED_ECZEMA_LOOK = {**ORDINARY_FLARE, "onset": "unsure", "usual_treatment_helps": "no"}
+
+
+@pytest.mark.parametrize("indication", ["asthma", "urticaria", "other"])
+def test_for_another_indication_nothing_speaks_of_the_usual_eczema(
+    assessed: Assess, render_as: Render, indication: str
+) -> None:
+    """Spec, `about`: the "as usual" wording is for atopic dermatitis only. Someone on dupilumab
+    for asthma is asked about eczema-like patches, not "my usual eczema", and is not told that
+    stopping causes an eczema flare: it is their asthma that may come back."""
+    eczema = _flat(render_as(assessed(UNCONTROLLED_ECZEMA_LOOK), "text"))
+    other = _flat(
+        render_as(assessed({**UNCONTROLLED_ECZEMA_LOOK, "indication": indication}), "text")
+    )
+    assert "like my usual eczema" in eczema
+    assert "a rebound flare of eczema" in eczema
+    assert "the usual treatments do not help it" in eczema
+    for words in ("usual eczema", "eczema usually", "rebound flare of eczema", "usual treatment"):
+        assert words not in other, words
+    assert "Itchy, dry, rough patches like eczema" in other
+    assert "the condition it treats to flare up again" in other
+    assert "skin treatments do not help it" in other
+
+
+def test_the_questions_after_the_indication_use_its_words(questionnaire: Questionnaire) -> None:
+    """Interactive: the indication is answered first, and the later questions read for it."""
+    from tests.test_prompts import walk
+
+    preset = {
+        k: v for k, v in ORDINARY_FLARE.items() if k not in ("indication", "usual_treatment_helps")
+    }
+    own_words = {q.id: "" for q in questionnaire if q.type == "text"}
+    treatments = questionnaire.question("usual_treatment_helps")
+    for keys, expected, not_expected in (
+        ("\x1b[B\r", "prescribed for your skin", treatments.help),  # asthma
+        ("\r", treatments.help, "prescribed for your skin"),  # eczema
+    ):
+        walked = walk(questionnaire, {**preset, **own_words}, keys + "\r" + "\r")
+        assert not walked.interrupted, walked.screen
+        screen = _flat(walked.screen)
+        assert _flat(expected) in screen
+        assert _flat(not_expected) not in screen
+
+
 @pytest.mark.parametrize(("indication", "steroids"), [("asthma", True), ("copd", True),
                                                       ("nasal_polyps", False),
                                                       ("atopic_dermatitis", False)])  # fmt: skip

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from dupi_triage import __version__
 from dupi_triage.answers import applicable_questions, describe_answer
-from dupi_triage.questionnaire import ABOUT, RESPONDENT, Questionnaire
+from dupi_triage.questionnaire import ABOUT, Questionnaire
 from dupi_triage.scoring.model import Assessment
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class SummaryView(NamedTuple):
 
 
 def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> SummaryView:
-    questionnaire = questionnaire.speaking_to(assessment.answers.get(RESPONDENT))
+    questionnaire = questionnaire.worded_for(assessment.answers.values)
     level = questionnaire.level(assessment.level.value)
     pattern = questionnaire.pattern(assessment.pattern.id)
     answers = assessment.answers

@@ -7,7 +7,7 @@ The same answers always give the same Assessment, and every answer that moved it
 from __future__ import annotations
 
 from dupi_triage.answers import Answers, missing, not_applicable
-from dupi_triage.questionnaire import RED_FLAGS, RESPONDENT, Questionnaire
+from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
 from dupi_triage.scoring.advice import build_advice, build_tell_your_prescriber
 from dupi_triage.scoring.contributions import contributions
 from dupi_triage.scoring.drug_link import score_drug_link
@@ -21,7 +21,7 @@ __all__ = ["Assessment", "TriageLevel", "assess"]
 
 def assess(questionnaire: Questionnaire, answers: Answers) -> Assessment:
     # Every reason and piece of advice speaks to whoever answered; the scoring is the same.
-    questionnaire = questionnaire.speaking_to(answers.get(RESPONDENT))
+    questionnaire = questionnaire.worded_for(answers.values)
     signs = warning_signs(questionnaire, answers)
     pattern = match_pattern(questionnaire, answers, tuple(sign.id for sign in signs))
     drug_link = score_drug_link(questionnaire, answers, pattern)

@@ -160,9 +160,14 @@ def severe_itch_uncontrolled(context: Context, rule: LevelRule) -> Iterator[Leve
             rule,
             "itch",
             itch,
-            f"Itch of {itch} out of 10 that the usual treatments do not control"
+            f"Itch of {itch} out of 10 that {_treatments(context)} do not control"
             f" ({'they help only a bit' if treatment == 'partly' else 'they do not help'}).",
         )
+
+
+def _treatments(context: Context) -> str:
+    """ "the usual treatments" for eczema; "skin treatments" for another indication (data)."""
+    return context.questionnaire.words.get("the_treatments", "the usual treatments")
 
 
 def severe_impact(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
@@ -208,7 +213,7 @@ def uncontrolled_drug_reaction(context: Context, rule: LevelRule) -> Iterator[Le
         "usual_treatment_helps",
         treatment,
         f"The answers {fit[1]} {label} and score {drug_link.score} on the adapted drug-link "
-        f"scale (the '{drug_link.category}' band), and the usual treatments do not control it.",
+        f"scale (the '{drug_link.category}' band), and {_treatments(context)} do not control it.",
     )
 
 
@@ -228,7 +233,7 @@ def new_rash_not_helped(context: Context, rule: LevelRule) -> Iterator[LevelReas
         rule,
         "usual_treatment_helps",
         "no",
-        f"The rash {when}, and the usual treatments do not help it.",
+        f"The rash {when}, and {_treatments(context)} do not help it.",
     )
 
 
