@@ -55,8 +55,10 @@ def offer_report(
     except InputError as error:
         say(f"The report cannot be saved here: {error.problem}.")
         return None
+    # "your prescriber", "your child's prescriber", "the patient's prescriber" (the voice tables).
+    your = questionnaire.worded_for(assessment.answers.values).words.get("your", "your")
     question = (
-        f"Save this report to send to your prescriber or print? It will be saved as "
+        f"Save this report to send to {your} prescriber or print? It will be saved as "
         f"{path.name} in {folder} (a web page; open it in a browser to print). "
         "Type y to save, or press Enter to skip. (y/N)"
     )

@@ -31,9 +31,17 @@ def _own_words(questionnaire: Questionnaire) -> str:
 
 
 def _run_to_the_offer(
-    questionnaire: Questionnaire, folder: Path, *extra: str, columns: int = 80
+    questionnaire: Questionnaire,
+    folder: Path,
+    *extra: str,
+    columns: int = 80,
+    respondent: str = "self",
 ) -> Terminal:
     given = {k: v for k, v in ORDINARY_FLARE.items() if k != ASKED}
+    given["respondent"] = respondent
+    if respondent != "self":
+        del given["pregnancy"]  # asked only of the person with the rash
+    questionnaire = questionnaire.speaking_to(respondent)
     term = Terminal("assess", *_flags(given), *extra, columns=columns, rows=50, cwd=folder)
     term.wait_for(questionnaire.question(ASKED).text)
     term.send("3" + ENTER)
@@ -119,3 +127,17 @@ def test_the_dated_name_counts_up_past_names_already_taken(tmp_path: Path) -> No
     (tmp_path / "dupi-triage-report-2026-03-04.html").touch()
     (tmp_path / "dupi-triage-report-2026-03-04-2.html").touch()
     assert report_path(tmp_path, day).name == "dupi-triage-report-2026-03-04-3.html"
+
+
+@pytest.mark.parametrize(
+    ("respondent", "prescriber"),
+    [("self", "your prescriber"), ("parent_or_carer", "your child's prescriber"),
+     ("clinician", "the patient's prescriber")],
+)  # fmt: skip
+def test_the_offer_names_the_prescriber_of_the_person_with_the_rash(
+    questionnaire: Questionnaire, tmp_path: Path, respondent: str, prescriber: str
+) -> None:
+    with _run_to_the_offer(questionnaire, tmp_path, respondent=respondent) as term:
+        assert f"Save this report to send to {prescriber} or print?" in term.reads()
+        term.send(ENTER)
+        term.finish()
