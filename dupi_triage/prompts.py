@@ -32,6 +32,7 @@ from dupi_triage.questionnaire import (
     RESPONDENT,
     Question,
     Questionnaire,
+    When,
 )
 from dupi_triage.signals import Terminated
 from dupi_triage.wrapping import fill, hanging, terminal_width, usable
@@ -236,24 +237,36 @@ class Walk:
         self.answers = prune_inapplicable(self.questionnaire, given)
         if question.id in (RESPONDENT, INDICATION):
             self.questionnaire = self.base.worded_for(self.answers.values)
-        for dropped in (
-            q for q in self.questionnaire if q.id in given and q.id not in self.answers
-        ):
-            self.say(
-                f"Note: the answer to '{dropped.short}' was dropped: it applies only when "
-                f"{self._condition_in_words(dropped)}.",
-                "dim",
-            )
+        for changed in self.questionnaire:
+            before, after = given.get(changed.id), self.answers.get(changed.id)
+            if before is None or before == after:
+                continue
+            if changed.when is not None and changed.when.state(self.answers.values) is False:
+                self.say(
+                    f"Note: the answer to '{changed.short}' was dropped: it applies only when "
+                    f"{self._in_words(changed.when)}.",
+                    "dim",
+                )
+                continue
+            # Options offered only to some (the nappy area, for young children) are taken out.
+            for option_id in set(given.choices(changed.id)) - set(self.answers.choices(changed.id)):
+                option = changed.option(option_id)
+                assert option.when is not None
+                again = "" if after is not None else " The question will be asked again."
+                self.say(
+                    f"Note: '{option.label}' was taken out of '{changed.short}': it applies only "
+                    f"when {self._in_words(option.when)}.{again}",
+                    "dim",
+                )
 
-    def _condition_in_words(self, question: Question) -> str:
-        assert question.when is not None
+    def _in_words(self, when: When) -> str:
+        """A condition in the words on screen: "'Age' is neither 'Under 2 years' nor ..."."""
         parts = []
-        for condition in question.when.conditions:
+        for condition in when.conditions:
             parent = self.questionnaire.question(condition.question)
-            labels = " or ".join(f"'{parent.option(o).label}'" for o in condition.options)
-            verb = "is" if condition.operator == "in" else "is not"
-            parts.append(f"'{parent.short}' {verb} {labels}")
-        return (" and " if question.when.behaviour == "all" else " or ").join(parts)
+            labels = {o.id: f"'{o.label}'" for o in parent.options}
+            parts.append(condition.describe(f"'{parent.short}'", labels.__getitem__))
+        return (" and " if when.behaviour == "all" else " or ").join(parts)
 
     def _next_missing(self, *, own_words: bool = True) -> Question | None:
         """The next question to ask. The person's own words (a text question) come only in a

@@ -5,7 +5,7 @@ reviewed without reading code; questionnaire_loader.py reads and checks it.
 """
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -100,13 +100,14 @@ class Condition(NamedTuple):
             return None
         return any(option in chosen for option in self.options)
 
-    def describe(self, name: str | None = None) -> str:
+    def describe(self, name: str | None = None, label: Callable[[str], str] | None = None) -> str:
         """ "age_band is under_2 or 2_to_5", "... is neither under_2 nor 2_to_5".
 
-        `name`: how the question is called where this is shown (a flag, a file field).
+        `name`: how the question is called where this is shown (a flag, a file field, its short
+        label); `label`: how an option is shown (its id unless given).
         """
         name = name or self.question
-        options = self.options
+        options = tuple(map(label, self.options)) if label else self.options
         if self.operator == "in":
             return f"{name} is {' or '.join(options)}"
         if len(options) == 1:

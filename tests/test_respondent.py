@@ -401,3 +401,21 @@ def test_a_parent_of_a_three_year_old_hears_your_child_throughout_and_is_asked_n
     assert "Contact your child's prescriber within 1 to 3 days" in screen
     assert "What to tell your child's prescriber" in screen
     assert "Nights woken by itch: 6" in screen
+
+
+def test_an_age_that_takes_out_the_only_place_picked_asks_for_the_place_again(
+    questionnaire: Questionnaire,
+) -> None:
+    """The nappy area was given, then the age says 18 or older: the place is taken out, the
+    person is told why, and "Where" is asked again (it used to end in a traceback)."""
+    from tests.test_prompts import walk
+
+    adult = questionnaire.question("age_band").option_ids.index("adult")
+    keys = "\r" + "\x1b[B" * adult + "\r" + "\x03"  # I am the person with the rash; 18 or older
+    walked = walk(questionnaire, {"red_flags": ["none"], "location": ["nappy_area"]}, keys)
+    assert walked.interrupted  # stopped with Ctrl-C at the next question, not by an error
+    assert "location" not in walked.answers
+    assert walked.answers.get("age_band") == "adult"
+    screen = _flat(walked.screen)
+    assert "'The nappy area' was taken out of 'Where'" in screen
+    assert "The question will be asked again." in screen
