@@ -26,6 +26,7 @@ from dupi_triage.answers import (
     prune_inapplicable,
 )
 from dupi_triage.questionnaire import (
+    AGE_BAND,
     INDICATION,
     NONE_OPTION,
     RED_FLAGS,
@@ -235,7 +236,7 @@ class Walk:
     def _record(self, question: Question, value: AnswerValue) -> None:
         given = self.answers.with_answer(question.id, value)
         self.answers = prune_inapplicable(self.questionnaire, given)
-        if question.id in (RESPONDENT, INDICATION):
+        if question.id in (RESPONDENT, AGE_BAND, INDICATION):
             self.questionnaire = self.base.worded_for(self.answers.values)
         for changed in self.questionnaire:
             before, after = given.get(changed.id), self.answers.get(changed.id)

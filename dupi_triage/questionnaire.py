@@ -23,11 +23,22 @@ DEFAULT_RESPONDENT = "self"
 #: The section that says who is answering, for whom, and what dupilumab is for.
 ABOUT = "about"
 INDICATION = "indication"
+AGE_BAND = "age_band"
 #: The words for "the usual eczema" are the person's own only when dupilumab is for eczema
 #: (atopic dermatitis), or when nobody said what it is for: the tool is built for eczema.
 DEFAULT_TOPIC = "eczema"
 OTHER_TOPIC = "other"
 ECZEMA_INDICATION = "atopic_dermatitis"
+
+
+#: Voices beyond one per respondent: (respondent, age band) -> the `voice` table to use.
+EXTRA_VOICES = {("parent_or_carer", "adult"): "carer_of_adult"}
+
+
+def voice_of(respondent: object, age_band: object = None) -> str:
+    """The `voice` table for whoever answers: a respondent id, or a carer of an adult."""
+    wanted = respondent if isinstance(respondent, str) else DEFAULT_RESPONDENT
+    return EXTRA_VOICES.get((wanted, age_band), wanted) if isinstance(age_band, str) else wanted
 
 
 def topic_of(indication: object) -> str:
@@ -354,8 +365,8 @@ class Questionnaire:
         object.__setattr__(self, "pattern_red_flags", flags)
 
     def speaking_to(self, respondent: object, indication: object = None) -> "Questionnaire":
-        """The same questionnaire with every text worded for `respondent` (unknown: the
-        default) and for what dupilumab is for (`indication`; unknown: eczema).
+        """The same questionnaire with every text worded for `respondent` (a `voice` table:
+        unknown, the default) and for what dupilumab is for (`indication`; unknown: eczema).
 
         Scoring is the same whoever answers; only the words change, all from the data.
         """
@@ -372,8 +383,9 @@ class Questionnaire:
         return self._voiced[wanted]
 
     def worded_for(self, answers: Mapping[str, object]) -> "Questionnaire":
-        """`speaking_to` the respondent and the indication these answers give."""
-        return self.speaking_to(answers.get(RESPONDENT), answers.get(INDICATION))
+        """`speaking_to` whoever these answers say answers, and what dupilumab is for."""
+        voice = voice_of(answers.get(RESPONDENT), answers.get(AGE_BAND))
+        return self.speaking_to(voice, answers.get(INDICATION))
 
     @property
     def red_flag_options(self) -> tuple[Option, ...]:

@@ -17,6 +17,7 @@ from typing import Any
 from dupi_triage.questionnaire import (
     DEFAULT_RESPONDENT,
     DEFAULT_TOPIC,
+    EXTRA_VOICES,
     LEVEL_IDS,
     NONE_OPTION,
     QUESTION_TYPES,
@@ -233,8 +234,13 @@ def parse_questionnaire(
     level_rules = tuple(_level_rule(entry) for entry in _table_list(data, "level_rules"))
     _check_unique("level rule", [rule.id for rule in level_rules])
     respondents = by_id.get(RESPONDENT)
-    if respondents is not None and set(respondents.option_ids) != set(voices):
-        raise QuestionnaireError("the voice tables must be exactly the respondent options")
+    if respondents is not None and set(respondents.option_ids) | set(EXTRA_VOICES.values()) != set(
+        voices
+    ):
+        raise QuestionnaireError(
+            "the voice tables must be exactly the respondent options and "
+            + ", ".join(sorted(EXTRA_VOICES.values()))
+        )
     return Questionnaire(
         respondent=respondent,
         topic=topic,

@@ -29,9 +29,14 @@ HUMAN_FORMATS = ("rich", "text", "markdown", "html")
 SAVED_2_0 = PROJECT_ROOT / "tests" / "fixtures" / "saved_answers_2_0.json"
 
 
-def _flare_at(age: str, respondent: str = "self") -> dict[str, object]:
+YOUNG = ("under_2", "2_to_5")
+
+
+def _flare_at(age: str, respondent: str | None = None) -> dict[str, object]:
     """The ordinary flare, at an age: under 6 the itch scale gives way to nights woken, and
-    only a person answering for themselves from 12 is asked about pregnancy."""
+    only a person answering for themselves from 12 is asked about pregnancy. Under 6 a parent
+    answers (unless `respondent` says who)."""
+    respondent = respondent or ("parent_or_carer" if age in YOUNG else "self")
     answers = {**ORDINARY_FLARE, "age_band": age, "respondent": respondent}
     if age in ("under_2", "2_to_5"):
         del answers["itch"]
@@ -306,8 +311,11 @@ def test_pregnancy_is_only_asked_of_the_person_themselves_from_12(
 # --- the 2.0 safety invariants hold for every respondent and age ----------------------------------
 
 
-@pytest.mark.parametrize("respondent", RESPONDENTS)
-@pytest.mark.parametrize("age", AGE_BANDS)
+@pytest.mark.parametrize(
+    ("age", "respondent"),
+    # Every pair a person can give: a child under 6 does not answer for themselves.
+    [(a, r) for a in AGE_BANDS for r in RESPONDENTS if not (r == "self" and a in YOUNG)],
+)
 def test_each_warning_sign_keeps_its_level_and_dose_advice_for_everyone(
     assessed: Assess, render_as: Render, respondent: str, age: str
 ) -> None:
@@ -410,7 +418,8 @@ def test_an_age_that_takes_out_the_only_place_picked_asks_for_the_place_again(
     person is told why, and "Where" is asked again (it used to end in a traceback)."""
     from tests.test_prompts import walk
 
-    adult = questionnaire.question("age_band").option_ids.index("adult")
+    offered = questionnaire.question("age_band").offered({"respondent": "self"})
+    adult = [o.id for o in offered].index("adult")
     keys = "\r" + "\x1b[B" * adult + "\r" + "\x03"  # I am the person with the rash; 18 or older
     walked = walk(questionnaire, {"red_flags": ["none"], "location": ["nappy_area"]}, keys)
     assert walked.interrupted  # stopped with Ctrl-C at the next question, not by an error
@@ -419,3 +428,28 @@ def test_an_age_that_takes_out_the_only_place_picked_asks_for_the_place_again(
     screen = _flat(walked.screen)
     assert "'The nappy area' was taken out of 'Where'" in screen
     assert "The question will be asked again." in screen
+
+
+def test_a_child_under_6_does_not_answer_for_themselves(
+    questionnaire: Questionnaire, run_cli: RunCli
+) -> None:
+    age = questionnaire.question("age_band")
+    assert [o.id for o in age.offered({"respondent": "self"})] == ["6_to_11", "12_to_17", "adult"]
+    assert [o.id for o in age.offered({"respondent": "parent_or_carer"})] == list(AGE_BANDS)
+    refused = run_cli("assess", "--no-input", "--respondent", "self", "--age-band", "under-2")
+    assert refused.code == 2
+    assert "--age-band" in refused.err
+    assert "respondent" in refused.err
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_a_carer_of_an_adult_is_not_told_about_their_child(
+    assessed: Assess, render_as: Render, fmt: str
+) -> None:
+    """"A parent or carer, for a child or someone I look after": for an adult, not "your child"."""
+    result = assessed(_flare_at("adult", "parent_or_carer"))
+    said = _flat(html.unescape(render_as(result, fmt)))
+    assert not re.search(r"(your|my) child|has your child", said, re.I)
+    assert "Tell their prescriber before the next injection" in said
+    teen = _flat(render_as(assessed(_flare_at("12_to_17", "parent_or_carer")), fmt))
+    assert "your child's prescriber" in html.unescape(teen)
