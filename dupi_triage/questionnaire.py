@@ -242,6 +242,8 @@ class Pattern(NamedTuple):
     drug_reaction: bool = False
     #: Considered only when this holds (an ordinary eczema flare: dupilumab is for eczema).
     when: "When | None" = None
+    #: What to do for this pattern; a drug-reaction pattern may leave it to [advice].
+    advice: str = ""
 
 
 class LevelRule(NamedTuple):
@@ -275,6 +277,7 @@ class Advice(NamedTuple):
     missing: str
     emergency_after: str
     worse_sooner: str
+    drug_reaction: str
     steroids: str
     steroids_source: str
     midwife: str

@@ -227,6 +227,7 @@ def parse_questionnaire(
         id="unclear",
         label=_text(unclear_data, "label", "unclear"),
         summary=_text(unclear_data, "summary", "unclear"),
+        advice=_text(unclear_data, "advice", "unclear"),
         key=(),
         support=(),
         source="",
@@ -555,6 +556,9 @@ def _pattern(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> Pattern:
     if not key:
         raise QuestionnaireError(f"{where}: needs at least one key sign")
     support = tuple(_sign(text, where, by_id) for text in data.get("support", ()))
+    drug_reaction = _flag(data, "drug_reaction", where)
+    if not drug_reaction and not data.get("advice"):
+        raise QuestionnaireError(f"{where}: needs its own advice (only drug reactions share one)")
     return Pattern(
         id=pattern_id,
         label=_text(data, "label", where),
@@ -562,8 +566,9 @@ def _pattern(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> Pattern:
         key=key,
         support=support,
         source=_text(data, "source", where),
-        drug_reaction=_flag(data, "drug_reaction", where),
+        drug_reaction=drug_reaction,
         when=_when(_table(data, "when"), where) if "when" in data else None,
+        advice=_text(data, "advice", where) if "advice" in data else "",
     )
 
 

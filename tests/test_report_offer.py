@@ -36,12 +36,13 @@ def _run_to_the_offer(
     *extra: str,
     columns: int = 80,
     respondent: str = "self",
+    age: str = "adult",
 ) -> Terminal:
     given = {k: v for k, v in ORDINARY_FLARE.items() if k != ASKED}
-    given["respondent"] = respondent
+    given.update(respondent=respondent, age_band=age)
     if respondent != "self":
         del given["pregnancy"]  # asked only of the person with the rash
-    questionnaire = questionnaire.speaking_to(respondent)
+    questionnaire = questionnaire.worded_for(given)
     term = Terminal("assess", *_flags(given), *extra, columns=columns, rows=50, cwd=folder)
     term.wait_for(questionnaire.question(ASKED).text)
     term.send("3" + ENTER)
@@ -130,14 +131,16 @@ def test_the_dated_name_counts_up_past_names_already_taken(tmp_path: Path) -> No
 
 
 @pytest.mark.parametrize(
-    ("respondent", "prescriber"),
-    [("self", "your prescriber"), ("parent_or_carer", "your child's prescriber"),
-     ("clinician", "the patient's prescriber")],
+    ("respondent", "age", "prescriber"),
+    [("self", "adult", "your prescriber"),
+     ("parent_or_carer", "12_to_17", "your child's prescriber"),
+     ("parent_or_carer", "adult", "their prescriber"),
+     ("clinician", "adult", "the patient's prescriber")],
 )  # fmt: skip
 def test_the_offer_names_the_prescriber_of_the_person_with_the_rash(
-    questionnaire: Questionnaire, tmp_path: Path, respondent: str, prescriber: str
+    questionnaire: Questionnaire, tmp_path: Path, respondent: str, age: str, prescriber: str
 ) -> None:
-    with _run_to_the_offer(questionnaire, tmp_path, respondent=respondent) as term:
+    with _run_to_the_offer(questionnaire, tmp_path, respondent=respondent, age=age) as term:
         assert f"Save this report to send to {prescriber} or print?" in term.reads()
         term.send(ENTER)
         term.finish()

@@ -453,3 +453,12 @@ def test_a_carer_of_an_adult_is_not_told_about_their_child(
     assert "Tell their prescriber before the next injection" in said
     teen = _flat(render_as(assessed(_flare_at("12_to_17", "parent_or_carer")), fmt))
     assert "your child's prescriber" in html.unescape(teen)
+
+
+def test_the_warning_signs_say_up_front_that_usual_hives_or_blisters_are_not_signs(
+    questionnaire: Questionnaire,
+) -> None:
+    """They are asked before the indication, and a sign's own help shows only under the cursor:
+    the question's help, printed above the list, says it for everyone."""
+    help_text = questionnaire.question("red_flags").help
+    assert "With chronic hives or pemphigoid, the usual hives or blisters alone are not" in help_text

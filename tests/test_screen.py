@@ -75,7 +75,7 @@ def test_every_question_option_and_help_reads_whole_at_each_width(
     given: dict[str, object] = dict(ABOUT)
     progress: list[tuple[int, int, bool]] = []
     about = [f"--{key.replace('_', '-')}={value}" for key, value in ABOUT.items()]
-    with Terminal("assess", *about, columns=columns) as term:
+    with Terminal("assess", *about, columns=columns, rows=80) as term:
         for question in questionnaire:
             if question.id in ABOUT:
                 continue
@@ -86,6 +86,7 @@ def test_every_question_option_and_help_reads_whole_at_each_width(
             screen = term.text()
             assert not words_whole(question.text, screen), "a word of the question was split"
             found = PROGRESS.findall(flat(screen))
+            assert found, f"no progress line for {question.id}:\n{screen}"
             number, total, added = found[-1]
             progress.append((int(number), int(total), bool(added)))
             earlier: dict[str, object] = dict(parse_answers(questionnaire, given).values)
@@ -143,7 +144,9 @@ def test_a_resumed_walk_counts_on_from_the_answers_already_saved(
     questionnaire: Questionnaire, tmp_path: Path
 ) -> None:
     first_three = [q for q in questionnaire if q.when is None][:3]
-    saved = {q.id: _answer_for(q)[1] for q in first_three}
+    saved: dict[str, object] = {}
+    for question in first_three:
+        saved[question.id] = _answer_for(question, saved)[1]
     answers_file = tmp_path / "answers.json"
     answers_file.write_text(json.dumps(saved))
     with Terminal("assess", "--answers", str(answers_file), columns=80) as term:

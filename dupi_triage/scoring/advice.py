@@ -36,27 +36,6 @@ NHS_FIRST_AID = "NHS: anaphylaxis first aid."
 STRONG_LINK = frozenset({"probable", "definite"})
 STEROID_INDICATIONS = frozenset({"asthma", "copd"})
 
-_PATTERN_ADVICE = {
-    "possible_infection": (
-        "Signs of infection can look like eczema but need their own treatment, so they should be "
-        "checked rather than treated as an ordinary flare."
-    ),
-    "conjunctivitis": (
-        "Eye symptoms are a known effect of dupilumab; the prescriber may want the eyes checked."
-    ),
-    "eczema_flare": (
-        "The answers fit a flare of the usual eczema; tell the prescriber if it does not settle "
-        "as it usually does, or if anything new appears."
-    ),
-    "unclear": (
-        "New rashes are worth reporting instead of assuming they are 'just eczema'; the "
-        "prescriber may need to see the rash to tell what it is."
-    ),
-}
-_DRUG_REACTION_ADVICE = (
-    "Tell the prescriber this rash looks different from the usual eczema. Reactions like this are "
-    "reported with dupilumab and can often be managed without giving up a treatment that works."
-)
 ARTICLE_COMMUNICATION = "ARTICLE, 'The Importance of Patient Communication'."
 
 
@@ -86,7 +65,7 @@ def build_advice(
         lines.append(AdviceLine(text.steroids, text.steroids_source))
     if level is TriageLevel.EMERGENCY:
         return tuple(lines)
-    pattern_advice = _PATTERN_ADVICE.get(pattern.id, _DRUG_REACTION_ADVICE)
+    pattern_advice = questionnaire.pattern(pattern.id).advice or text.drug_reaction
     lines.append(AdviceLine(pattern_advice, ARTICLE_COMMUNICATION))
     for consider in text.consider:
         if _applies(questionnaire, consider.id, pattern, drug_link, answers):
