@@ -16,7 +16,7 @@ from typing import Any
 
 from dupi_triage.errors import InputError, quoted
 from dupi_triage.migrations import VERSION_KEY, migrate
-from dupi_triage.questionnaire import NONE_OPTION, Question, Questionnaire
+from dupi_triage.questionnaire import NONE_OPTION, Question, Questionnaire, When
 
 AnswerValue = str | int | tuple[str, ...]
 # A free-text question left empty (Enter at its prompt, or "" in a file): asked, nothing to add.
@@ -264,9 +264,7 @@ def check_conditions(
             raise InputError(
                 field_name(question), f"only applies when {condition}; give {needed} too"
             )
-        given = ", ".join(
-            f"{field_name(parent)} is {_shown(answers.get(parent.id))}" for parent in parents
-        )
+        given = _given(questionnaire, question.when, answers, field_name)
         raise InputError(field_name(question), f"only applies when {condition}, but {given}")
 
 
@@ -274,11 +272,13 @@ def _check_offered(questionnaire: Questionnaire, answers: Answers, field_name: F
     """An option offered only under a condition (nappy_area) is refused where it fails."""
     for question in questionnaire.questions_with_conditional_options:
         for option_id in answers.choices(question.id):
-            option = question.option(option_id)
-            if option.when is not None and option.when.state(answers.values) is False:
+            when = question.option(option_id).when
+            if when is not None and when.state(answers.values) is False:
+                condition = describe_when(when, field_name, questionnaire)
+                given = _given(questionnaire, when, answers, field_name)
                 raise InputError(
                     field_name(question),
-                    f"{option_id!r} only applies when {option.when.describe()}",
+                    f"{option_id!r} only applies when {condition}, but {given}",
                     ", ".join(o.id for o in question.offered(answers.values)),
                 )
 
@@ -287,11 +287,26 @@ def describe_condition(
     question: Question, field_name: FieldName, questionnaire: Questionnaire
 ) -> str:
     assert question.when is not None
+    return describe_when(question.when, field_name, questionnaire)
+
+
+def describe_when(when: When, field_name: FieldName, questionnaire: Questionnaire) -> str:
+    """The condition, each question named as it was given (a flag, a file field)."""
     parts = [
         condition.describe(field_name(questionnaire.question(condition.question)))
-        for condition in question.when.conditions
+        for condition in when.conditions
     ]
-    return (" and " if question.when.behaviour == "all" else " or ").join(parts)
+    return (" and " if when.behaviour == "all" else " or ").join(parts)
+
+
+def _given(
+    questionnaire: Questionnaire, when: When, answers: Answers, field_name: FieldName
+) -> str:
+    """What the questions a condition reads were answered: "--age-band is adult"."""
+    return ", ".join(
+        f"{field_name(parent)} is {_shown(answers.get(parent.id))}"
+        for parent in map(questionnaire.question, when.questions)
+    )
 
 
 def _shown(value: AnswerValue | None) -> str:

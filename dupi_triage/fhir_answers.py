@@ -16,7 +16,7 @@ import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from dupi_triage.answers import Answers, parse_value, prune_inapplicable
+from dupi_triage.answers import Answers, check_conditions, parse_value
 from dupi_triage.errors import InputError, quoted
 from dupi_triage.fhir_codes import QUESTIONNAIRE_URL, RESULT, canonical, code_system
 from dupi_triage.migrations import VERSION_KEY, known_versions, migrate
@@ -32,7 +32,8 @@ def is_response(document: object) -> bool:
 
 
 def response_answers(questionnaire: Questionnaire, document: Mapping[str, Any]) -> Answers:
-    """The answers a QuestionnaireResponse gives; a missing or disabled item is unanswered."""
+    """The answers a QuestionnaireResponse gives; a missing item is unanswered, and an answer
+    its condition rules out (a question the form hides, an option for another age) is refused."""
     version = _check_questionnaire(questionnaire, document.get("questionnaire"))
     items = document.get("item", [])
     _count_items(items)
@@ -53,8 +54,13 @@ def response_answers(questionnaire: Questionnaire, document: Mapping[str, Any]) 
         question_id: parse_value(questionnaire.by_id[question_id], value, _field(question_id))
         for question_id, value in raw.items()
     }
-    # A client that sends answers to a question its enableWhen had hidden: not applicable.
-    return prune_inapplicable(questionnaire, Answers(values, saved_under))
+    answers = Answers(values, saved_under)
+    # Refused as a JSON file's are, never dropped: a renderer hides a question whose enableWhen
+    # fails and exports no answer to it (LHC-Forms does so), so such an answer is not one the
+    # form gave; and an option R4 cannot hide (nappy_area for an adult) contradicts another
+    # answer, which dupi-triage will not guess between.
+    check_conditions(questionnaire, answers, _question_field)
+    return answers
 
 
 # --- the questionnaire it answers -----------------------------------------------------------------
@@ -205,6 +211,10 @@ def _raw_answer(question: Question, answer: object, field: str) -> object:
 
 def _field(link: str) -> str:
     return f"item {quoted(link)}"
+
+
+def _question_field(question: Question) -> str:
+    return _field(question.id)
 
 
 def _kind(value: object) -> str:

@@ -12,7 +12,7 @@ import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire as FhirQuestionnaire
@@ -22,10 +22,21 @@ from fhir.resources.R4B.questionnaireresponse import (
 
 from dupi_triage.answers import parse_answers
 from dupi_triage.fhir_codes import HIDDEN, ITEM_WEIGHT, OPTION_EXCLUSIVE, QUESTIONNAIRE_URL
-from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Condition, Questionnaire, When
+from dupi_triage.questionnaire import (
+    NONE_OPTION,
+    RED_FLAGS,
+    Condition,
+    ConditionOperator,
+    Questionnaire,
+    When,
+)
 from dupi_triage.render.fhir import render
 from dupi_triage.render.fhir_advice import sign_advice
-from dupi_triage.render.fhir_questionnaire import questionnaire_resource, render_questionnaire
+from dupi_triage.render.fhir_questionnaire import (
+    enable_when,
+    questionnaire_resource,
+    render_questionnaire,
+)
 from dupi_triage.scoring import assess
 from tests.conftest import RunCli
 from tests.report_cases import CASES, FACIAL_REDNESS, HALF_ANSWERED, as_flags
@@ -459,8 +470,11 @@ def test_the_validation_is_not_vacuous(questionnaire: Questionnaire) -> None:
 def test_a_condition_enable_when_cannot_state_becomes_an_enable_when_expression(
     questionnaire: Questionnaire,
 ) -> None:
+    """Several options of a multi-choice question, all of them with another test: no R4 test
+    says "one of these ticked" under enableBehavior "all"."""
     conditional = questionnaire.conditional[0]
-    first, second = [q for q in questionnaire if q.type == "single" and q is not conditional][:2]
+    first = next(q for q in questionnaire if q.type == "single" and q is not conditional)
+    second = next(q for q in questionnaire if q.type == "multi" and q is not conditional)
     mixed = When(
         "all",
         (
@@ -486,3 +500,99 @@ def test_a_condition_enable_when_cannot_state_becomes_an_enable_when_expression(
     assert f"linkId = '{first.id}'" in expression
     assert f"linkId = '{second.id}'" in expression
     assert " and " in expression
+
+
+def _enabled_by_r4(item: dict[str, Any], answers: dict[str, str]) -> bool:
+    """An item's plain enableWhen as FHIR R4 defines it, for single-choice answers: "=" is true
+    if an answer equals, "!=" if none does (so while unanswered), "exists" if one is given."""
+
+    def holds(test: dict[str, Any]) -> bool:
+        given = answers.get(test["question"])
+        if test["operator"] == "exists":
+            return (given is not None) is test["answerBoolean"]
+        equal = given == test["answerCoding"]["code"]
+        return equal if test["operator"] == "=" else not equal
+
+    results = [holds(test) for test in item["enableWhen"]]
+    return any(results) if item.get("enableBehavior") == "any" else all(results)
+
+
+def _single_choice_conditions(questionnaire: Questionnaire) -> Iterator[When]:
+    """Every shape of condition over two single-choice questions of the data, and the data's own."""
+    yield from (q.when for q in questionnaire.conditional if q.when is not None)
+    first, second = [q for q in questionnaire if q.type == "single" and len(q.options) >= 3][:2]
+    behaviours: tuple[Literal["all", "any"], ...] = ("all", "any")
+    operators: tuple[ConditionOperator, ...] = ("in", "not_in")
+    for behaviour in behaviours:
+        for one, two in itertools.product(operators, repeat=2):
+            yield When(
+                behaviour,
+                (
+                    Condition(first.id, one, first.option_ids[:1]),
+                    Condition(second.id, two, second.option_ids[:2]),
+                ),
+            )
+
+
+def test_plain_enable_when_alone_asks_a_question_exactly_when_the_tool_does(
+    questionnaire: Questionnaire,
+) -> None:
+    """For a renderer without FHIRPath (pregnancy: never asked of a parent or a clinician).
+
+    The item carries no enableWhenExpression beside it: its enableWhen says it all.
+    """
+    tried = 0
+    for when in _single_choice_conditions(questionnaire):
+        item = enable_when(questionnaire, when)
+        assert "extension" not in item, when
+        FhirQuestionnaire.model_validate(
+            {"resourceType": "Questionnaire", "status": "active",
+             "item": [{"linkId": "q", "type": "string", **item}]}
+        )  # fmt: skip
+        parents = [questionnaire.question(q) for q in when.questions]
+        for values in itertools.product(*[(None, *p.option_ids) for p in parents]):
+            answers = {p.id: v for p, v in zip(parents, values, strict=True) if v is not None}
+            assert _enabled_by_r4(item, answers) is (when.state(answers) is True), (when, answers)
+            tried += 1
+    assert tried > 100
+
+
+def test_a_question_asked_when_several_answers_hold_needs_no_fhirpath_in_the_form(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    conditional = [q for q in questionnaire.conditional if q.when and len(q.when.conditions) > 1]
+    assert conditional, "a question asked only when several earlier answers hold"
+    items = _by_link(fhir_questionnaire)
+    for question in conditional:
+        assert question.when is not None
+        item = items[question.id]
+        assert not any(e["url"].endswith("enableWhenExpression") for e in item["extension"])
+        parents = [questionnaire.question(q) for q in question.when.questions]
+        for values in itertools.product(*[(None, *p.option_ids) for p in parents]):
+            answers = {p.id: v for p, v in zip(parents, values, strict=True) if v is not None}
+            expected = question.when.state(answers) is True
+            assert _enabled_by_r4(item, answers) is expected, (question.id, answers)
+
+
+def test_an_option_offered_only_to_young_children_says_so_in_its_help(
+    questionnaire: Questionnaire, fhir_questionnaire: dict[str, Any]
+) -> None:
+    """R4 cannot hide an option (nappy area: under 6), so its help says when it applies."""
+    items = _by_link(fhir_questionnaire)
+    found = 0
+    for question in questionnaire:
+        for option in question.options:
+            if option.when is None:
+                continue
+            found += 1
+            [line] = [
+                line
+                for line in items[f"{question.id}.help"]["text"].splitlines()
+                if line.startswith(f"- {option.label}:")
+            ]
+            for condition in option.when.conditions:
+                parent = questionnaire.question(condition.question)
+                assert parent.short in line
+                for option_id in condition.options:
+                    assert parent.option(option_id).label in line, (option.id, line)
+    assert found

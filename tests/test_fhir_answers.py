@@ -7,6 +7,7 @@ answers file, and score it exactly as the same answers given any other way.
 from __future__ import annotations
 
 import copy
+import itertools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 
 from dupi_triage.answers import parse_answers
 from dupi_triage.fhir_codes import QUESTIONNAIRE_URL, code_system
-from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
+from dupi_triage.questionnaire import RED_FLAGS, Question, Questionnaire
 from dupi_triage.render.fhir import render
 from dupi_triage.scoring import assess
 from tests.conftest import PROJECT_ROOT, RunCli
@@ -178,38 +179,117 @@ def test_an_empty_red_flags_answer_is_still_not_screened(
     assert result["red_flags_screened"] is False
 
 
-def test_an_answer_to_a_disabled_question_counts_as_not_applicable(
+# --- answers a condition rules out: refused, naming the file and the items ----------------------
+
+
+def _answer(question: Question, option_id: str | None = None) -> dict[str, Any]:
+    if question.type == "integer":
+        return {"valueInteger": question.max}
+    code = option_id or question.option_ids[0]
+    return {"valueCoding": {"system": code_system(question.id), "code": code}}
+
+
+def _ruled_out(questionnaire: Questionnaire) -> Iterator[tuple[Question, dict[str, str], bool]]:
+    """Each conditional question with earlier answers that rule it out (False) or leave it
+    unknown (None: what it depends on is unanswered, so the form hides it too)."""
+    for question in questionnaire.conditional:
+        assert question.when is not None
+        parents = [questionnaire.question(q) for q in question.when.questions]
+        seen = set()
+        for values in itertools.product(*[(None, *p.option_ids) for p in parents]):
+            earlier = {p.id: v for p, v in zip(parents, values, strict=True) if v is not None}
+            state = question.when.state(earlier)
+            if state is not True and state not in seen:
+                seen.add(state)
+                yield question, earlier, state is None
+
+
+def _applicable(questionnaire: Questionnaire, answers: dict[str, object]) -> dict[str, object]:
+    """The answers without those to questions their other answers rule out."""
+    return {
+        k: v
+        for k, v in answers.items()
+        if (when := questionnaire.question(k).when) is None or when.state(answers) is True
+    }
+
+
+def _refusals(run_cli: RunCli, path: Path) -> list[str]:
+    """The one-line error of `report` and of `assess --answers`, and batch's error row."""
+    lines = []
+    for args in (("report", str(path)), ("assess", "--no-input", "--answers", str(path))):
+        run = run_cli(*args, "--format", "json")
+        assert run.code == 2, (args, run.out)
+        [line] = run.err.strip().splitlines()
+        lines.append(line)
+    run = run_cli("batch", str(path))
+    assert run.code == 1
+    [record] = [json.loads(line) for line in run.out.splitlines()]
+    lines.append(record["error"])
+    return lines
+
+
+def test_an_answer_to_a_question_the_form_hides_is_refused_naming_the_file_and_the_items(
     run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
 ) -> None:
-    conditional = questionnaire.conditional[0]
-    assert conditional.when is not None
-    parent = questionnaire.question(conditional.when.question)
-    other = next(o.id for o in parent.options if o.id != conditional.when.equals)
-    answers = {
-        k: v
-        for k, v in FACIAL_REDNESS.items()
-        if k not in {c.id for c in questionnaire.conditional}
-    }
-    answers[parent.id] = other
-    document = _response(questionnaire, answers)
-    # A careless client sends the hidden follow-up anyway.
-    section = _item(document, f"section-{conditional.section}")
-    section["item"].append(
-        {
-            "linkId": conditional.id,
-            "answer": [
-                {
-                    "valueCoding": {
-                        "system": code_system(conditional.id),
-                        "code": conditional.options[0].id,
-                    }
-                }
-            ],
-        }
-    )
-    result = _report(run_cli, _write(tmp_path, document))
-    assert conditional.id not in result["answers"]
-    assert result == _assess(run_cli, answers)
+    """An adult's nights woken by itch, pregnancy for a parent, a follow-up to a dose never
+    paused: no renderer following FHIR exports them, and the same answers in a JSON file are
+    refused, so the response is too (never scored with the answer silently dropped)."""
+    cases = list(_ruled_out(questionnaire))
+    assert {unknown for *_, unknown in cases} == {True, False}
+    for question, earlier, unknown in cases:
+        assert question.when is not None
+        answers = {
+            k: v
+            for k, v in FACIAL_REDNESS.items()
+            if k not in {q.id for q in questionnaire.conditional} | set(question.when.questions)
+        } | earlier
+        document = _response(questionnaire, answers)
+        document["item"].append({"linkId": question.id, "answer": [_answer(question)]})
+        path = _write(tmp_path, document)
+        lines = _refusals(run_cli, path)
+        for line in lines:
+            assert f"item '{question.id}': only applies when item '" in line, line
+            for parent in map(questionnaire.question, question.when.questions):
+                assert f"item '{parent.id}'" in line, line
+                assert parent.flag not in line, "names the response's items, not flags"
+            if unknown:
+                assert "give item '" in line, line
+        for line in lines[:2]:
+            assert path.name in line, "names the file"
+        value = question.max if question.type == "integer" else question.option_ids[0]
+        as_json = _write(tmp_path, {**answers, question.id: value}, "a.json")
+        assert run_cli("assess", "--no-input", "--answers", str(as_json)).code == 2
+
+
+def test_an_option_for_young_children_given_for_an_older_person_is_refused_naming_the_item(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    """R4 cannot hide an option, so the form offers the nappy area to an adult; the tool does
+    not guess which answer was wrong (the age or the place), as with a JSON file or flags."""
+    found = 0
+    for question in questionnaire.questions_with_conditional_options:
+        for option in question.options:
+            if option.when is None:
+                continue
+            found += 1
+            [condition] = option.when.conditions
+            parent = questionnaire.question(condition.question)
+            older = next(o for o in parent.option_ids if condition.state(o) is False)
+            answers = {**FACIAL_REDNESS, parent.id: older}
+            document = _response(questionnaire, _applicable(questionnaire, answers))
+            section = _item(document, f"section-{question.section}")
+            section["item"] = [i for i in section["item"] if i["linkId"] != question.id]
+            section["item"].append(
+                {"linkId": question.id, "answer": [_answer(question, option.id)]}
+            )
+            path = _write(tmp_path, document)
+            for line in _refusals(run_cli, path):
+                assert (
+                    f"item '{question.id}': '{option.id}' only applies when item '{parent.id}'"
+                    in line
+                )
+                assert f"but item '{parent.id}' is {older}" in line, line
+    assert found
 
 
 # --- hostile responses: one line, exit 2 ----------------------------------------------------------

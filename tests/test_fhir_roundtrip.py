@@ -35,6 +35,8 @@ from tests.conftest import PROJECT_ROOT, RunCli
 from tests.report_cases import FACIAL_REDNESS
 
 ROUNDTRIP = PROJECT_ROOT / "tests" / "roundtrip"
+# Clicked last, over the filled case: the form must then hide what the tool would not ask.
+A_PARENT_OF_A_TODDLER = {"respondent": "parent_or_carer", "age_band": "2_to_5"}
 SCREENSHOT = PROJECT_ROOT / "docs" / "fhir-form.png"
 
 
@@ -82,6 +84,7 @@ def rendered(
     )
     (folder / "questionnaire.json").write_text(fhir.stdout, encoding="utf-8")
     (folder / "case.json").write_text(json.dumps(FACIAL_REDNESS), encoding="utf-8")
+    (folder / "later.json").write_text(json.dumps(A_PARENT_OF_A_TODDLER), encoding="utf-8")
     screenshot = folder / "form.png"
     run = subprocess.run(
         [
@@ -92,6 +95,7 @@ def rendered(
             _sign(questionnaire, "emergency"),
             _sign(questionnaire, "urgent"),
             str(screenshot),
+            str(folder / "later.json"),
         ],
         capture_output=True,
         text=True,
@@ -209,8 +213,46 @@ def test_the_conditional_questions_appear_only_when_their_condition_holds(
     assert shown_somewhere
 
 
+def test_a_parent_of_a_toddler_is_not_asked_about_pregnancy_nor_the_itch_scale(
+    rendered: Any, questionnaire: Questionnaire
+) -> None:
+    """By plain enableWhen (pregnancy: respondent = self, age answered and not under 12)."""
+    answers = {**FACIAL_REDNESS, **A_PARENT_OF_A_TODDLER}
+    outcomes = set()
+    for question in questionnaire.conditional:
+        assert question.when is not None
+        shown = question.when.state(answers) is True
+        assert (question.text in rendered["text_later"]) is shown, question.id
+        outcomes.add(shown)
+    assert outcomes == {True, False}
+
+
+def _answered_links(items: list[dict[str, Any]]) -> set[str]:
+    found = set()
+    for item in items:
+        if item.get("answer"):
+            found.add(item["linkId"])
+        found |= _answered_links(item.get("item", []))
+    return found
+
+
+def test_answers_to_questions_the_form_then_hid_are_not_exported_and_the_rest_score_as_assess(
+    rendered: Any, run_cli: RunCli, questionnaire: Questionnaire
+) -> None:
+    """Itch and pregnancy were answered for the adult; LHC-Forms drops them once hidden, so an
+    answer to a hidden question is one no renderer following FHIR would send."""
+    later = {**FACIAL_REDNESS, RED_FLAGS: [_sign(questionnaire, "urgent")], **A_PARENT_OF_A_TODDLER}
+    hidden = {q.id for q in questionnaire.conditional if q.when and q.when.state(later) is False}
+    assert hidden & set(FACIAL_REDNESS), "questions answered at first, hidden later"
+    assert not hidden & _answered_links(rendered["later_response"]["item"])
+    path = rendered["folder"] / "later.json"
+    path.write_text(json.dumps(rendered["later_response"]), encoding="utf-8")
+    visible = {k: v for k, v in later.items() if k not in hidden}
+    assert _scored_by_report(run_cli, path) == _scored_by_assess(questionnaire, visible)
+
+
 def test_the_renderers_responses_validate_as_r4b(rendered: Any) -> None:
-    for response in (rendered["response"], rendered["both_response"]):
+    for response in (rendered["response"], rendered["both_response"], rendered["later_response"]):
         FhirQuestionnaireResponse.model_validate(response)
 
 
@@ -223,8 +265,10 @@ def test_a_screenshot_of_the_form_was_taken(rendered: Any) -> None:
 
 
 def _mixed_conditions(questionnaire: Questionnaire) -> list[When]:
-    """Conditions one enableBehavior cannot state, over two single-choice questions of the data."""
-    first, second = [q for q in questionnaire if q.type == "single" and len(q.options) >= 3][:2]
+    """Conditions plain enableWhen cannot state: several options of a multi-choice question of
+    the data, with a test of a single-choice one."""
+    first = next(q for q in questionnaire if q.type == "single" and len(q.options) >= 3)
+    second = next(q for q in questionnaire if q.type == "multi" and len(q.options) >= 3)
     a = first.option_ids[0]
     c, d = second.option_ids[:2]
     return [

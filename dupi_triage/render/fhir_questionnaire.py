@@ -125,7 +125,7 @@ def _question_item(questionnaire: Questionnaire, question: Question) -> dict[str
     }
     if question.type == "text":
         item["maxLength"] = question.max
-        item["item"] = [_help_item(question)]
+        item["item"] = [_help_item(questionnaire, question)]
         return item
     extensions: list[dict[str, Any]] = []
     if question.id == RED_FLAGS:
@@ -146,36 +146,66 @@ def _question_item(questionnaire: Questionnaire, question: Question) -> dict[str
         extensions.append(_item_control(control))
         item["answerOption"] = [_answer_option(question, option.id) for option in question.options]
     item["extension"] = extensions
-    item["item"] = [_help_item(question)]
+    item["item"] = [_help_item(questionnaire, question)]
     return item
 
 
 def enable_when(questionnaire: Questionnaire, when: When) -> dict[str, Any]:
-    """How a renderer knows when to ask: `enableWhen`, or an expression where that cannot say it.
+    """How a renderer knows when to ask: plain `enableWhen`, which every renderer reads, or an
+    expression where one enableBehavior cannot say it.
 
-    `in` with several options is any of them (`=` each, any); `not_in` is none of them (`!=`
-    each, all), which FHIR defines as ours: an unanswered question equals nothing. One
-    enableBehavior covers every test, so a mix (all of several any-ofs) becomes the SDC
-    `enableWhenExpression` in FHIRPath instead; the answers reader drops an answer to a question
-    whose condition does not hold, whatever a renderer did.
+    FHIR R4 defines `=` as "at least one answer equals", `!=` as "no answer equals" (so true
+    while the question is unanswered, as our `not_in` is) and `exists` as "is answered". A test
+    that needs the other behaviour is rewritten where the question is single-choice: under
+    "all", "Q in {a, b}" is "Q exists" and "Q != x" for every other option x; under "any",
+    "Q not in {a, b}" is "Q does not exist" or "Q = x" for another x. Only what still cannot be
+    said (several options of a multi-choice question, mixed) becomes the SDC
+    `enableWhenExpression` in FHIRPath, which renderers without FHIRPath ignore.
     """
-    behaviours: set[str] = set()
-    tests = []
-    for condition in when.conditions:
-        operator = "=" if condition.operator == "in" else "!="
-        if len(condition.options) > 1:
-            behaviours.add("any" if condition.operator == "in" else "all")
-        tests += [
-            answer_is(questionnaire, condition.question, option, operator)
-            for option in condition.options
-        ]
-    if len(when.conditions) > 1:
-        behaviours.add(when.behaviour)
-    if len(behaviours) > 1:
+    tests = _enable_when_tests(questionnaire, when)
+    if tests is None:
         expression = {"language": "text/fhirpath", "expression": enable_when_expression(when)}
         return {"extension": [{"url": ENABLE_WHEN_EXPRESSION, "valueExpression": expression}]}
-    behaviour = behaviours.pop() if behaviours else "all"
-    return {"enableWhen": tests} | ({"enableBehavior": behaviour} if len(tests) > 1 else {})
+    behaviour, items = tests
+    return {"enableWhen": items} | ({"enableBehavior": behaviour} if len(items) > 1 else {})
+
+
+def _enable_when_tests(
+    questionnaire: Questionnaire, when: When
+) -> tuple[str, list[dict[str, Any]]] | None:
+    """The enableWhen tests and their one enableBehavior, or None where R4 cannot say it."""
+    if len(when.conditions) == 1:
+        [condition] = when.conditions
+        return _natural(condition), _tests(questionnaire, condition)
+    tests: list[dict[str, Any]] = []
+    for condition in when.conditions:
+        if len(condition.options) == 1 or _natural(condition) == when.behaviour:
+            tests += _tests(questionnaire, condition)
+            continue
+        question = questionnaire.question(condition.question)
+        if question.type != "single":
+            return None
+        answered = when.behaviour == "all"
+        others = [o for o in question.option_ids if o not in condition.options]
+        tests.append({"question": question.id, "operator": "exists", "answerBoolean": answered})
+        tests += [
+            answer_is(questionnaire, question.id, other, "!=" if answered else "=")
+            for other in others
+        ]
+    return when.behaviour, tests
+
+
+def _natural(condition: Condition) -> str:
+    """How one test per option combines: `in` is any of them equal, `not_in` all unequal."""
+    return "any" if condition.operator == "in" else "all"
+
+
+def _tests(questionnaire: Questionnaire, condition: Condition) -> list[dict[str, Any]]:
+    operator = "=" if condition.operator == "in" else "!="
+    return [
+        answer_is(questionnaire, condition.question, option, operator)
+        for option in condition.options
+    ]
 
 
 def enable_when_expression(when: When) -> str:
@@ -204,10 +234,16 @@ def _answer_option(question: Question, option_id: str) -> dict[str, Any]:
     return entry
 
 
-def _help_item(question: Question) -> dict[str, Any]:
-    """The question's help, then each option's: renderers show it behind a help button."""
+def _help_item(questionnaire: Questionnaire, question: Question) -> dict[str, Any]:
+    """The question's help, then each option's: renderers show it behind a help button.
+
+    An option the tool offers only under a condition says so there: R4 cannot hide an option.
+    """
     lines = [question.help] + [
-        f"- {option.label}: {option.help}" for option in question.options if option.help
+        f"- {option.label}: {option.help}"
+        + (f" {offered_only_when(questionnaire, option.when)}" if option.when else "")
+        for option in question.options
+        if option.help or option.when
     ]
     return {
         "linkId": f"{question.id}.help",
@@ -215,6 +251,17 @@ def _help_item(question: Question) -> dict[str, Any]:
         "type": "display",
         "extension": [_item_control("help")],
     }
+
+
+def offered_only_when(questionnaire: Questionnaire, when: When) -> str:
+    """ "Only when Age is Under 2 years or 2 to 5 years.", in the words the form shows."""
+    parts = []
+    for condition in when.conditions:
+        parent = questionnaire.question(condition.question)
+        labels = " or ".join(parent.option(option).label for option in condition.options)
+        verb = "is" if condition.operator == "in" else "is not"
+        parts.append(f"{parent.short} {verb} {labels}")
+    return f"Only when {(' and ' if when.behaviour == 'all' else ' or ').join(parts)}."
 
 
 def _item_control(code: str) -> dict[str, Any]:

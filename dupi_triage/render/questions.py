@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from dupi_triage import __version__
-from dupi_triage.questionnaire import Question, Questionnaire
+from dupi_triage.questionnaire import Question, Questionnaire, Section, When
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -27,9 +27,11 @@ def question_to_dict(question: Question) -> dict[str, Any]:
             | ({"points": option.points} if option.points is not None else {})
             | ({"red_flag": option.red_flag} if option.red_flag else {})
             | ({"hold_next_dose": True} if option.hold_next_dose else {})
+            # Offered only when this holds (nappy_area: young children); null: always.
+            | {"condition": _condition(option.when)}
             for option in question.options
         ],
-        "condition": _condition(question),
+        "condition": _condition(question.when),
     }
     if question.type == "integer":
         entry["min"] = question.min
@@ -43,13 +45,14 @@ def question_to_dict(question: Question) -> dict[str, Any]:
     return entry
 
 
-def _condition(question: Question) -> dict[str, Any] | None:
-    """When the question is asked: all (or any) of its conditions on earlier answers."""
-    if question.when is None:
+def _condition(when: When | None) -> dict[str, Any] | None:
+    """When a question is asked, or an option offered: all (or any) of its tests of earlier
+    answers."""
+    if when is None:
         return None
     return {
-        question.when.behaviour: [
-            {"question": c.question, c.operator: list(c.options)} for c in question.when.conditions
+        when.behaviour: [
+            {"question": c.question, c.operator: list(c.options)} for c in when.conditions
         ]
     }
 
@@ -76,21 +79,75 @@ def render(fmt: str, questionnaire: Questionnaire) -> str:
 
 
 def print_table(console: Console, questionnaire: Questionnaire) -> None:
+    """A table per section where every value fits whole; on a narrow terminal, a list instead.
+
+    A value is never cut: the questions wrap, the values never do.
+    """
+    sections = [
+        (section, [q for q in questionnaire if q.section == section.id])
+        for section in questionnaire.sections
+    ]
+    tables = [_section_table(section, questions) for section, questions in sections if questions]
+    # Measured without a limit: rich caps a measurement at the width it is given.
+    unlimited = console.options.update_width(10_000)
+    if all(console.measure(t, options=unlimited).minimum <= console.width for t in tables):
+        for table in tables:
+            console.print(table)
+        return
+    for section, questions in sections:
+        if questions:
+            _print_section_list(console, section, questions)
+
+
+#: The narrowest the question column may get before the list reads better than the table.
+QUESTION_MIN_WIDTH = 20
+
+
+def _section_table(section: Section, questions: list[Question]) -> Any:
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
-    for section in questionnaire.sections:
-        table = Table(title=section.title, title_justify="left", box=box.SIMPLE_HEAD, expand=False)
-        table.add_column("Flag", no_wrap=True)
-        table.add_column("Type", no_wrap=True)
-        table.add_column("Question")
-        table.add_column("Allowed values")
-        for question in questionnaire:
-            if question.section != section.id:
-                continue
-            text = question.text
-            if question.when is not None:
-                text += f" (only when {question.when.describe()})"
-            values = question.allowed_values().replace(", ", "\n")
-            table.add_row(question.flag, question.type, text, values)
-        console.print(table)
+    table = Table(title=section.title, title_justify="left", box=box.SIMPLE_HEAD, expand=False)
+    # The type under the flag, not beside it: the table then fits 80 columns.
+    table.add_column("Flag, type", no_wrap=True)
+    table.add_column("Question", min_width=QUESTION_MIN_WIDTH)
+    # As wide as the longest option id: rich narrows any column that may wrap, whatever its words.
+    header = "Allowed values"
+    longest = max((len(option) for q in questions for option in q.option_ids), default=0)
+    table.add_column(header, width=max(longest, len(header)) if longest else None, overflow="fold")
+    for question in questions:
+        flag = Text(question.flag)
+        flag.append(f"\n{question.type}", style="dim")
+        table.add_row(flag, _question_text(question), _values(question))
+    return table
+
+
+def _print_section_list(console: Console, section: Section, questions: list[Question]) -> None:
+    from rich.padding import Padding
+    from rich.text import Text
+
+    console.print(Text(section.title, style="bold"))
+    for question in questions:
+        console.print(Text(f"{question.flag}  {question.type}", overflow="fold"))
+        console.print(Padding(Text(_question_text(question)), (0, 0, 0, 2)))
+        console.print(Padding(Text(_values(question), overflow="fold"), (0, 0, 0, 4)))
+    console.print()
+
+
+def _question_text(question: Question) -> str:
+    """The question, and when it is asked or an option offered (nappy_area: young children)."""
+    notes = [f"only when {question.when.describe()}"] if question.when is not None else []
+    notes += [
+        f"{option.id} only when {option.when.describe()}"
+        for option in question.options
+        if option.when is not None
+    ]
+    return " ".join([question.text, *(f"({note})" for note in notes)])
+
+
+def _values(question: Question) -> str:
+    """One option id a line (a value reads whole); a number's or a text's range as words."""
+    if question.options:
+        return "\n".join(question.option_ids)
+    return question.allowed_values()

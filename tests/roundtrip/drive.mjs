@@ -1,10 +1,11 @@
 // Fill dupi-triage's Questionnaire in the real LHC-Forms renderer, in headless Chromium, as a
 // person would: click the options, type the numbers. Used by tests/test_fhir_roundtrip.py.
 //
-// node drive.mjs QUESTIONNAIRE.json CASE.json EMERGENCY_SIGN URGENT_SIGN SCREENSHOT.png
+// node drive.mjs QUESTIONNAIRE.json CASE.json EMERGENCY_SIGN URGENT_SIGN SCREENSHOT.png [LATER.json]
 //
 // CASE.json holds answers as an answers file does ({"red_flags": ["none"], "itch": 6, ...}), in
-// questionnaire order. Prints one JSON object: what the page showed at each step and the
+// questionnaire order. LATER.json, if given, holds answers clicked last, over the case's (another
+// respondent, another age). Prints one JSON object: what the page showed at each step and the
 // QuestionnaireResponses the renderer exported. Serves this folder on 127.0.0.1 only.
 import fs from 'node:fs';
 import http from 'node:http';
@@ -13,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 import puppeteer from 'puppeteer-core';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-const [questionnairePath, casePath, emergencySign, urgentSign, screenshotPath] = process.argv.slice(2);
+const [questionnairePath, casePath, emergencySign, urgentSign, screenshotPath, laterPath] = process.argv.slice(2);
 const questionnaire = JSON.parse(fs.readFileSync(questionnairePath, 'utf8'));
 const answers = JSON.parse(fs.readFileSync(casePath, 'utf8'));
+const later = laterPath ? JSON.parse(fs.readFileSync(laterPath, 'utf8')) : null;
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.png': 'image/png' };
 
 function serve() {
@@ -55,7 +57,7 @@ async function click(page, id) {
   await page.click(selector);
 }
 
-async function fill(page) {
+async function fill(page, answers) {
   for (const [question, value] of Object.entries(answers)) {
     if (Number.isInteger(value)) {
       const selector = `[id="${question}/1/1"]`;
@@ -102,13 +104,16 @@ try {
 
   // The first help button is the warning signs' own: open it, read the page, click away to close it.
   const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  // Wait for the popover itself, not for a time: on a busy machine 800 ms was sometimes too short.
   await page.click('lhc-button-popover button');
+  await page.waitForSelector('.ant-popover-inner-content', { visible: true, timeout: 10000 });
   await pause(800);
   result.red_flags_help = await page.evaluate(() => document.body.innerText);
   await page.mouse.click(2, 2);
+  await page.waitForSelector('.ant-popover-inner-content', { hidden: true, timeout: 10000 });
   await pause(800);
 
-  await fill(page);
+  await fill(page, answers);
   result.text_filled = await pageText(page);
   result.response = await exportResponse(page);
 
@@ -129,6 +134,13 @@ try {
   result.both_response = await exportResponse(page);
   await click(page, optionId('red_flags', emergencySign));
   result.text_urgent = await pageText(page);
+
+  if (later) {
+    // Change earlier answers (a parent of a young child): what the form then asks, and exports.
+    await fill(page, later);
+    result.text_later = await pageText(page);
+    result.later_response = await exportResponse(page);
+  }
 } finally {
   await browser.close();
   server.close();
