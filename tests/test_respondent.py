@@ -446,7 +446,7 @@ def test_a_child_under_6_does_not_answer_for_themselves(
 def test_a_carer_of_an_adult_is_not_told_about_their_child(
     assessed: Assess, render_as: Render, fmt: str
 ) -> None:
-    """"A parent or carer, for a child or someone I look after": for an adult, not "your child"."""
+    """ "A parent or carer, for a child or someone I look after": for an adult, not "your child"."""
     result = assessed(_flare_at("adult", "parent_or_carer"))
     said = _flat(html.unescape(render_as(result, fmt)))
     assert not re.search(r"(your|my) child|has your child", said, re.I)
