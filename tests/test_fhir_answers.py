@@ -198,6 +198,12 @@ def _ruled_out(questionnaire: Questionnaire) -> Iterator[tuple[Question, dict[st
         seen = set()
         for values in itertools.product(*[(None, *p.option_ids) for p in parents]):
             earlier = {p.id: v for p, v in zip(parents, values, strict=True) if v is not None}
+            if any(
+                v not in {o.id for o in p.offered(earlier)}
+                for p, v in zip(parents, values, strict=True)
+                if v is not None
+            ):
+                continue  # a pair no one can give (a child under 2 answering for themselves)
             state = question.when.state(earlier)
             if state is not True and state not in seen:
                 seen.add(state)
@@ -243,6 +249,8 @@ def test_an_answer_to_a_question_the_form_hides_is_refused_naming_the_file_and_t
             for k, v in FACIAL_REDNESS.items()
             if k not in {q.id for q in questionnaire.conditional} | set(question.when.questions)
         } | earlier
+        if answers.get("age_band") in ("under_2", "2_to_5") and "respondent" not in earlier:
+            answers["respondent"] = "parent_or_carer"  # a child under 6 does not answer
         document = _response(questionnaire, answers)
         document["item"].append({"linkId": question.id, "answer": [_answer(question)]})
         path = _write(tmp_path, document)
