@@ -317,7 +317,6 @@ class Wording(NamedTuple):
     for_later: str
     for_later_note: str
     tell_heading: str
-    scope: str
     other_indication: str
     source_key: tuple[tuple[str, str], ...] = ()
 

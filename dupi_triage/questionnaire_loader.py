@@ -646,7 +646,6 @@ def _wording(data: Mapping[str, Any]) -> Wording:
         for_later=_text(data, "for_later", "report"),
         for_later_note=_text(data, "for_later_note", "report"),
         tell_heading=_text(data, "tell_heading", "report"),
-        scope=_text(data, "scope", "report"),
         other_indication=_text(data, "other_indication", "report"),
         source_key=key,
     )

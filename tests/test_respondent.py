@@ -186,7 +186,8 @@ def test_for_another_indication_there_is_no_ordinary_eczema_flare(
     item = next(i for i in result.drug_link.items if i.item == "alternative_causes")
     assert "eczema itself" not in item.reason
     label = questionnaire.question("indication").option(indication).label
-    assert f"Dupilumab is prescribed here for {label}" in _flat(render_as(result, "text"))
+    said = _flat(render_as(result, "text"))
+    assert f"What dupilumab is for: {label}. dupi-triage is built for rashes during" in said
 
 
 UNCONTROLLED_ECZEMA_LOOK = {**ORDINARY_FLARE, "onset": "unsure", "usual_treatment_helps": "no"}
@@ -284,6 +285,28 @@ def test_a_pregnant_adult_with_itch_is_told_to_tell_the_maternity_team_and_not_t
     assert "pausing dupilumab" not in said
     assert "Do not stop, skip or change dupilumab" in said
     assert result.level is TriageLevel.ROUTINE, "pregnancy is never scored"
+
+
+@pytest.mark.parametrize("pregnancy", ["pregnant", "breastfeeding"])
+def test_in_pregnancy_even_an_uncontrolled_drug_reaction_lists_no_pause_of_dupilumab(
+    assessed: Assess, pregnancy: str
+) -> None:
+    """A facial-redness reaction the usual treatment does not help lists "pausing dupilumab
+    under supervision" for the prescriber; in pregnancy that is theirs to raise, not ours."""
+    reaction = {
+        **ORDINARY_FLARE,
+        "onset": "1_to_4_months",
+        "location": ["face_neck", "new_areas"],
+        "look": ["redness_no_scaling"],
+        "usual_treatment_helps": "no",
+        "itch": 8,
+    }
+    assert "pausing dupilumab" in " ".join(assessed({**reaction, "pregnancy": "neither"}).advice)
+    result = assessed({**reaction, "pregnancy": pregnancy})
+    said = " ".join(result.advice)
+    assert "pausing dupilumab" not in said
+    assert ("midwife or maternity team" in said) is (pregnancy == "pregnant")
+    assert result.level.value == assessed({**reaction, "pregnancy": "neither"}).level.value
 
 
 @pytest.mark.parametrize(

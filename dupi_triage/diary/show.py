@@ -75,7 +75,7 @@ def render_show(
     for row in table:
         details = wrapped.get(row.details)
         if details is None:
-            parts = textwrap.wrap(row.details, width) or [""]
+            parts = textwrap.wrap(row.details, width, break_on_hyphens=False) or [""]
             details = wrapped[row.details] = ("\n" + " " * DETAILS_COLUMN).join(parts)
         line = f"{row.day:<10}  {row.kind:<8}  {row.id:<8}  {details}"
         if colour and row.kind == "dose":

@@ -26,7 +26,11 @@ def _bullets(items: tuple[str, ...], width: int) -> Text:
         line
         for item in items
         for line in textwrap.wrap(
-            item, max(width, 20), initial_indent="  - ", subsequent_indent="    "
+            item,
+            max(width, 20),
+            initial_indent="  - ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,
         )
     ]
     return Text("\n".join(lines))

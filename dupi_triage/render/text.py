@@ -17,7 +17,11 @@ WIDTH = 78
 
 def _para(text: str, indent: str = "") -> list[str]:
     return textwrap.wrap(
-        text, WIDTH, initial_indent=indent, subsequent_indent=" " * len(indent)
+        text,
+        WIDTH,
+        initial_indent=indent,
+        subsequent_indent=" " * len(indent),
+        break_on_hyphens=False,  # never "dupi-" at a line's end and "triage" on the next
     ) or [""]
 
 
@@ -61,7 +65,13 @@ def render_view(view: SummaryView) -> str:
         # Points and item numbers right-aligned, so "10." lines up with "9." and the text hangs.
         text = f"{row.item} Answer: {row.answer}. [{row.source}]"
         lead = f"  {points:>3}  {row.number:>2}. "
-        lines += textwrap.wrap(text, WIDTH, initial_indent=lead, subsequent_indent=" " * len(lead))
+        lines += textwrap.wrap(
+            text,
+            WIDTH,
+            initial_indent=lead,
+            subsequent_indent=" " * len(lead),
+            break_on_hyphens=False,
+        )
     lines += ["", *_para(view.drug_link_note)]
 
     lines += _heading("Risk factors") + _para(view.risk_sentence)
@@ -94,6 +104,7 @@ def _diary(diary: DiaryView) -> list[str]:
             WIDTH,
             initial_indent="  ",
             subsequent_indent=" " * 24,
+            break_on_hyphens=False,
         )
     lines += ["", "What the diary says about timing (our own heuristics):"]
     lines += [f"  {line}" for line in diary.timing]

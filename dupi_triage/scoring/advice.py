@@ -105,7 +105,10 @@ def _applies(
     if consider_id == "schedule_review":
         return drug_reaction or answers.get("injection_pattern") == "yes"
     if consider_id == "supervised_pause":
-        return drug_reaction and not_helped
+        # Spec, `about`: nothing suggests stopping dupilumab for pregnancy, so in pregnancy or
+        # while breastfeeding a pause is left to the prescriber to raise, not listed here.
+        pregnant = answers.get("pregnancy") in ("pregnant", "breastfeeding")
+        return drug_reaction and not_helped and not pregnant
     if consider_id == "dermatologist":
         worsening = answers.get("treatment_duration") in (
             "4_to_12_months",
