@@ -137,6 +137,7 @@ class Walk:
         self.diary_offer = diary_offer
         self._section: str | None = None
         self._shown_total: int | None = None
+        self._shown_number: int | None = None
 
     # -- asking ----------------------------------------------------------------------------------
 
@@ -215,9 +216,13 @@ class Walk:
         carries on from where it stopped rather than starting again at 1.
         """
         applicable = applicable_questions(self.questionnaire, self.answers)
-        total = len(applicable)
         done = sum(1 for q in applicable if q.id in self.answers)
-        line = f"Question {done + 1} of {total}."
+        # An answer dropped by a later one (the itch scale, once the age is under 6) was still
+        # asked: the count goes on from the last number shown, never back to it.
+        number = done + 1 if self._shown_number is None else max(done + 1, self._shown_number + 1)
+        total = number - 1 + len(applicable) - done
+        self._shown_number = number
+        line = f"Question {number} of {total}."
         previous, self._shown_total = self._shown_total, total
         if previous is None:
             if done:

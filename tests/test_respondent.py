@@ -485,3 +485,21 @@ def test_the_warning_signs_say_up_front_that_usual_hives_or_blisters_are_not_sig
     the question's help, printed above the list, says it for everyone."""
     help_text = questionnaire.question("red_flags").help
     assert "With chronic hives or pemphigoid, the usual hives or blisters alone" in help_text
+
+
+def test_the_count_goes_on_when_an_age_swaps_the_itch_scale_for_nights_woken(
+    questionnaire: Questionnaire,
+) -> None:
+    """2.0 answers with an itch score, then a parent of a 3-year-old: the itch answer is dropped
+    and nights woken added, and the count still goes up one at a time ("18 of 20" twice, before)."""
+    from tests.test_prompts import walk
+
+    saved = json.loads(SAVED_2_0.read_text())["ordinary_flare"]["answers"]
+    assert "itch" in saved
+    keys = "\x1b[B\r" * 2 + "\r" + "\x03"  # a parent or carer; 2 to 5 years; eczema; stop
+    walked = walk(questionnaire, saved, keys)
+    counts = [(int(n), int(t)) for n, t in re.findall(r"Question (\d+) of (\d+)\.", walked.screen)]
+    numbers = [n for n, _ in counts]
+    assert numbers == list(range(numbers[0], numbers[0] + len(numbers))), counts
+    assert "1 follow-up question added by your last answer" in _flat(walked.screen)
+    assert "itch" not in walked.answers
