@@ -277,6 +277,7 @@ class Advice(NamedTuple):
     missing: str
     emergency_after: str
     worse_sooner: str
+    lumps: str
     drug_reaction: str
     steroids: str
     steroids_source: str

@@ -557,3 +557,55 @@ def test_every_level_rule_in_the_data_has_its_function_and_the_reverse(
     for rule in questionnaire.level_rules:
         assert rule.source.strip()
         assert rule.level != "emergency"
+
+
+# --- advice beside an infection, new lumps, another indication (case-report review) -------------
+
+HEAD_AND_NECK = {
+    **ORDINARY_FLARE,
+    "onset": "1_to_4_months",
+    "location": ["face_neck", "new_areas"],
+    "look": ["redness_no_scaling", "weeping_crusts"],
+    "injection_pattern": "yes",
+    "usual_treatment_helps": "no",
+}
+CREAMS = "calcineurin inhibitors such as tacrolimus"
+
+
+@pytest.mark.parametrize("sign", ["painful_blisters", "spreading_infection"])
+def test_beside_a_skin_infection_sign_no_creams_schedule_change_or_pause_is_suggested(
+    assessed: Assess, sign: str
+) -> None:
+    """The answers also fit head and neck dermatitis, whose advice lists steroid and tacrolimus
+    creams: not on skin that may hold eczema herpeticum or cellulitis (tacrolimus is never put
+    on a viral infection). Eczema herpeticum gets the antiviral line (NICE CG57, QS44)."""
+    without = " ".join(assessed({**HEAD_AND_NECK, "look": ["redness_no_scaling"]}).advice)
+    assert CREAMS in without, "the same answers without the infection do list the creams"
+    said = " ".join(assessed({**HEAD_AND_NECK, "red_flags": [sign]}).advice)
+    for line in (CREAMS, "Reviewing the injection schedule", "pausing dupilumab"):
+        assert line.lower() not in said.lower(), line
+    assert ("antiviral treatment straight away" in said) is (sign == "painful_blisters")
+    assert "antibiotics if it is a secondary infection" in said
+
+
+def test_new_lumps_get_no_can_often_be_managed_reassurance(assessed: Assess) -> None:
+    """Nodules with skin no better after months on dupilumab may need a skin sample (SPEC,
+    level; cutaneous T-cell lymphoma has been reported unmasked on dupilumab)."""
+    plaques = {**ORDINARY_FLARE, "onset": "after_4_months", "look": ["thick_scaly_plaques"],
+               "treatment_duration": "over_12_months", "overall_course": "worse",
+               "usual_treatment_helps": "no"}  # fmt: skip
+    assert "can often be managed" in " ".join(assessed(plaques).advice)
+    said = " ".join(
+        assessed({**plaques, "look": ["thick_scaly_plaques", "lumps_or_nodules"]}).advice
+    )
+    assert "can often be managed" not in said
+    assert "may take a skin sample" in said
+
+
+def test_for_another_indication_a_rash_is_not_called_just_eczema(assessed: Assess) -> None:
+    hives = {**ORDINARY_FLARE, "indication": "urticaria", "look": ["other"],
+             "location": ["widespread"]}  # fmt: skip
+    said = " ".join(assessed(hives).advice)
+    assert "just eczema" not in said
+    assert "New rashes are worth reporting" in said
+    assert "just eczema" in " ".join(assessed({**hives, "indication": "atopic_dermatitis"}).advice)

@@ -35,6 +35,8 @@ MHRA_CONTINUE = "MHRA: eye reactions do not usually need dupilumab to be stopped
 NHS_FIRST_AID = "NHS: anaphylaxis first aid."
 STRONG_LINK = frozenset({"probable", "definite"})
 STEROID_INDICATIONS = frozenset({"asthma", "copd"})
+#: Warning signs of a skin infection (eczema herpeticum, cellulitis).
+INFECTION_SIGNS = ("painful_blisters", "spreading_infection")
 
 ARTICLE_COMMUNICATION = "ARTICLE, 'The Importance of Patient Communication'."
 
@@ -65,7 +67,10 @@ def build_advice(
         lines.append(AdviceLine(text.steroids, text.steroids_source))
     if level is TriageLevel.EMERGENCY:
         return tuple(lines)
-    pattern_advice = questionnaire.pattern(pattern.id).advice or text.drug_reaction
+    pattern_advice = questionnaire.pattern(pattern.id).advice or (
+        # New lumps: no "can often be managed" beside what may need a skin sample (SPEC, level).
+        text.lumps if answers.has("look", "lumps_or_nodules") else text.drug_reaction
+    )
     lines.append(AdviceLine(pattern_advice, ARTICLE_COMMUNICATION))
     for consider in text.consider:
         if _applies(questionnaire, consider.id, pattern, drug_link, answers):
@@ -94,16 +99,25 @@ def _applies(
 ) -> bool:
     """Which of the article's management points fit this result (spec, `advice`)."""
     patterns = _patterns(pattern)
-    drug_reaction = any(questionnaire.pattern(p).drug_reaction for p in patterns)
+    # A possible infection first: no creams, schedule change or pause beside it (the answers may
+    # also fit a drug reaction). Creams, tacrolimus above all, do not go on herpes-infected skin.
+    infection_first = pattern.id == "possible_infection" or any(
+        answers.has("red_flags", sign) for sign in INFECTION_SIGNS
+    )
+    drug_reaction = not infection_first and any(
+        questionnaire.pattern(p).drug_reaction for p in patterns
+    )
     not_helped = answers.get("usual_treatment_helps") == "no"
     if consider_id == "skin_care":
         return True
     if consider_id == "topical_treatments":
         return drug_reaction
+    if consider_id == "antiviral":
+        return answers.has("red_flags", "painful_blisters")
     if consider_id == "antibiotics":
         return "possible_infection" in patterns or answers.has("look", "weeping_crusts")
     if consider_id == "schedule_review":
-        return drug_reaction or answers.get("injection_pattern") == "yes"
+        return drug_reaction or (not infection_first and answers.get("injection_pattern") == "yes")
     if consider_id == "supervised_pause":
         # Spec, `about`: nothing suggests stopping dupilumab for pregnancy, so in pregnancy or
         # while breastfeeding a pause is left to the prescriber to raise, not listed here.
