@@ -271,9 +271,10 @@ def check_conditions(
 def _check_offered(questionnaire: Questionnaire, answers: Answers, field_name: FieldName) -> None:
     """An option offered only under a condition (nappy_area) is refused where it fails."""
     for question in questionnaire.questions_with_conditional_options:
+        offered = {option.id for option in question.offered(answers.values)}
         for option_id in answers.choices(question.id):
             when = question.option(option_id).when
-            if when is not None and when.state(answers.values) is False:
+            if option_id not in offered and when is not None:
                 condition = describe_when(when, field_name, questionnaire)
                 given = _given(questionnaire, when, answers, field_name)
                 raise InputError(
@@ -292,11 +293,7 @@ def describe_condition(
 
 def describe_when(when: When, field_name: FieldName, questionnaire: Questionnaire) -> str:
     """The condition, each question named as it was given (a flag, a file field)."""
-    parts = [
-        condition.describe(field_name(questionnaire.question(condition.question)))
-        for condition in when.conditions
-    ]
-    return (" and " if when.behaviour == "all" else " or ").join(parts)
+    return when.describe(lambda q: field_name(questionnaire.question(q)))
 
 
 def _given(
@@ -365,11 +362,8 @@ def prune_inapplicable(questionnaire: Questionnaire, answers: Answers) -> Answer
     answers = answers.without(*stale) if stale else answers
     for question in questionnaire.questions_with_conditional_options:
         chosen = answers.choices(question.id)
-        kept = tuple(
-            o
-            for o in chosen
-            if (when := question.option(o).when) is None or when.state(answers.values) is not False
-        )
+        offered = {option.id for option in question.offered(answers.values)}
+        kept = tuple(o for o in chosen if o in offered)
         if kept != chosen:
             answers = (
                 answers.with_answer(question.id, kept) if kept else answers.without(question.id)

@@ -26,14 +26,10 @@ from dupi_triage.answers import (
     prune_inapplicable,
 )
 from dupi_triage.questionnaire import (
-    AGE_BAND,
-    INDICATION,
     NONE_OPTION,
     RED_FLAGS,
-    RESPONDENT,
     Question,
     Questionnaire,
-    When,
 )
 from dupi_triage.signals import Terminated
 from dupi_triage.wrapping import fill, hanging, terminal_width, usable
@@ -111,7 +107,12 @@ def _run(prompt: questionary.Question) -> Any:
     application.key_bindings = merge_key_bindings(
         [application.key_bindings or KeyBindings(), _end_on_ctrl_d()]
     )
-    return prompt.unsafe_ask()
+    from dupi_triage.signals import raise_pending
+
+    try:
+        return prompt.unsafe_ask()
+    finally:
+        raise_pending()  # a hangup as the prompt closed is not lost
 
 
 class Walk:
@@ -241,8 +242,7 @@ class Walk:
     def _record(self, question: Question, value: AnswerValue) -> None:
         given = self.answers.with_answer(question.id, value)
         self.answers = prune_inapplicable(self.questionnaire, given)
-        if question.id in (RESPONDENT, AGE_BAND, INDICATION):
-            self.questionnaire = self.base.worded_for(self.answers.values)
+        self.questionnaire = self.base.worded_for(self.answers.values)  # a cached lookup
         for changed in self.questionnaire:
             before, after = given.get(changed.id), self.answers.get(changed.id)
             if before is None or before == after:
@@ -250,7 +250,7 @@ class Walk:
             if changed.when is not None and changed.when.state(self.answers.values) is False:
                 self.say(
                     f"Note: the answer to '{changed.short}' was dropped: it applies only when "
-                    f"{self._in_words(changed.when)}.",
+                    f"{changed.when.in_words(self.questionnaire, QUOTE)}.",
                     "dim",
                 )
                 continue
@@ -261,18 +261,9 @@ class Walk:
                 again = "" if after is not None else " The question will be asked again."
                 self.say(
                     f"Note: '{option.label}' was taken out of '{changed.short}': it applies only "
-                    f"when {self._in_words(option.when)}.{again}",
+                    f"when {option.when.in_words(self.questionnaire, QUOTE)}.{again}",
                     "dim",
                 )
-
-    def _in_words(self, when: When) -> str:
-        """A condition in the words on screen: "'Age' is neither 'Under 2 years' nor ..."."""
-        parts = []
-        for condition in when.conditions:
-            parent = self.questionnaire.question(condition.question)
-            labels = {o.id: f"'{o.label}'" for o in parent.options}
-            parts.append(condition.describe(f"'{parent.short}'", labels.__getitem__))
-        return (" and " if when.behaviour == "all" else " or ").join(parts)
 
     def _next_missing(self, *, own_words: bool = True) -> Question | None:
         """The next question to ask. The person's own words (a text question) come only in a
@@ -425,6 +416,7 @@ class Walk:
 
 # Columns before a choice's title: the pointer (" » "), and in a checkbox the box ("○ ") too.
 SELECT_INDENT = 3
+QUOTE = "'"  # around a question's or an option's words in a note
 CHECKBOX_INDENT = 5
 SELECT_KEYS = "(Use the arrow keys, then Enter)"
 CHECKBOX_KEYS = (

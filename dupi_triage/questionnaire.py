@@ -168,9 +168,28 @@ class When(NamedTuple):
             return None
         return not decisive
 
-    def describe(self) -> str:
-        joiner = " and " if self.behaviour == "all" else " or "
-        return joiner.join(condition.describe() for condition in self.conditions)
+    def describe(
+        self,
+        name: Callable[[str], str] | None = None,
+        label: Callable[[str, str], str] | None = None,
+    ) -> str:
+        """Each condition in words, joined by "and" (all) or "or" (any).
+
+        `name(question_id)`: how a question is called (a flag, a field, its short label);
+        `label(question_id, option_id)`: how an option is shown. Ids, unless given.
+        """
+        parts = []
+        for condition in self.conditions:
+            shown = functools.partial(label, condition.question) if label else None
+            parts.append(condition.describe(name(condition.question) if name else None, shown))
+        return (" and " if self.behaviour == "all" else " or ").join(parts)
+
+    def in_words(self, questionnaire: "Questionnaire", quote: str = "") -> str:
+        """In the words a person sees: "'Age' is neither 'Under 2 years' nor '2 to 5 years'"."""
+        return self.describe(
+            lambda q: f"{quote}{questionnaire.question(q).short}{quote}",
+            lambda q, o: f"{quote}{questionnaire.question(q).option(o).label}{quote}",
+        )
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -207,8 +226,10 @@ class Question:
         return self._by_id[option_id]
 
     def offered(self, answers: Mapping[str, object]) -> tuple[Option, ...]:
-        """The options to show, given earlier answers (an option's condition must hold)."""
-        return tuple(o for o in self.options if o.when is None or o.when.state(answers) is True)
+        """The options offered given earlier answers: all but those whose condition is known
+        not to hold (the nappy area once the age is 6 or more). Shown in a walk, accepted from
+        flags and files, kept when an earlier answer changes: one rule for all three."""
+        return tuple(o for o in self.options if o.when is None or o.when.state(answers) is not False)
 
     def allowed_values(self) -> str:
         if self.type == "integer":

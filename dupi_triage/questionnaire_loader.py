@@ -195,7 +195,7 @@ def parse_questionnaire(
     if clash:
         raise QuestionnaireError(f"topic_voice redefines voice words: {', '.join(sorted(clash))}")
     words = {**words, **{name: _speak(text, words) for name, text in topics[topic].items()}}
-    data = _speak(data, words)
+    data = _speak(data, _Words(words))
     levels = tuple(_level(entry) for entry in _table_list(data, "levels"))
     if tuple(level.id for level in levels) != LEVEL_IDS:
         raise QuestionnaireError(f"levels must be exactly {', '.join(LEVEL_IDS)}, lowest first")
@@ -279,21 +279,27 @@ def _voices(data: Mapping[str, Any], name: str, default: str) -> dict[str, dict[
     return voices
 
 
+class _Words(dict[str, str]):
+    """The words a text may use: a late word ({indication}) stays for the code to fill in; any
+    other unknown word is a load error."""
+
+    def __missing__(self, name: str) -> str:
+        if name in LATE_WORDS:
+            return f"{{{name}}}"
+        raise QuestionnaireError(f"unknown word {{{name}}}")
+
+
 def _speak(value: Any, words: Mapping[str, str]) -> Any:
     """Every string with its {word}s filled in; an unknown word is a load error."""
     if isinstance(value, str):
         if "{" not in value:
             return value
-        import string
-
         try:
-            fields = [name for _, name, _, _ in string.Formatter().parse(value) if name]
-        except ValueError as error:
+            return value.format_map(words if isinstance(words, _Words) else _Words(words))
+        except QuestionnaireError as error:
+            raise QuestionnaireError(f"text {value[:60]!r}: {error}") from None
+        except (ValueError, IndexError, AttributeError, KeyError, TypeError) as error:
             raise QuestionnaireError(f"text {value[:60]!r}: {error}") from error
-        for name in fields:
-            if name not in words and name not in LATE_WORDS:
-                raise QuestionnaireError(f"text {value[:60]!r}: unknown word {{{name}}}")
-        return value.format_map({**{w: f"{{{w}}}" for w in LATE_WORDS}, **words})
     if isinstance(value, Mapping):
         return {
             key: _speak(item, words)

@@ -31,18 +31,33 @@ class Terminated(SystemExit):
         self.exit_code = 128 + signum
 
 
+#: A signal that arrived while an event loop ran, until it has been raised.
+_pending: int | None = None
+
+
 def _unwind(signum: int, frame: FrameType | None) -> None:
+    global _pending
     loop = _running_loop()
     if loop is None:
         raise Terminated(signum)
     # A prompt is on screen: an event loop is running, and raising here would land in whichever
     # of its tasks happened to be running (prompt_toolkit then prints that task's traceback).
-    # Raised from a plain callback instead, it leaves the loop the way Ctrl-C does.
+    # Raised from a plain callback instead, it leaves the loop the way Ctrl-C does. If the loop
+    # was already on its last pass, the callback never runs: `raise_pending` after the prompt.
+    _pending = signum
     loop.call_soon_threadsafe(_raise, signum)
 
 
 def _raise(signum: int) -> None:
+    global _pending
+    _pending = None
     raise Terminated(signum)
+
+
+def raise_pending() -> None:
+    """Raise Terminated for a signal that came as a prompt was closing (call after each one)."""
+    if _pending is not None:
+        _raise(_pending)
 
 
 def _running_loop() -> AbstractEventLoop | None:

@@ -258,3 +258,27 @@ def test_a_kill_mid_batch_on_two_processes_leaves_no_partial_file(
     assert child.exitstatus == 128 + signum
     assert list(tmp_path.iterdir()) == [], "no results file and no temporary file"
     assert "Traceback" not in transcript.getvalue()
+
+
+def test_a_hangup_as_a_prompt_closes_is_raised_after_it_not_lost() -> None:
+    """The signal handler schedules the raise on the prompt's event loop; a signal on the loop's
+    last pass would be dropped with the loop, so the prompt's caller raises it afterwards."""
+    import asyncio
+
+    from dupi_triage import signals
+
+    loop = asyncio.new_event_loop()
+
+    def last_pass() -> None:
+        signals._unwind(signal.SIGTERM, None)  # what the handler does while a prompt runs
+        loop.stop()  # ...on the loop's last pass: the scheduled raise never runs
+
+    try:
+        loop.call_soon(last_pass)
+        loop.run_forever()
+    finally:
+        loop.close()
+    with pytest.raises(signals.Terminated) as raised:
+        signals.raise_pending()
+    assert raised.value.exit_code == 128 + signal.SIGTERM
+    signals.raise_pending()  # raised once, then cleared

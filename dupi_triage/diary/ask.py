@@ -20,10 +20,14 @@ SKIP = "__skip__"
 
 
 def _ask(prompt: questionary.Question) -> Any:
+    from dupi_triage.signals import raise_pending
+
     try:
         answer = prompt.unsafe_ask()
     except (KeyboardInterrupt, EOFError):
         raise Stopped("Stopped. Nothing was written to the diary.") from None
+    finally:
+        raise_pending()  # a hangup as the prompt closed is not lost
     return answer
 
 

@@ -255,13 +255,7 @@ def _help_item(questionnaire: Questionnaire, question: Question) -> dict[str, An
 
 def offered_only_when(questionnaire: Questionnaire, when: When) -> str:
     """ "Only when Age is Under 2 years or 2 to 5 years.", in the words the form shows."""
-    parts = []
-    for condition in when.conditions:
-        parent = questionnaire.question(condition.question)
-        labels = " or ".join(parent.option(option).label for option in condition.options)
-        verb = "is" if condition.operator == "in" else "is not"
-        parts.append(f"{parent.short} {verb} {labels}")
-    return f"Only when {(' and ' if when.behaviour == 'all' else ' or ').join(parts)}."
+    return f"Only when {when.in_words(questionnaire)}."
 
 
 def _item_control(code: str) -> dict[str, Any]:

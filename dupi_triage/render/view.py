@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from dupi_triage import __version__
 from dupi_triage.answers import applicable_questions, describe_answer
-from dupi_triage.questionnaire import ABOUT, Questionnaire
+from dupi_triage.questionnaire import ABOUT, INDICATION, OTHER_TOPIC, Questionnaire, topic_of
 from dupi_triage.scoring.model import Assessment
 
 if TYPE_CHECKING:
@@ -263,8 +263,8 @@ def _diary(questionnaire: Questionnaire, assessment: Assessment) -> "DiaryView |
 
 
 def _scope_note(questionnaire: Questionnaire, assessment: Assessment) -> str:
-    indication = assessment.answers.get("indication")
-    if not isinstance(indication, str) or indication == "atopic_dermatitis":
+    indication = assessment.answers.get(INDICATION)
+    if not isinstance(indication, str) or topic_of(indication) != OTHER_TOPIC:
         return ""
-    label = questionnaire.question("indication").option(indication).label
+    label = questionnaire.question(INDICATION).option(indication).label
     return questionnaire.wording.other_indication.format(indication=label)

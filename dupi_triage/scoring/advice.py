@@ -72,8 +72,9 @@ def build_advice(
         text.lumps if answers.has("look", "lumps_or_nodules") else text.drug_reaction
     )
     lines.append(AdviceLine(pattern_advice, ARTICLE_COMMUNICATION))
+    applies = _applies(questionnaire, pattern, drug_link, answers)
     for consider in text.consider:
-        if _applies(questionnaire, consider.id, pattern, drug_link, answers):
+        if applies[consider.id]:
             line = f"The prescriber may consider: {consider.text[:1].lower()}{consider.text[1:]}"
             lines.append(AdviceLine(line, consider.source))
     itch = answers.get("itch")
@@ -92,12 +93,11 @@ def _patterns(pattern: PatternResult) -> tuple[str, ...]:
 
 def _applies(
     questionnaire: Questionnaire,
-    consider_id: str,
     pattern: PatternResult,
     drug_link: DrugLink,
     answers: Answers,
-) -> bool:
-    """Which of the article's management points fit this result (spec, `advice`)."""
+) -> dict[str, bool]:
+    """Which of the article's management points fit this result (spec, `advice`), by id."""
     patterns = _patterns(pattern)
     # A possible infection first: no creams, schedule change or pause beside it (the answers may
     # also fit a drug reaction). Creams, tacrolimus above all, do not go on herpes-infected skin.
@@ -108,28 +108,26 @@ def _applies(
         questionnaire.pattern(p).drug_reaction for p in patterns
     )
     not_helped = answers.get("usual_treatment_helps") == "no"
-    if consider_id == "skin_care":
-        return True
-    if consider_id == "topical_treatments":
-        return drug_reaction
-    if consider_id == "antiviral":
-        return answers.has("red_flags", "painful_blisters")
-    if consider_id == "antibiotics":
-        return "possible_infection" in patterns or answers.has("look", "weeping_crusts")
-    if consider_id == "schedule_review":
-        return drug_reaction or (not infection_first and answers.get("injection_pattern") == "yes")
-    if consider_id == "supervised_pause":
-        # Spec, `about`: nothing suggests stopping dupilumab for pregnancy, so in pregnancy or
-        # while breastfeeding a pause is left to the prescriber to raise, not listed here.
-        pregnant = answers.get("pregnancy") in ("pregnant", "breastfeeding")
-        return drug_reaction and not_helped and not pregnant
-    if consider_id == "dermatologist":
-        worsening = answers.get("treatment_duration") in (
-            "4_to_12_months",
-            "over_12_months",
-        ) and answers.get("overall_course") in ("same", "worse")
-        return drug_reaction or not_helped or drug_link.category in STRONG_LINK or worsening
-    raise KeyError(consider_id)
+    # Spec, `about`: nothing suggests stopping dupilumab for pregnancy, so in pregnancy or while
+    # breastfeeding a pause is left to the prescriber to raise, not listed here.
+    pregnant = answers.get("pregnancy") in ("pregnant", "breastfeeding")
+    worsening = answers.get("treatment_duration") in (
+        "4_to_12_months",
+        "over_12_months",
+    ) and answers.get("overall_course") in ("same", "worse")
+    return {
+        "skin_care": True,
+        "topical_treatments": drug_reaction,
+        "antiviral": answers.has("red_flags", "painful_blisters"),
+        "antibiotics": "possible_infection" in patterns or answers.has("look", "weeping_crusts"),
+        "schedule_review": drug_reaction
+        or (not infection_first and answers.get("injection_pattern") == "yes"),
+        "supervised_pause": drug_reaction and not_helped and not pregnant,
+        "dermatologist": drug_reaction
+        or not_helped
+        or drug_link.category in STRONG_LINK
+        or worsening,
+    }
 
 
 def _contact_line(questionnaire: Questionnaire, level: TriageLevel) -> AdviceLine:

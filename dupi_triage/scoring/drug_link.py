@@ -15,6 +15,7 @@ from __future__ import annotations
 from dupi_triage.answers import Answers, AnswerValue, condition_state
 from dupi_triage.questionnaire import DrugLinkItem, Question, Questionnaire
 from dupi_triage.scoring.model import DrugLink, DrugLinkItemResult, PatternResult
+from dupi_triage.scoring.pattern import ORDINARY_FLARE, pattern_applies
 
 KNOWN_REACTION = "known_reaction"
 ALTERNATIVE_CAUSES = "alternative_causes"
@@ -116,8 +117,6 @@ def _own_eczema(
     questionnaire: Questionnaire, result: DrugLinkItemResult, answers: Answers
 ) -> DrugLinkItemResult:
     """Typical eczema, only in the usual eczema areas: the eczema itself could explain it."""
-    from dupi_triage.scoring.pattern import ORDINARY_FLARE, pattern_applies
-
     if not pattern_applies(questionnaire.pattern(ORDINARY_FLARE), answers):
         return result  # dupilumab is not for eczema here: no "usual eczema" to blame
     look, location = questionnaire.drug_link.own_eczema
