@@ -229,7 +229,11 @@ class Question:
         """The options offered given earlier answers: all but those whose condition is known
         not to hold (the nappy area once the age is 6 or more). Shown in a walk, accepted from
         flags and files, kept when an earlier answer changes: one rule for all three."""
-        return tuple(o for o in self.options if o.when is None or o.when.state(answers) is not False)
+        return tuple(
+            option
+            for option in self.options
+            if option.when is None or option.when.state(answers) is not False
+        )
 
     def allowed_values(self) -> str:
         if self.type == "integer":
