@@ -11,7 +11,7 @@ from typing import Annotated, Any, NamedTuple
 
 import typer
 
-from dupi_triage.questionnaire import Question, Questionnaire
+from dupi_triage.questionnaire import Question, Questionnaire, When
 from dupi_triage.render import FORMATS
 
 OUTPUT_PANEL = "Output"
@@ -53,6 +53,16 @@ def question_help(question: Question, questionnaire: Questionnaire) -> str:
         from dupi_triage.answers import describe_condition, flag_field
 
         condition = f" Only when {describe_condition(question, flag_field, questionnaire)}."
+    # Options offered only to some (the nappy area, under 6), grouped by their condition.
+    only: dict[When, list[str]] = {}
+    for option in question.options:
+        if option.when is not None:
+            only.setdefault(option.when, []).append(option.id)
+    for when, ids in only.items():
+        from dupi_triage.answers import describe_when, flag_field
+
+        shown = describe_when(when, flag_field, questionnaire)
+        condition += f" {', '.join(ids)} only when {shown}."
     return f"{question.text} {values}{condition}"
 
 

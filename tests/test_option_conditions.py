@@ -176,3 +176,17 @@ def test_an_option_its_condition_refuses_names_the_flags_and_what_was_given(
             f"but {given} (allowed: "
         ), line
         assert option.id not in line.split("(allowed: ")[1]
+
+
+def test_flag_help_says_which_values_are_offered_only_to_some(
+    run_cli: RunCli, questionnaire: Questionnaire
+) -> None:
+    """`assess --help` names each such option with its condition, in flags."""
+    shown = " ".join(run_cli("assess", "--help").out.replace("│", " ").split())
+    for question, option in _conditional_options(questionnaire):
+        assert option.when is not None
+        parent = questionnaire.question(option.when.conditions[0].question)
+        assert re.search(rf"\b{option.id}(, \w+)* only when {re.escape(parent.flag)} is", shown), (
+            question.id,
+            option.id,
+        )
