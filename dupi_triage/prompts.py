@@ -236,8 +236,10 @@ class Walk:
             line += f" {_count(gone, 'question')} no longer {'applies' if gone == 1 else 'apply'}."
         return line
 
-    def say(self, text: str = "", style: str = "") -> None:
-        self.console.print(fill(text, self.width()), style=style, markup=False, highlight=False)
+    def say(self, text: str = "", style: str = "", *, first: str = "", indent: str = "") -> None:
+        """A line for the person, wrapped between words; `first` and `indent` as in `fill`."""
+        shown = fill(text, self.width(), indent=indent, first=first)
+        self.console.print(shown, style=style, markup=False, highlight=False)
 
     def _record(self, question: Question, value: AnswerValue) -> None:
         given = self.answers.with_answer(question.id, value)
@@ -284,9 +286,11 @@ class Walk:
         self.say("From your diary (you can change these at the end):", "bold")
         for question_id, (value, evidence) in self.origins.items():
             question = self.questionnaire.question(question_id)
-            self.say(f"  {question.short}: {describe_answer(question, value)}")
+            self.say(
+                f"{question.short}: {describe_answer(question, value)}", first="  ", indent="    "
+            )
             for line in evidence:
-                self.say(f"      {line}", "dim")
+                self.say(line, "dim", first="      ", indent="      ")
 
     def _from_diary(self, question: Question) -> bool:
         origin = self.origins.get(question.id)
@@ -348,7 +352,7 @@ class Walk:
             self.say(advice.first_aid, "bold")
         self.say("Reported:")
         for option in emergency or flagged:
-            self.say(f"  - {option.label}")
+            self.say(option.label, first="  - ", indent="    ")
         # The label's exception to "do not stop": a hypersensitivity sign holds the next dose.
         if any(option.hold_next_dose for option in flagged):
             self.say(advice.hold_next_dose, "bold")

@@ -208,3 +208,28 @@ def test_a_picked_answer_reads_whole_under_its_question(
         assert all(len(line) < columns for line in lines), term.text()
         term.send(CTRL_C)
         term.finish()
+
+
+def test_a_reported_warning_sign_hangs_under_its_bullet_at_40_columns(
+    questionnaire: Questionnaire,
+) -> None:
+    sign = next(o for o in questionnaire.question(RED_FLAGS).options if o.id == "very_unwell")
+    index = questionnaire.question(RED_FLAGS).option_ids.index(sign.id)
+    with Terminal("assess", columns=40, rows=60) as term:
+        _wait_in_prompt(term, questionnaire.question(RED_FLAGS).text)
+        term.send(DOWN * index)
+        term.settle()
+        term.send(SPACE)
+        term.settle()
+        term.send(ENTER)
+        term.wait_for("Stop here, or finish")
+        lines = term.lines()
+        start = next(i for i, line in enumerate(lines) if line.startswith("  - "))
+        block = []
+        for line in lines[start + 1 :]:
+            if not line.startswith("    "):
+                break
+            block.append(line)
+        assert flat(" ".join([lines[start][4:], *block])) == flat(sign.label), term.text()
+        term.send(CTRL_C)
+        term.finish()
