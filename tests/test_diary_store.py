@@ -17,6 +17,8 @@ import pytest
 from dupi_triage.diary.store import SCHEMA_VERSION, open_diary
 from tests.conftest import PROJECT_ROOT, RunCli
 
+TOMORROW = "<tomorrow>"  # replaced by the date as the test runs
+
 VERSION_1 = PROJECT_ROOT / "tests" / "data" / "diary_v1.sqlite"
 
 
@@ -100,10 +102,7 @@ def test_a_diary_from_a_newer_version_is_refused_in_one_line_and_untouched(
         (("diary", "skin", "--itch", "-1"), "--itch"),
         (("diary", "skin", "--itch", "5", "--date", "2026-02-30"), "--date"),
         (("diary", "skin", "--itch", "5", "--date", "1999-12-31"), "--date"),
-        (
-            ("diary", "dose", "--date", (dt.date.today() + dt.timedelta(days=1)).isoformat()),
-            "--date",
-        ),
+        (("diary", "dose", "--date", TOMORROW), "--date"),
         (("diary", "dose", "--date", "13/01/2026"), "--date"),
         (("diary", "dose", "--site", "buttock"), "--site"),
         (("diary", "pause", "--from", "2026-03-10", "--to", "2026-03-01"), "--to"),
@@ -112,7 +111,9 @@ def test_a_diary_from_a_newer_version_is_refused_in_one_line_and_untouched(
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(
     diary: Path, run_cli: RunCli, args: tuple[str, ...], field: str
 ) -> None:
-    result = run_cli(*args)
+    # "Tomorrow" is worked out as the test runs, not when it is collected (a run across midnight).
+    tomorrow = (dt.date.today() + dt.timedelta(days=1)).isoformat()
+    result = run_cli(*(tomorrow if arg == TOMORROW else arg for arg in args))
     assert result.code == 2
     assert result.err.startswith(f"dupi-triage: error: {field}: ")
     assert result.err.count("\n") == 1
