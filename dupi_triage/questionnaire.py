@@ -29,6 +29,9 @@ AGE_BAND = "age_band"
 DEFAULT_TOPIC = "eczema"
 OTHER_TOPIC = "other"
 ECZEMA_INDICATION = "atopic_dermatitis"
+#: Indications with words of their own (`topic_voice`): pemphigoid's usual blisters are never
+#: called an emergency (safety rule 8).
+OWN_TOPICS = frozenset({"pemphigoid"})
 
 
 #: Voices beyond one per respondent: (respondent, age band) -> the `voice` table to use.
@@ -42,10 +45,11 @@ def voice_of(respondent: object, age_band: object = None) -> str:
 
 
 def topic_of(indication: object) -> str:
-    """`eczema` for atopic dermatitis or an unknown indication, else `other`."""
+    """`eczema` for atopic dermatitis or an unknown indication; an indication with words of its
+    own (pemphigoid); else `other`."""
     if not isinstance(indication, str) or indication == ECZEMA_INDICATION:
         return DEFAULT_TOPIC
-    return OTHER_TOPIC
+    return indication if indication in OWN_TOPICS else OTHER_TOPIC
 
 
 DEFAULT_PATH = Path(__file__).with_name("questionnaire.toml")
@@ -56,17 +60,29 @@ class QuestionnaireError(Exception):
 
 
 class Sign(NamedTuple):
-    """An answer that counts as evidence: `question` answered with any of `options`."""
+    """An answer that counts as evidence: `question` answered with any of `options`.
+
+    `negated` ("question!a|b"): the question was NOT answered with any of them (unanswered
+    counts as not): a clause's exception, such as "not for chronic hives".
+    """
 
     question: str
     options: tuple[str, ...]
+    negated: bool = False
 
     def __str__(self) -> str:
-        return f"{self.question}.{'|'.join(self.options)}"
+        return f"{self.question}{'!' if self.negated else '.'}{'|'.join(self.options)}"
 
     def chosen(self, pairs: frozenset[tuple[str, str]]) -> tuple[str, ...]:
-        """The options of this sign among the chosen (question, option) pairs."""
+        """The options of this sign among the chosen (question, option) pairs; none for a
+        negated sign, which is evidence of nothing."""
+        if self.negated:
+            return ()
         return tuple(option for option in self.options if (self.question, option) in pairs)
+
+    def holds(self, pairs: frozenset[tuple[str, str]]) -> bool:
+        found = any((self.question, option) in pairs for option in self.options)
+        return not found if self.negated else found
 
 
 #: Signs that must all hold together.
@@ -269,6 +285,8 @@ class Pattern(NamedTuple):
     when: "When | None" = None
     #: What to do for this pattern; a drug-reaction pattern may leave it to [advice].
     advice: str = ""
+    #: Reported with dupilumab (the article, the label): the drug-link scale's item 1.
+    reported: bool = False
 
 
 class LevelRule(NamedTuple):
@@ -308,6 +326,11 @@ class Advice(NamedTuple):
     steroids_source: str
     midwife: str
     midwife_source: str
+    new_medicine: str
+    new_medicine_source: str
+    settled_flare: str
+    settled_flare_source: str
+    settled_action: str
     consider: tuple[Consider, ...]
 
 
@@ -316,6 +339,8 @@ class DrugLinkItem(NamedTuple):
     number: int
     text: str
     unanswerable: str | None = None
+    #: Scored from the leading pattern, not from its question's options (item 1).
+    from_pattern: bool = False
 
 
 class DrugLinkScale(NamedTuple):
@@ -344,6 +369,11 @@ class Wording(NamedTuple):
     for_later_note: str
     tell_heading: str
     other_indication: str
+    for_prescriber: str
+    for_prescriber_note: str
+    drug_link_points: str
+    drug_link_no_points: str
+    drug_link_capped: str
     source_key: tuple[tuple[str, str], ...] = ()
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -169,7 +169,7 @@ def _remove_stale_copies(cache: Path) -> None:
 
 
 #: Words a text may leave for the code to fill in (they are not the respondent's).
-LATE_WORDS = frozenset({"indication"})
+LATE_WORDS = frozenset({"indication", "cause"})
 
 
 def parse_questionnaire(
@@ -205,8 +205,11 @@ def parse_questionnaire(
 
     question_data = _table_list(data, "questions")
     scale_data = _table(data, "drug_link")
-    item_ids = {_text(entry, "id", "drug_link") for entry in _table_list(scale_data, "items")}
-    questions = tuple(_question(entry, section_ids, item_ids) for entry in question_data)
+    item_entries = _table_list(scale_data, "items")
+    item_ids = {_text(entry, "id", "drug_link") for entry in item_entries}
+    # Items scored from the leading pattern (item 1): their question carries no points.
+    computed = {entry["id"] for entry in item_entries if _flag(entry, "from_pattern", "drug_link")}
+    questions = tuple(_question(entry, section_ids, item_ids, computed) for entry in question_data)
     _check_unique("question", [question.id for question in questions])
     by_id = {question.id: question for question in questions}
     for question in questions:
@@ -336,10 +339,6 @@ def _check_warning_signs(question: Question) -> None:
             raise QuestionnaireError(f"{where}: first_aid disagrees with dupi_triage/safety.py")
         if not option.source:
             raise QuestionnaireError(f"{where}: a warning sign needs its source")
-        if option.described_by and option.red_flag == "emergency":
-            raise QuestionnaireError(
-                f"{where}: only the warning signs themselves may give an emergency"
-            )
     others = [o.id for o in question.options if o.red_flag is None and o.id != NONE_OPTION]
     if others:
         raise QuestionnaireError(f"red_flags: option(s) {others} have no red_flag level")
@@ -360,14 +359,25 @@ def _resolve_described_by(
         if not isinstance(raw, list) or not all(isinstance(clause, list) for clause in raw):
             raise QuestionnaireError(f"{where}: described_by must be a list of lists of signs")
         clauses = tuple(tuple(_sign(text, where, by_id) for text in clause) for clause in raw)
-        if any(sign.question == RED_FLAGS for clause in clauses for sign in clause):
-            raise QuestionnaireError(f"{where}: described_by names answers outside red_flags")
+        if any(
+            sign.question == RED_FLAGS and option.id in sign.options
+            for clause in clauses
+            for sign in clause
+        ):
+            raise QuestionnaireError(f"{where}: a warning sign cannot describe itself")
+        if any(all(sign.question == RED_FLAGS for sign in clause) for clause in clauses):
+            raise QuestionnaireError(f"{where}: a clause needs an answer outside red_flags")
         options.append(option._replace(described_by=clauses))
         changed = True
     return dataclasses.replace(question, options=tuple(options)) if changed else question
 
 
-def _question(data: Mapping[str, Any], section_ids: set[str], item_ids: set[str]) -> Question:
+def _question(
+    data: Mapping[str, Any],
+    section_ids: set[str],
+    item_ids: set[str],
+    computed_items: Collection[str] = (),
+) -> Question:
     qid = _text(data, "id", "question")
     where = f"question {qid!r}"
     qtype = data.get("type")
@@ -398,7 +408,7 @@ def _question(data: Mapping[str, Any], section_ids: set[str], item_ids: set[str]
         risk_source=data.get("risk_source"),
     )
     _check_question_shape(question)
-    _check_scoring_sources(question, item_ids)
+    _check_scoring_sources(question, item_ids, computed_items)
     return question
 
 
@@ -445,17 +455,19 @@ def _check_question_shape(question: Question) -> None:
         if not isinstance(question.max, int) or question.max < 1:
             raise QuestionnaireError(f"{where}: a text question needs its longest length as max")
         scored = question.options or question.drug_link_item or question.points_source
-        if scored or question.when is not None:
-            raise QuestionnaireError(
-                f"{where}: a text question has no options, scoring or condition"
-            )
+        if scored:
+            raise QuestionnaireError(f"{where}: a text question has no options or scoring")
     elif len(question.options) < 2:
         raise QuestionnaireError(f"{where}: a choice question needs at least two options")
     if question.type != "multi" and question.combine is not None:
         raise QuestionnaireError(f"{where}: only multi-choice questions combine points")
 
 
-def _check_scoring_sources(question: Question, item_ids: set[str]) -> None:
+def _check_scoring_sources(
+    question: Question,
+    item_ids: set[str],
+    computed_items: Collection[str] = (),
+) -> None:
     """Every rule that scores must say where it comes from."""
     where = f"question {question.id!r}"
     scored = [option for option in question.options if option.points is not None]
@@ -464,10 +476,22 @@ def _check_scoring_sources(question: Question, item_ids: set[str]) -> None:
             raise QuestionnaireError(f"{where}: points need a known drug_link_item")
         if not question.points_source:
             raise QuestionnaireError(f"{where}: scoring rule without a source (points_source)")
+        if question.drug_link_item in computed_items:
+            if scored:
+                raise QuestionnaireError(
+                    f"{where}: item {question.drug_link_item!r} is scored from the pattern, "
+                    "so its options carry no points"
+                )
+            return
         if len(scored) != len(question.options):
             raise QuestionnaireError(f"{where}: every option of a scored question needs points")
         if question.type == "multi" and question.combine not in ("max", "min"):
             raise QuestionnaireError(f"{where}: a scored multi-choice question needs combine")
+    _check_flags_and_risk(question)
+
+
+def _check_flags_and_risk(question: Question) -> None:
+    where = f"question {question.id!r}"
     flagged = [option for option in question.options if option.red_flag is not None]
     for option in flagged:
         if option.red_flag not in RED_FLAG_LEVELS:
@@ -575,6 +599,7 @@ def _pattern(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> Pattern:
         drug_reaction=drug_reaction,
         when=_when(_table(data, "when"), where) if "when" in data else None,
         advice=_text(data, "advice", where) if "advice" in data else "",
+        reported=_flag(data, "reported", where) or drug_reaction,
     )
 
 
@@ -588,10 +613,12 @@ def _clause(entry: object, where: str, by_id: Mapping[str, Question]) -> Clause:
 
 
 def _sign(text: object, where: str, by_id: Mapping[str, Question]) -> Sign:
-    """'question.option', or 'question.a|b' for any of several options."""
-    if not isinstance(text, str) or text.count(".") != 1:
+    """'question.option', 'question.a|b' for any of several options, or 'question!a|b' for
+    none of them (unanswered counts as none)."""
+    if not isinstance(text, str) or text.count(".") + text.count("!") != 1:
         raise QuestionnaireError(f"{where}: a sign is written 'question.option', not {text!r}")
-    question_id, options = text.split(".")
+    negated = "!" in text
+    question_id, options = text.split("!" if negated else ".")
     question = by_id.get(question_id)
     if question is None:
         raise QuestionnaireError(f"{where}: sign names unknown question {question_id!r}")
@@ -601,7 +628,7 @@ def _sign(text: object, where: str, by_id: Mapping[str, Question]) -> Sign:
             raise QuestionnaireError(
                 f"{where}: sign names unknown option {option_id!r} of {question_id!r}"
             )
-    return Sign(question_id, option_ids)
+    return Sign(question_id, option_ids, negated)
 
 
 def _drug_link(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> DrugLinkScale:
@@ -612,6 +639,7 @@ def _drug_link(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> DrugLi
             number=int(entry.get("number", 0)),
             text=_text(entry, "text", where),
             unanswerable=entry.get("unanswerable"),
+            from_pattern=_flag(entry, "from_pattern", where),
         )
         for entry in _table_list(data, "items")
     )
@@ -653,6 +681,11 @@ def _wording(data: Mapping[str, Any]) -> Wording:
         for_later_note=_text(data, "for_later_note", "report"),
         tell_heading=_text(data, "tell_heading", "report"),
         other_indication=_text(data, "other_indication", "report"),
+        for_prescriber=_text(data, "for_prescriber", "report"),
+        for_prescriber_note=_text(data, "for_prescriber_note", "report"),
+        drug_link_points=_text(data, "drug_link_points", "report"),
+        drug_link_no_points=_text(data, "drug_link_no_points", "report"),
+        drug_link_capped=_text(data, "drug_link_capped", "report"),
         source_key=key,
     )
 
