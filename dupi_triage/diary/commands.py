@@ -472,12 +472,18 @@ def _delete(
     diary: DiaryOption = None,
 ) -> int:
     """Delete an entry (asks first)."""
+    from dupi_triage.diary.store import Damaged, open_diary, resolve
     from dupi_triage.diary.timeline import details
 
-    with _open(diary, write=True) as store:
-        entry = store.find(entry_id)
-        what = f"{KIND_LABELS[entry.kind]} on {entry.day.isoformat()}"
-        summary = f"{what}: {details(load_questionnaire(), entry)}"
+    # Opened as `check` opens it: deleting a damaged entry is how such a diary is mended.
+    with open_diary(resolve(diary), write=True, checking=True) as store:
+        kind, full_id = store.find_id(entry_id)
+        try:
+            entry = store.find(full_id)
+            what = f"{KIND_LABELS[entry.kind]} on {entry.day.isoformat()}"
+            summary = f"{what}: {details(load_questionnaire(), entry)}"
+        except Damaged as damage:
+            summary = f"damaged {KIND_LABELS[kind]} {full_id[:8]} ({damage.what})"
         if not yes:
             if not _on_terminal():
                 raise InputError("--yes", "there is no terminal to ask on; add --yes to delete")
@@ -487,8 +493,8 @@ def _delete(
                 print("Nothing was deleted.", file=sys.stderr)
                 return EXIT_OK
         with store.transaction() as db:
-            store.remove(db, entry)
-    print(f"Deleted the {summary}.", file=sys.stderr)
+            store.remove_id(db, kind, full_id)
+    print(f"Deleted the {printable(summary)}.", file=sys.stderr)
     return EXIT_OK
 
 

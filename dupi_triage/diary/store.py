@@ -23,7 +23,7 @@ from dupi_triage.diary import place
 from dupi_triage.diary.entries import CheckIn, Dose, Entry, sort_key
 from dupi_triage.diary.rows import QUERIES, BadRow, entry_from_row
 from dupi_triage.diary.schema import SCHEMA_VERSION, expected_layout, layout, migrate
-from dupi_triage.errors import InputError, quoted_path
+from dupi_triage.errors import InputError, quoted, quoted_path
 
 ENV_VAR = "DUPI_TRIAGE_DIARY"
 FIELD = place.FIELD
@@ -99,6 +99,8 @@ class Diary:
             yield
         except sqlite3.DatabaseError as error:
             raise sqlite_problem(self.path, error) from None
+        except UnicodeDecodeError:
+            raise Damaged(self.path, "text that is not UTF-8") from None
 
     # -- reading -----------------------------------------------------------------------------------
 
@@ -124,8 +126,9 @@ class Diary:
     def problems(self) -> list[str]:
         """What is wrong with the file and its rows, from SQLite's checks and ours; [] if sound."""
         db = self.connection
+        problems: list[str] = []
         try:
-            problems = [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
+            problems += [row[0] for row in db.execute("PRAGMA integrity_check") if row[0] != "ok"]
             problems += [
                 f"{row[0]} row {row[1]}: broken reference"
                 for row in db.execute("PRAGMA foreign_key_check")
@@ -138,19 +141,41 @@ class Diary:
                     problems.append(str(bad))
         except sqlite3.DatabaseError as error:
             problems.append(f"SQLite cannot read it: {error}")
+        except UnicodeDecodeError:
+            problems.append("it holds text that is not UTF-8")
         return problems
 
     def find(self, id_text: str) -> Entry:
         """An entry by its id or a unique start of it (as `diary show` prints)."""
+        kind, entry_id = self.find_id(id_text)
+        return next(e for e in self.entries() if e.id == entry_id and e.kind == kind)
+
+    def find_id(self, id_text: str) -> tuple[str, str]:
+        """(kind, id) of the one entry whose id starts so, sound or damaged: `delete` removes a
+        damaged entry, which is how a diary refused for one bad entry is mended."""
         prefix = id_text.strip().lower()
         if len(prefix) < 4 or not all(c in "0123456789abcdef-" for c in prefix):
-            raise InputError("ID", f"{id_text!r} is not an entry id", "an id from 'diary show'")
-        matches = [e for e in self.entries() if e.id.startswith(prefix)]
+            raise InputError(
+                "ID", f"{quoted(id_text)} is not an entry id", "an id from 'diary show'"
+            )
+        with self.sqlite_errors():
+            matches = [
+                (kind, str(row[0]))
+                for kind in QUERIES
+                for row in self.connection.execute(
+                    f"SELECT id FROM {kind} WHERE substr(id, 1, ?) = ?", (len(prefix), prefix)
+                )
+            ]
         if not matches:
-            raise InputError("ID", f"no entry {id_text!r} in {quoted_path(self.path)}")
+            raise InputError("ID", f"no entry {quoted(id_text)} in {quoted_path(self.path)}")
         if len(matches) > 1:
-            raise InputError("ID", f"{id_text!r} matches {len(matches)} entries; give more of it")
+            raise InputError(
+                "ID", f"{quoted(id_text)} matches {len(matches)} entries; give more of it"
+            )
         return matches[0]
+
+    def remove_id(self, db: sqlite3.Connection, kind: str, entry_id: str) -> None:
+        db.execute(f"DELETE FROM {kind} WHERE id = ?", (entry_id,))
 
     def counts(self) -> dict[str, int]:
         with self.sqlite_errors():
@@ -194,7 +219,7 @@ class Diary:
         self.add(db, entry)
 
     def remove(self, db: sqlite3.Connection, entry: Entry) -> None:
-        db.execute(f"DELETE FROM {entry.kind} WHERE id = ?", (entry.id,))
+        self.remove_id(db, entry.kind, entry.id)
 
 
 def _answers_json(entry: CheckIn) -> str:
@@ -223,17 +248,32 @@ def sqlite_problem(path: Path, error: sqlite3.DatabaseError) -> InputError:
     shown = quoted_path(path)
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(error):
         return InputError(FIELD, f"{shown} is busy in another program; try again")
-    if name.startswith("SQLITE_READONLY"):
+    disk = _disk_state(path)
+    if disk == "read-only" or name.startswith("SQLITE_READONLY"):
         return InputError(
             FIELD, f"cannot write {shown}: it or its folder is read-only (a read-only disk?)"
         )
-    if name == "SQLITE_FULL":
+    if disk == "full" or name == "SQLITE_FULL":
         return InputError(FIELD, f"cannot write {shown}: the disk is full; nothing was added")
     if name.startswith("SQLITE_CANTOPEN"):
         return InputError(FIELD, f"cannot open {shown} ({error})")
     if name.startswith("SQLITE_IOERR"):
         return InputError(FIELD, f"cannot read or write {shown}: an input/output error ({error})")
     return Damaged(path, str(error))
+
+
+def _disk_state(path: Path) -> str:
+    """Why SQLite could not open or write, when the disk says so: SQLite reports a read-only
+    file system as "unable to open" and a full one as an I/O error."""
+    try:
+        disk = os.statvfs(path.parent)
+    except (OSError, AttributeError):
+        return ""
+    if disk.f_flag & os.ST_RDONLY:
+        return "read-only"
+    if disk.f_bavail == 0:
+        return "full"
+    return ""
 
 
 # --- opening --------------------------------------------------------------------------------------
@@ -257,18 +297,28 @@ def open_diary(path: Path, *, write: bool, checking: bool = False) -> Diary:
         place.create_file(path)
     _check_header(path)
     try:
-        connection = _open_file(path) if write else _read_copy(path, checking=checking)
+        connection = (_open_file if write else _read_copy)(path, checking=checking)
     except sqlite3.DatabaseError as error:
         raise sqlite_problem(path, error) from None
-    return Diary(path, connection, writable=write)
+    except UnicodeDecodeError:
+        raise Damaged(path, "text that is not UTF-8") from None
+    diary = Diary(path, connection, writable=write)
+    if write and not checking:
+        try:
+            diary.entries()  # a diary with a damaged entry is never written to
+        except BaseException:
+            diary.close()
+            raise
+    return diary
 
 
-def _open_file(path: Path) -> sqlite3.Connection:
+def _open_file(path: Path, *, checking: bool) -> sqlite3.Connection:
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
     try:
         connection.execute("PRAGMA foreign_keys = ON")
         version = _schema_version(path, connection)
-        _refuse_damage(path, connection)
+        if not checking:
+            _refuse_damage(path, connection)
         if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             connection.execute("PRAGMA journal_mode = WAL")
         # In WAL mode a crash of this program (even kill -9) never loses a commit; only a
