@@ -142,7 +142,7 @@ def test_import_cleans_notes_as_the_flags_do(diary: Path, run_cli: RunCli, tmp_p
     assert not any(control in stored for control in (*CONTROLS, "\n"))
 
 
-# --- 6: modes, links and other users ----------------------------------------------------------------
+# --- 6: modes, links and other users ---------------------------------------------------------
 
 
 def test_an_existing_diary_others_can_read_is_made_owner_only(diary: Path, run_cli: RunCli) -> None:

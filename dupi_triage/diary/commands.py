@@ -182,6 +182,13 @@ def _close_open_pauses(store: Diary, db: Any, earlier: list[Entry], dose: Dose) 
     return closed
 
 
+# The diary asks no age: what the questionnaire decides by --age-band, the person chooses here.
+CHECKIN_HELP_NOTES = {
+    "itch": " For a child under 6, a carer may record --nights-woken-by-itch instead.",
+    "nights_woken_by_itch": " For a child under 6, instead of --itch.",
+}
+
+
 def _checkin_parameters() -> list[Any]:
     from dupi_triage.diary.exchange import checkin_questions
 
@@ -190,7 +197,8 @@ def _checkin_parameters() -> list[Any]:
     for question in checkin_questions(questionnaire):
         info = typer.Option(
             question.flag,
-            help=question_help(question, questionnaire),
+            help=question_help(question, questionnaire, conditions=False)
+            + CHECKIN_HELP_NOTES.get(question.id, ""),
             metavar={"multi": "VALUES", "single": "VALUE", "integer": "NUMBER"}[question.type],
             show_default=False,
         )

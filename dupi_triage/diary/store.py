@@ -44,7 +44,18 @@ def default_path() -> Path:
 
 
 def resolve(path_text: str | None) -> Path:
-    return Path(path_text).expanduser() if path_text else default_path()
+    """The diary's path, made absolute: a relative one needs a working folder that exists."""
+    path = Path(path_text).expanduser() if path_text else default_path()
+    if path.is_absolute():
+        return path
+    try:
+        return Path(os.getcwd()) / path
+    except FileNotFoundError:
+        raise InputError(
+            FIELD,
+            f"{quoted_path(path)} is relative, but the current folder no longer exists; "
+            "give the diary's full path",
+        ) from None
 
 
 def new_id() -> str:
