@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ORDINARY_FLARE, RunCli, run_module
-from tests.pty_screen import ENTER, SPACE, DOWN, Terminal, flat
-from tests.test_diary import START, day, keep_twelve_weeks
+from tests.pty_screen import DOWN, ENTER, SPACE, Terminal, flat
+from tests.test_diary import day, keep_twelve_weeks
 
 TODAY = dt.date.today()
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -51,7 +51,7 @@ def two_weeks(run_cli: RunCli) -> None:
     ok(run_cli("diary", "skin", "--date", ago(1), "--itch", "4", *rash, "--note", "warm cheeks"))
 
 
-# --- 10: any width; the chart's rows ---------------------------------------------------------------
+# --- 10: any width; the chart's rows ----------------------------------------------------------
 
 
 @pytest.mark.parametrize("columns", [40, 80, 100])
@@ -146,7 +146,8 @@ def test_a_mistyped_date_says_what_is_wrong_in_one_line(
     result = run_cli("diary", "skin", "--date", typed, "--itch", "3")
     assert result.code == 2
     assert len(result.err.strip().splitlines()) == 1
-    assert said in result.err and "--date" in result.err
+    assert said in result.err
+    assert "--date" in result.err
     assert not diary.exists()
 
 
@@ -191,13 +192,14 @@ def test_an_open_pause_with_a_later_dose_from_an_import_is_pointed_out(
     assert f"diary edit 0f8fad5b --to {ago(3)}" in shown
 
 
-# --- 14: a folder as the diary; the diary's help ----------------------------------------------------
+# --- 14: a folder as the diary; the diary's help ----------------------------------------------
 
 
 def test_a_folder_given_as_the_diary_is_refused_before_any_question(tmp_path: Path) -> None:
     shown = run_module("diary", "show", "--diary", str(tmp_path))
     assert shown.returncode == 2
-    assert "is a folder" in shown.stderr and "no diary" not in shown.stderr
+    assert "is a folder" in shown.stderr
+    assert "no diary" not in shown.stderr
     with Terminal("assess", "--diary", str(tmp_path), columns=80, rows=30) as term:
         assert term.finish() == 2
         screen = flat(term.text())
