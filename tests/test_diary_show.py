@@ -15,25 +15,16 @@ import pytest
 from tests.conftest import ORDINARY_FLARE, RunCli, run_module
 from tests.pty_screen import DOWN, ENTER, SPACE, Terminal, flat
 from tests.test_diary import day, keep_twelve_weeks
+from tests.test_diary_attacks import days_ago, diary, ok
+
+__all__ = ["diary"]  # the fixture, shared with the attack tests
 
 TODAY = dt.date.today()
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
-@pytest.fixture
-def diary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "data" / "diary.sqlite"
-    monkeypatch.setenv("DUPI_TRIAGE_DIARY", str(path))
-    return path
-
-
-def ok(result: object) -> None:
-    assert getattr(result, "code", getattr(result, "returncode", None)) == 0, result
-
-
-def ago(n: int) -> str:
-    return (TODAY - dt.timedelta(days=n)).isoformat()
+ago = days_ago
 
 
 def two_weeks(run_cli: RunCli) -> None:
