@@ -49,7 +49,6 @@ class BadRow(Exception):
 def entry_from_row(kind: str, row: tuple[object, ...], today: dt.date) -> Entry:
     """The entry a row holds, or BadRow saying what is wrong with it."""
     entry_id = row[0]
-    name = f"the {KIND_LABELS[kind]} {quoted(entry_id)}"
     if not isinstance(entry_id, str) or not _UUID.fullmatch(entry_id):
         name = f"a {KIND_LABELS[kind]} with the id {quoted(entry_id)}"
         raise BadRow(f"{name}: the id is not one this program writes")
@@ -70,7 +69,7 @@ def entry_from_row(kind: str, row: tuple[object, ...], today: dt.date) -> Entry:
             raise ValueError("whether the prescriber agreed is neither yes nor no")
         return Pause(entry_id, day, end, bool(row[3]), note, recorded)
     except (ValueError, TypeError) as error:
-        raise BadRow(f"{name}: {error}") from None
+        raise BadRow(f"the {KIND_LABELS[kind]} {quoted(entry_id)}: {error}") from None
 
 
 def _day(value: object, today: dt.date) -> dt.date:
@@ -89,6 +88,8 @@ def _day(value: object, today: dt.date) -> dt.date:
 def _text(value: object, longest: int) -> str:
     if not isinstance(value, str):
         raise ValueError("a note or time stamp is not text")
+    if value.isprintable() and "  " not in value and len(value) <= longest:
+        return value.strip()  # already plain (nearly every row): no need to look at each character
     return clean(value, longest)
 
 

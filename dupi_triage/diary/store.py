@@ -74,10 +74,14 @@ def now_stamp() -> str:
 class Diary:
     """An open diary. Use `open_diary`; close it (or use `with`) when done."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, *, writable: bool) -> None:
+    def __init__(
+        self, path: Path, connection: sqlite3.Connection, *, writable: bool, mending: bool = False
+    ) -> None:
         self.path = path
         self.connection = connection
         self.writable = writable
+        self.mending = mending  # `diary delete` may write to a diary with a damaged entry
+        self._every: list[Entry] | None = None  # every entry, as read when the write began
 
     def __enter__(self) -> Diary:
         return self
@@ -97,12 +101,17 @@ class Diary:
         with self.sqlite_errors():
             db.execute("BEGIN IMMEDIATE")
             try:
+                if not self.mending:
+                    # Read under the write lock: a diary with a damaged entry is never written.
+                    self._every = self.entries()
                 yield db
                 db.execute("COMMIT")
             except BaseException:
                 if db.in_transaction:
                     db.execute("ROLLBACK")
                 raise
+            finally:
+                self._every = None
 
     @contextlib.contextmanager
     def sqlite_errors(self) -> Iterator[None]:
@@ -117,6 +126,8 @@ class Diary:
 
     def entries(self, since: dt.date | None = None) -> list[Entry]:
         """Every entry (on or after `since`), newest last; a row that is not sound is refused."""
+        if since is None and self._every is not None:
+            return list(self._every)
         found: list[Entry] = []
         today = dt.date.today()
         with self.sqlite_errors():
@@ -313,14 +324,7 @@ def open_diary(path: Path, *, write: bool, checking: bool = False) -> Diary:
         raise sqlite_problem(path, error) from None
     except UnicodeDecodeError:
         raise Damaged(path, "text that is not UTF-8") from None
-    diary = Diary(path, connection, writable=write)
-    if write and not checking:
-        try:
-            diary.entries()  # a diary with a damaged entry is never written to
-        except BaseException:
-            diary.close()
-            raise
-    return diary
+    return Diary(path, connection, writable=write, mending=checking)
 
 
 def _open_file(path: Path, *, checking: bool) -> sqlite3.Connection:
