@@ -21,6 +21,7 @@ from pathlib import Path
 from dupi_triage import PROG
 from dupi_triage.diary import place
 from dupi_triage.diary.entries import CheckIn, Dose, Entry, sort_key
+from dupi_triage.diary.problems import Damaged, sqlite_problem
 from dupi_triage.diary.rows import QUERIES, BadRow, entry_from_row
 from dupi_triage.diary.schema import SCHEMA_VERSION, expected_layout, layout, migrate
 from dupi_triage.errors import InputError, quoted, quoted_path
@@ -29,8 +30,15 @@ ENV_VAR = "DUPI_TRIAGE_DIARY"
 FIELD = place.FIELD
 BUSY_TIMEOUT_SECONDS = 10.0
 SQLITE_HEADER = b"SQLite format 3\x00"
-CHECK_HINT = f"'{PROG} diary check' lists every problem"
-__all__ = ["SCHEMA_VERSION", "Diary", "default_path", "new_id", "now_stamp", "open_diary"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "Damaged",
+    "Diary",
+    "default_path",
+    "new_id",
+    "now_stamp",
+    "open_diary",
+]
 
 
 def default_path() -> Path:
@@ -249,53 +257,6 @@ def _answers_json(entry: CheckIn) -> str:
 
     plain = {k: list(v) if isinstance(v, tuple) else v for k, v in entry.answers.items()}
     return json.dumps(plain, ensure_ascii=False, sort_keys=True)
-
-
-# --- errors ---------------------------------------------------------------------------------------
-
-
-class Damaged(InputError):
-    """The file is damaged: one line for every command but `diary check`, which lists why."""
-
-    def __init__(self, path: Path, what: str) -> None:
-        self.what = what
-        super().__init__(
-            FIELD, f"{quoted_path(path)} is damaged ({what}); left untouched; {CHECK_HINT}"
-        )
-
-
-def sqlite_problem(path: Path, error: sqlite3.DatabaseError) -> InputError:
-    """SQLite's error as one line that says what happened, not only that the file failed."""
-    name = getattr(error, "sqlite_errorname", "") or ""
-    shown = quoted_path(path)
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in str(error):
-        return InputError(FIELD, f"{shown} is busy in another program; try again")
-    disk = _disk_state(path)
-    if disk == "read-only" or name.startswith("SQLITE_READONLY"):
-        return InputError(
-            FIELD, f"cannot write {shown}: it or its folder is read-only (a read-only disk?)"
-        )
-    if disk == "full" or name == "SQLITE_FULL":
-        return InputError(FIELD, f"cannot write {shown}: the disk is full; nothing was added")
-    if name.startswith("SQLITE_CANTOPEN"):
-        return InputError(FIELD, f"cannot open {shown} ({error})")
-    if name.startswith("SQLITE_IOERR"):
-        return InputError(FIELD, f"cannot read or write {shown}: an input/output error ({error})")
-    return Damaged(path, str(error))
-
-
-def _disk_state(path: Path) -> str:
-    """Why SQLite could not open or write, when the disk says so: SQLite reports a read-only
-    file system as "unable to open" and a full one as an I/O error."""
-    try:
-        disk = os.statvfs(path.parent)
-    except (OSError, AttributeError):
-        return ""
-    if disk.f_flag & os.ST_RDONLY:
-        return "read-only"
-    if disk.f_bavail == 0:
-        return "full"
-    return ""
 
 
 # --- opening --------------------------------------------------------------------------------------
