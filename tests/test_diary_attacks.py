@@ -20,6 +20,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PROJECT_ROOT, RunCli, run_module
+from tests.test_diary import diary
+
+__all__ = ["diary"]  # the fixture: a diary file, in a folder yet to be made, for each test
 
 OTHER_UID = 65534
 HOSTILE_NOTE = (
@@ -30,13 +33,6 @@ CONTROLS = ("\x1b", "\x07", "\x00", "\u202e", "\u202c")
 as_root = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0, reason="plays another user: needs root"
 )
-
-
-@pytest.fixture
-def diary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    path = tmp_path / "data" / "diary.sqlite"
-    monkeypatch.setenv("DUPI_TRIAGE_DIARY", str(path))
-    return path
 
 
 def ok(result: object) -> None:
