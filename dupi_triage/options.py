@@ -36,7 +36,11 @@ def keyword_parameter(name: str, annotation: Any, default: Any = None) -> inspec
     )
 
 
-def question_help(question: Question, questionnaire: Questionnaire) -> str:
+def question_help(
+    question: Question, questionnaire: Questionnaire, *, conditions: bool = True
+) -> str:
+    """The flag's help: the question, its values, and when it applies (`conditions`: the diary
+    has no --age-band or other answers to apply them to, so its help leaves them out)."""
     if question.type == "integer":
         values = f"A whole number from {question.min} to {question.max}."
     elif question.type == "text":
@@ -49,6 +53,8 @@ def question_help(question: Question, questionnaire: Questionnaire) -> str:
             else f"One of: {joined}."
         )
     condition = ""
+    if not conditions:
+        return f"{question.text} {values}"
     if question.when is not None:
         from dupi_triage.answers import describe_condition, flag_field
 

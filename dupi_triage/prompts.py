@@ -584,13 +584,11 @@ def run_questionnaire(
 
 def offer_diary(path: str, **io: Any) -> bool:
     """Take the timing answers from the person's diary? Yes by default; Ctrl-C stops."""
-    return bool(
-        _run(
-            questionary.confirm(
-                f"You keep a diary ({path}). Answer the timing questions from it? "
-                "You can check and change each answer before your result.",
-                default=True,
-                **io,
-            )
-        )
+    from dupi_triage.errors import printable
+
+    width = usable(terminal_width(io.get("output")))
+    message = (
+        f"You keep a diary ({printable(path)}). Answer the timing questions from it? "
+        "You can check and change each answer before your result."
     )
+    return bool(_run(questionary.confirm(_message(message, width), default=True, **io)))

@@ -158,11 +158,19 @@ def _diary_offer(
         path = default_path()
         if not path.is_file():
             return None
+        try:
+            found = _diary_answers(questionnaire, None, ask=True)
+        except InputError as problem:
+            # Read before it is offered: a diary that cannot be used never ends the run.
+            from dupi_triage.wrapping import fill, terminal_width, usable
+
+            reason = f"Your diary cannot be used ({problem.problem}); the questions are asked."
+            print(fill(reason, usable(terminal_width())), file=sys.stderr)
+            return None
         from dupi_triage.prompts import offer_diary
 
         if not offer_diary(str(path), **_prompt_io(output)):
             return None
-        found = _diary_answers(questionnaire, None, ask=True)
         taken.append(found)
         return found.answers, {q: found.report.evidence(q) for q in found.answers.values}
 

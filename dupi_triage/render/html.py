@@ -323,10 +323,19 @@ def _diary(view: SummaryView) -> str:
         "Your diary",
         f'<p>{_e(diary.intro)}</p>\n<figure class="diary-chart">{diary.svg()}</figure>\n'
         f"<h3>What the diary says about timing (our own heuristics)</h3>\n{timing}\n"
-        "<h3>Entries</h3>\n"
+        f"{_printed_entries(len(diary.rows))}"
+        '<h3 class="diary-entries-heading">Entries</h3>\n'
         '<table class="diary-entries"><thead><tr><th>Date</th><th>Entry</th><th>Details</th>'
         f"</tr></thead><tbody>{table}</tbody></table>",
         "diary",
+    )
+
+
+def _printed_entries(count: int) -> str:
+    """On paper the list of entries is left out (the report stays on two pages): say so there."""
+    return (
+        f'<p class="print-only note">The {count} entries behind the chart are listed in this '
+        "report on screen, and by 'dupi-triage diary show'.</p>"
     )
 
 

@@ -6,6 +6,7 @@ reads like a letter; the level colours are tints with dark text, legible in blac
 """
 
 STYLE = """
+.print-only { display: none; }
 :root {
   --ink: #1f2328;
   --muted: #5b6470;
@@ -252,5 +253,15 @@ col.c-points { width: 3.8rem; }
   ul.compact { padding-left: 0; list-style: none; }
   ul.compact li { display: inline; }
   ul.compact li + li::before { content: " \\2022  "; }
+  /* The diary on paper: a smaller chart, the evidence close, the latest entries only. */
+  .print-only { display: block; }
+  .diary-chart { float: left; width: 52%; margin: 0.1rem 1rem 0.2rem 0; }
+  .diary-chart svg { max-width: none; width: 100%; }
+  .diary-entries-heading { clear: both; }
+  .diary-timing { margin: 0.1rem 0; display: flow-root; }
+  .diary h3 { margin: 0.3rem 0 0.1rem; }
+  .diary-timing > li { margin-bottom: 0.05rem; }
+  .diary-timing ul { font-size: 0.8rem; margin: 0; }
+  .diary-entries, .diary-entries-heading { display: none; }
 }
 """

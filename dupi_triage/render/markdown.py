@@ -21,6 +21,8 @@ def _escape(text: str) -> str:
     return _MARKUP.sub(r"\\\1", text)
 
 
+escape = _escape  # for the diary's own Markdown (`diary show --format markdown`)
+
 # CommonMark's punctuation that can start markup or an entity; a backslash shows it as written.
 _MARKUP = re.compile(r"([\\`*_\[\]<>|#~&])")
 
