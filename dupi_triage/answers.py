@@ -143,15 +143,20 @@ def _parse_option(question: Question, raw: object, field_name: str) -> str:
 
 
 def _parse_text(question: Question, raw: object, field_name: str) -> str:
-    """The person's own words, cleaned of anything that is not plain text (never scored)."""
-    from dupi_triage.free_text import clean
+    """The person's own words, cleaned of anything that is not plain text (never scored); too
+    long is refused, never cut."""
+    from dupi_triage.free_text import clean, too_long
 
     if not isinstance(raw, str):
         raise InputError(
             field_name, f"expected text, got {_describe(raw)}", question.allowed_values()
         )
     assert question.max is not None
-    return clean(raw, question.max)
+    text = clean(raw)
+    problem = too_long(text, question.max)
+    if problem is not None:
+        raise InputError(field_name, problem, question.allowed_values())
+    return text
 
 
 def _parse_multi(question: Question, raw: object, field_name: str) -> tuple[str, ...]:
