@@ -25,7 +25,7 @@ from dupi_triage.options import (
     question_parameters,
     with_signature,
 )
-from dupi_triage.questionnaire import load_questionnaire
+from dupi_triage.questionnaire import NEUTRAL_VOICE, load_questionnaire
 
 if TYPE_CHECKING:
     pass
@@ -249,7 +249,9 @@ def _questions(
     if fmt == "table":
         from rich.console import Console
 
-        listing.print_table(Console(highlight=False, emoji=False), questionnaire)
+        # A list of flags, read by anyone about anyone: "the person with the rash", not "you".
+        neutral = questionnaire.speaking_to(NEUTRAL_VOICE)
+        listing.print_table(Console(highlight=False, emoji=False), neutral)
     else:
         sys.stdout.write(listing.render(fmt, questionnaire))
     return EXIT_OK

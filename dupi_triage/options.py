@@ -11,7 +11,7 @@ from typing import Annotated, Any, NamedTuple
 
 import typer
 
-from dupi_triage.questionnaire import Question, Questionnaire, When
+from dupi_triage.questionnaire import NEUTRAL_VOICE, Question, Questionnaire, When
 from dupi_triage.render import FORMATS
 
 OUTPUT_PANEL = "Output"
@@ -37,6 +37,9 @@ def keyword_parameter(name: str, annotation: Any, default: Any = None) -> inspec
 
 
 def question_help(question: Question, questionnaire: Questionnaire) -> str:
+    """A question flag's help: the question, worded for nobody in particular (flags are given
+    by anyone, about anyone: "the person with the rash", never "you"), and its values."""
+    text = questionnaire.speaking_to(NEUTRAL_VOICE).question(question.id).text
     if question.type == "integer":
         values = f"A whole number from {question.min} to {question.max}."
     elif question.type == "text":
@@ -63,7 +66,7 @@ def question_help(question: Question, questionnaire: Questionnaire) -> str:
 
         shown = describe_when(when, flag_field, questionnaire)
         condition += f" {', '.join(ids)} only when {shown}."
-    return f"{question.text} {values}{condition}"
+    return f"{text} {values}{condition}"
 
 
 METAVARS = {"multi": "VALUES", "single": "VALUE", "integer": "NUMBER", "text": "TEXT"}

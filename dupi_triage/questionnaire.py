@@ -33,6 +33,9 @@ ECZEMA_INDICATION = "atopic_dermatitis"
 
 #: Voices beyond one per respondent: (respondent, age band) -> the `voice` table to use.
 EXTRA_VOICES = {("parent_or_carer", "adult"): "carer_of_adult"}
+#: The voice of texts read by anyone about anyone (flag help, the `questions` table): "the person
+#: with the rash", never "you".
+NEUTRAL_VOICE = "anyone"
 
 
 def voice_of(respondent: object, age_band: object = None) -> str:

@@ -19,6 +19,7 @@ from dupi_triage.questionnaire import (
     DEFAULT_TOPIC,
     EXTRA_VOICES,
     LEVEL_IDS,
+    NEUTRAL_VOICE,
     NONE_OPTION,
     QUESTION_TYPES,
     RED_FLAG_LEVELS,
@@ -235,12 +236,11 @@ def parse_questionnaire(
     level_rules = tuple(_level_rule(entry) for entry in _table_list(data, "level_rules"))
     _check_unique("level rule", [rule.id for rule in level_rules])
     respondents = by_id.get(RESPONDENT)
-    if respondents is not None and set(respondents.option_ids) | set(EXTRA_VOICES.values()) != set(
-        voices
-    ):
+    extra_voices = {*EXTRA_VOICES.values(), NEUTRAL_VOICE}
+    if respondents is not None and set(respondents.option_ids) | extra_voices != set(voices):
         raise QuestionnaireError(
             "the voice tables must be exactly the respondent options and "
-            + ", ".join(sorted(EXTRA_VOICES.values()))
+            + ", ".join(sorted(extra_voices))
         )
     return Questionnaire(
         respondent=respondent,
