@@ -38,7 +38,8 @@ class Answers:
 
     values: Mapping[str, AnswerValue] = field(default_factory=dict)
     #: The questionnaire version the answers were saved under, when older than this one; the
-    #: result then never scores lower than it did under that version (migrations.py).
+    #: result then never scores lower than it did under that version (migrations.py), and an
+    #: option condition that came in after it does not refuse them (Option.when_since).
     saved_under: str | None = None
     pairs: frozenset[tuple[str, str]] = field(init=False, repr=False, compare=False)
 
@@ -276,16 +277,16 @@ def check_conditions(
 def _check_offered(questionnaire: Questionnaire, answers: Answers, field_name: FieldName) -> None:
     """An option offered only under a condition (nappy_area) is refused where it fails."""
     for question in questionnaire.questions_with_conditional_options:
-        offered = {option.id for option in question.offered(answers.values)}
+        offered = question.offered(answers.values, answers.saved_under)
         for option_id in answers.choices(question.id):
             when = question.option(option_id).when
-            if option_id not in offered and when is not None:
+            if when is not None and all(option.id != option_id for option in offered):
                 condition = describe_when(when, field_name, questionnaire)
                 given = _given(questionnaire, when, answers, field_name)
                 raise InputError(
                     field_name(question),
                     f"{option_id!r} only applies when {condition}, but {given}",
-                    ", ".join(o.id for o in question.offered(answers.values)),
+                    ", ".join(option.id for option in offered),
                 )
 
 
@@ -367,7 +368,7 @@ def prune_inapplicable(questionnaire: Questionnaire, answers: Answers) -> Answer
     answers = answers.without(*stale) if stale else answers
     for question in questionnaire.questions_with_conditional_options:
         chosen = answers.choices(question.id)
-        offered = {option.id for option in question.offered(answers.values)}
+        offered = {option.id for option in question.offered(answers.values, answers.saved_under)}
         kept = tuple(o for o in chosen if o in offered)
         if kept != chosen:
             answers = (

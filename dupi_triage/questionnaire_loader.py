@@ -543,7 +543,20 @@ def _option(data: Mapping[str, Any], where: str) -> Option:
         first_aid=_flag(data, "first_aid", inner),
         source=data.get("source"),
         when=_when(_table(data, "when"), inner) if "when" in data else None,
+        when_since=_when_since(data, inner),
     )
+
+
+def _when_since(data: Mapping[str, Any], where: str) -> str | None:
+    since = data.get("when_since")
+    if since is None:
+        return None
+    if "when" not in data:
+        raise QuestionnaireError(f"{where}: when_since needs a when")
+    parts = since.split(".") if isinstance(since, str) else []
+    if len(parts) != 2 or not all(part.isascii() and part.isdigit() for part in parts):
+        raise QuestionnaireError(f"{where}: when_since must be a questionnaire version like '2.2'")
+    return str(since)
 
 
 def _flag(data: Mapping[str, Any], key: str, where: str) -> bool:
