@@ -181,6 +181,7 @@ class Walk:
             prompt = questionary.text(
                 _message(question.text, width),
                 default="" if current is None else str(current),
+                validate=lambda text: _check_text(question, text, width),
                 **self.io,
             )
         else:
@@ -549,6 +550,25 @@ def _check_multi(question: Question, picked: list[str]) -> bool | str:
             "space bar to unpick it, or unpick the others."
         )
     return True
+
+
+def _check_text(question: Question, text: str, width: int) -> bool | str:
+    """Words over the limit are not accepted, and the person is told by how much (never cut).
+
+    prompt_toolkit shows the reason on one line, cut at the edge: the longest wording that fits.
+    """
+    from dupi_triage.free_text import clean
+
+    assert question.max is not None
+    length = len(clean(text))
+    if length <= question.max:
+        return True
+    reasons = [
+        f"This is {length} characters long: {question.max} at most. Shorten it, then press Enter.",
+        f"Too long: {length} characters, {question.max} at most. Shorten it.",
+        f"Too long: {length} of {question.max} characters",
+    ]
+    return next((reason for reason in reasons if len(reason) <= width), reasons[-1])
 
 
 def _check_integer(question: Question, text: str) -> bool | str:

@@ -36,6 +36,9 @@ OWN_TOPICS = frozenset({"pemphigoid"})
 
 #: Voices beyond one per respondent: (respondent, age band) -> the `voice` table to use.
 EXTRA_VOICES = {("parent_or_carer", "adult"): "carer_of_adult"}
+#: The voice of texts read by anyone about anyone (flag help, the `questions` table): "the person
+#: with the rash", never "you".
+NEUTRAL_VOICE = "anyone"
 
 
 def voice_of(respondent: object, age_band: object = None) -> str:
@@ -103,6 +106,26 @@ class Option(NamedTuple):
     source: str | None = None
     #: Offered only when this holds (nappy_area: young children).
     when: "When | None" = None
+    #: The questionnaire version `when` came in with: answers saved under an earlier version
+    #: were valid when saved, so it does not refuse them (None: it was always there).
+    when_since: str | None = None
+
+    def offered_to(self, answers: Mapping[str, object], saved_under: str | None = None) -> bool:
+        """Offered given earlier answers: no condition, or one not known to fail, or one that
+        came in after the older version the answers were saved under (`saved_under`: None for
+        answers given now or saved under the current version)."""
+        if self.when is None or self.when.state(answers) is not False:
+            return True
+        return (
+            saved_under is not None
+            and self.when_since is not None
+            and version_order(saved_under) < version_order(self.when_since)
+        )
+
+
+def version_order(version: str) -> tuple[int, ...]:
+    """A questionnaire version ("2.1") as numbers, so that "2.10" comes after "2.9"."""
+    return tuple(int(part) for part in version.split("."))
 
 
 ConditionOperator = Literal["in", "not_in"]
@@ -241,15 +264,16 @@ class Question:
     def option(self, option_id: str) -> Option:
         return self._by_id[option_id]
 
-    def offered(self, answers: Mapping[str, object]) -> tuple[Option, ...]:
+    def offered(
+        self, answers: Mapping[str, object], saved_under: str | None = None
+    ) -> tuple[Option, ...]:
         """The options offered given earlier answers: all but those whose condition is known
         not to hold (the nappy area once the age is 6 or more). Shown in a walk, accepted from
-        flags and files, kept when an earlier answer changes: one rule for all three."""
-        return tuple(
-            option
-            for option in self.options
-            if option.when is None or option.when.state(answers) is not False
-        )
+        flags and files, kept when an earlier answer changes: one rule for all three.
+
+        `saved_under`: the version answers were saved under; a condition newer than it does not
+        apply (COPD for a 3-year-old, saved under 2.1, still loads)."""
+        return tuple(option for option in self.options if option.offered_to(answers, saved_under))
 
     def allowed_values(self) -> str:
         if self.type == "integer":

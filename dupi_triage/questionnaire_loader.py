@@ -19,6 +19,7 @@ from dupi_triage.questionnaire import (
     DEFAULT_TOPIC,
     EXTRA_VOICES,
     LEVEL_IDS,
+    NEUTRAL_VOICE,
     NONE_OPTION,
     QUESTION_TYPES,
     RED_FLAG_LEVELS,
@@ -238,12 +239,11 @@ def parse_questionnaire(
     level_rules = tuple(_level_rule(entry) for entry in _table_list(data, "level_rules"))
     _check_unique("level rule", [rule.id for rule in level_rules])
     respondents = by_id.get(RESPONDENT)
-    if respondents is not None and set(respondents.option_ids) | set(EXTRA_VOICES.values()) != set(
-        voices
-    ):
+    extra_voices = {*EXTRA_VOICES.values(), NEUTRAL_VOICE}
+    if respondents is not None and set(respondents.option_ids) | extra_voices != set(voices):
         raise QuestionnaireError(
             "the voice tables must be exactly the respondent options and "
-            + ", ".join(sorted(EXTRA_VOICES.values()))
+            + ", ".join(sorted(extra_voices))
         )
     return Questionnaire(
         respondent=respondent,
@@ -271,6 +271,12 @@ def _voices(data: Mapping[str, Any], name: str, default: str) -> dict[str, dict[
     voices: dict[str, dict[str, str]] = {}
     words: set[str] | None = None
     for key, table in tables.items():
+        if isinstance(table, Mapping) and "from" in table:
+            # `from = "other"`: that table's words, with this one's own over them.
+            base = tables.get(table["from"])
+            if not isinstance(base, Mapping) or "from" in base:
+                raise QuestionnaireError(f"{name}.{key}: 'from' must name a table of its own")
+            table = {**base, **{word: text for word, text in table.items() if word != "from"}}
         if not isinstance(table, Mapping) or not all(
             isinstance(value, str) for value in table.values()
         ):
@@ -567,7 +573,20 @@ def _option(data: Mapping[str, Any], where: str) -> Option:
         first_aid=_flag(data, "first_aid", inner),
         source=data.get("source"),
         when=_when(_table(data, "when"), inner) if "when" in data else None,
+        when_since=_when_since(data, inner),
     )
+
+
+def _when_since(data: Mapping[str, Any], where: str) -> str | None:
+    since = data.get("when_since")
+    if since is None:
+        return None
+    if "when" not in data:
+        raise QuestionnaireError(f"{where}: when_since needs a when")
+    parts = since.split(".") if isinstance(since, str) else []
+    if len(parts) != 2 or not all(part.isascii() and part.isdigit() for part in parts):
+        raise QuestionnaireError(f"{where}: when_since must be a questionnaire version like '2.2'")
+    return str(since)
 
 
 def _flag(data: Mapping[str, Any], key: str, where: str) -> bool:

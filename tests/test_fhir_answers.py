@@ -21,7 +21,7 @@ from fhir.resources.R4B.questionnaireresponse import (
 
 from dupi_triage.answers import parse_answers
 from dupi_triage.fhir_codes import QUESTIONNAIRE_URL, code_system
-from dupi_triage.questionnaire import RED_FLAGS, Question, Questionnaire
+from dupi_triage.questionnaire import RED_FLAGS, RESPONDENT, Question, Questionnaire
 from dupi_triage.render.fhir import render
 from dupi_triage.scoring import assess
 from tests.conftest import PROJECT_ROOT, RunCli
@@ -283,7 +283,9 @@ def test_an_option_for_young_children_given_for_an_older_person_is_refused_namin
             [condition] = option.when.conditions
             parent = questionnaire.question(condition.question)
             older = next(o for o in parent.option_ids if condition.state(o) is False)
-            answers = {**FACIAL_REDNESS, parent.id: older}
+            # A parent answers: the ages under 6 are then offered (an indication for adults
+            # only is refused at 2 to 5, not because a child cannot answer for themselves).
+            answers = {**FACIAL_REDNESS, RESPONDENT: "parent_or_carer", parent.id: older}
             document = _response(questionnaire, _applicable(questionnaire, answers))
             section = _item(document, f"section-{question.section}")
             section["item"] = [i for i in section["item"] if i["linkId"] != question.id]

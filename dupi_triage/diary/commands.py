@@ -29,6 +29,7 @@ from dupi_triage.diary.entries import (
     parse_day,
 )
 from dupi_triage.errors import InputError, one_of, printable, quoted_path
+from dupi_triage.help_screen import HelpCommand
 from dupi_triage.options import keyword_parameter, question_help, with_signature
 from dupi_triage.questionnaire import load_questionnaire
 
@@ -82,6 +83,9 @@ def command(name: str) -> Any:
     """One diary command, built on its own: building all nine would cost every run."""
     for info in app.registered_commands:
         if info.name == name:
+            # Its --help drawn by help_screen, as every command's is (whole flags at any width).
+            if info.cls in (None, typer.core.TyperCommand):
+                info.cls = HelpCommand
             return typer.main.get_command_from_info(
                 info, pretty_exceptions_short=True, rich_markup_mode=typer.core.DEFAULT_MARKUP_MODE
             )
