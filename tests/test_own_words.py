@@ -34,8 +34,7 @@ SHOWN = (
 
 @pytest.fixture
 def own_words(questionnaire: Questionnaire) -> Question:
-    [question] = [q for q in questionnaire if q.type == "text"]
-    return question
+    return questionnaire.question("anything_else")
 
 
 def test_the_last_question_asks_for_anything_else_in_the_persons_own_words(
@@ -208,7 +207,8 @@ def test_in_a_terminal_the_words_are_asked_last_shown_in_the_review_and_the_summ
         for k, v in given.items()
     ]
     typed = "[bold]Worse[/bold] since <b>the</b> new *soap*"
-    with Terminal("assess", *flags, columns=80, rows=60, cwd=tmp_path) as term:
+    # Tall enough to hold the whole summary: the words are in the person's part, at its top.
+    with Terminal("assess", *flags, columns=80, rows=200, cwd=tmp_path) as term:
         term.wait_for(questionnaire.question("itch").text)
         term.send("3" + ENTER)
         term.wait_for(own_words.text, own_words.help)

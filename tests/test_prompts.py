@@ -59,7 +59,7 @@ def walk(questionnaire: Questionnaire, preset: Mapping[str, object], keys: str) 
 def _all_but(*question_ids: str) -> dict[str, object]:
     """The ordinary flare but for these questions; the person's own words left empty (asked and
     skipped), so that each walk here ends at the review."""
-    own_words = {q.id: "" for q in load_questionnaire() if q.type == "text"}
+    own_words = {"anything_else": ""}
     answers = {**ORDINARY_FLARE, **own_words}
     return {k: v for k, v in answers.items() if k not in question_ids}
 
