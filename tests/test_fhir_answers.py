@@ -372,6 +372,15 @@ def _misplaced(questionnaire: Questionnaire) -> dict[str, tuple[str, dict[str, A
     }
 
 
+def _refused_naming(run_cli: RunCli, path: Path, words: str) -> None:
+    """report and assess refuse the file on one line naming it and `words`; batch's row too."""
+    lines = _refusals(run_cli, path)
+    for line in lines:
+        assert words in line, line
+    for line in lines[:2]:
+        assert path.name in line, "names the file"
+
+
 @pytest.mark.parametrize("name", sorted(_misplaced(load_questionnaire())))
 def test_an_item_where_the_questionnaire_has_none_is_refused_naming_the_file_and_the_item(
     run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path, name: str
@@ -379,12 +388,7 @@ def test_an_item_where_the_questionnaire_has_none_is_refused_naming_the_file_and
     """A warning sign hidden inside the result group read as routine: every item is now either
     one the Questionnaire has, where it has it, or the response is refused on one line."""
     link, document = _misplaced(questionnaire)[name]
-    path = _write(tmp_path, document)
-    lines = _refusals(run_cli, path)
-    for line in lines:
-        assert f"item {link!r}" in line, line
-    for line in lines[:2]:
-        assert path.name in line, "names the file"
+    _refused_naming(run_cli, _write(tmp_path, document), f"item {link!r}")
 
 
 @pytest.mark.parametrize(
@@ -398,12 +402,7 @@ def test_an_answer_that_is_not_a_list_is_refused_naming_the_file_and_the_item(
 ) -> None:
     document = _response(questionnaire, FACIAL_REDNESS)
     _item(document, link)["answer"] = answer
-    path = _write(tmp_path, document)
-    lines = _refusals(run_cli, path)
-    for line in lines:
-        assert f"item {link!r}: 'answer' must be a list" in line, line
-    for line in lines[:2]:
-        assert path.name in line, "names the file"
+    _refused_naming(run_cli, _write(tmp_path, document), f"item {link!r}: 'answer' must be a list")
 
 
 # --- hostile responses: one line, exit 2 ----------------------------------------------------------

@@ -348,41 +348,47 @@ def _planted(
     return folder
 
 
-@as_root
-@pytest.mark.parametrize("mode", [0o777, 0o700, 0o755], ids=oct)
-def test_another_users_cache_folder_is_never_read_nor_written(
+FOREIGN_FOLDERS = [
+    *(pytest.param(NOBODY, mode, "it belongs to another user", marks=as_root, id=f"nobody {mode:o}")
+      for mode in (0o777, 0o700, 0o755)),
+    *(pytest.param(None, mode, "others can change it", id=f"mine {mode:o}")
+      for mode in (0o777, 0o770, 0o722, 0o702)),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("owner", "mode", "reason"), FOREIGN_FOLDERS)
+def test_a_cache_folder_not_the_users_alone_is_never_read_nor_written(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     toml_copy: Path,
     capsys: pytest.CaptureFixture[str],
+    owner: int | None,
     mode: int,
+    reason: str,
 ) -> None:
-    """Another user made the folder first (world-writable, or theirs alone) and filled it with a
-    key and a copy signed with it: the user's run reads the TOML and leaves the folder alone."""
-    folder = _planted(tmp_path, monkeypatch, toml_copy, NOBODY, mode)
+    """Another user made the folder first (world-writable, or theirs alone), or others can write
+    into the user's, and it holds a key and a copy signed with it: the user's run reads the TOML,
+    leaves the folder alone, and says why once."""
+    folder = _planted(tmp_path, monkeypatch, toml_copy, os.geteuid() if owner is None else owner,
+                      mode)  # fmt: skip
     before = _folder_state(folder)
     assert read_data(toml_copy) == installed(toml_copy)
     assert read_data(toml_copy) == installed(toml_copy)
-    assert _folder_state(folder) == before, "nothing written into another user's folder"
+    assert _folder_state(folder) == before, "nothing written into the folder"
     [note] = capsys.readouterr().err.splitlines()
-    assert note.startswith("dupi-triage: note: not using the cache folder ")
-    assert "belongs to another user" in note
+    assert note == f"dupi-triage: note: not using the cache folder '{folder}': {reason}."
 
 
-@pytest.mark.parametrize("mode", [0o777, 0o770, 0o722, 0o702], ids=oct)
-def test_a_cache_folder_others_can_write_to_is_never_read_nor_written(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    toml_copy: Path,
-    capsys: pytest.CaptureFixture[str],
-    mode: int,
-) -> None:
-    folder = _planted(tmp_path, monkeypatch, toml_copy, os.geteuid(), mode)
-    before = _folder_state(folder)
-    assert read_data(toml_copy) == installed(toml_copy)
-    assert _folder_state(folder) == before
-    [note] = capsys.readouterr().err.splitlines()
-    assert "others can change it" in note
+def _forgery_signed_with_the_users_key(cache_home: Path, toml: Path) -> tuple[Path, Path]:
+    """The user's own folder, key and copy, the copy forged and signed right: only the files'
+    owner and modes can tell it from a good one. Returns the folder and the copy."""
+    load_fresh(toml)
+    folder = cache_home / "dupi-triage"
+    (copy,) = cached_copies(cache_home)
+    key = (folder / "key").read_bytes()
+    copy.write_bytes(signed(key, toml_digest(toml), _forged_body(toml, _all_routine)))
+    assert read_data(toml) != installed(toml), "as it stands, the forgery would be read"
+    return folder, copy
 
 
 @as_root
@@ -390,11 +396,7 @@ def test_a_cache_folder_others_can_write_to_is_never_read_nor_written(
 def test_a_file_of_another_user_inside_the_folder_is_not_trusted(
     cache_home: Path, toml_copy: Path, name: str
 ) -> None:
-    load_fresh(toml_copy)
-    folder = cache_home / "dupi-triage"
-    (copy,) = cached_copies(cache_home)
-    key = (folder / "key").read_bytes()
-    copy.write_bytes(signed(key, toml_digest(toml_copy), _forged_body(toml_copy, _all_routine)))
+    folder, copy = _forgery_signed_with_the_users_key(cache_home, toml_copy)
     os.chown(folder / "key" if name == "key" else copy, NOBODY, NOBODY)
     assert read_data(toml_copy) == installed(toml_copy)
 
@@ -403,11 +405,7 @@ def test_a_file_of_another_user_inside_the_folder_is_not_trusted(
 def test_a_file_others_can_change_or_a_key_others_can_read_is_not_trusted(
     cache_home: Path, toml_copy: Path, name: str
 ) -> None:
-    load_fresh(toml_copy)
-    folder = cache_home / "dupi-triage"
-    (copy,) = cached_copies(cache_home)
-    key = (folder / "key").read_bytes()
-    copy.write_bytes(signed(key, toml_digest(toml_copy), _forged_body(toml_copy, _all_routine)))
+    folder, copy = _forgery_signed_with_the_users_key(cache_home, toml_copy)
     (folder / "key").chmod(0o640 if name == "key" else 0o600)
     copy.chmod(0o600 if name == "key" else 0o622)
     assert read_data(toml_copy) == installed(toml_copy)
