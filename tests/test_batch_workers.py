@@ -34,7 +34,7 @@ def large_input(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("large") / "rows.jsonl"
     block = "\n".join(generated_rows(2000)) + "\n"
     with path.open("w", encoding="utf-8") as handle:
-        for _ in range(100):
+        for _ in range(60):  # about 60 MB, 120,000 rows: seconds of work even on a fast machine
             handle.write(block)
     return path
 
