@@ -14,7 +14,7 @@ import typer
 from typer._click.types import StringParamType
 
 from dupi_triage import PROG, __version__
-from dupi_triage.errors import InputError, Stopped, one_of, quoted_path
+from dupi_triage.errors import Failed, InputError, Stopped, one_of, quoted_path
 from dupi_triage.help_screen import HelpCommand, HelpGroup
 from dupi_triage.options import (
     INPUT_PANEL,
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+EXIT_FAILED = 3
 EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
@@ -308,7 +309,8 @@ def _batch(
         ),
     ] = None,
 ) -> int:
-    """Score many answer sets: one result per row, in order. Exit 1 if any row was rejected."""
+    """Score many answer sets: one result per row, in order. Exit 1 if any row was rejected,
+    3 if a worker process died."""
     from dupi_triage.batch import batch_command, job_count
 
     summary = batch_command(
@@ -399,6 +401,9 @@ def _main(argv: list[str] | None) -> int:
     except Stopped as stop:
         streams.say(str(stop))
         return stop.exit_code
+    except Failed as failure:
+        _fail(str(failure))
+        return EXIT_FAILED
     except click_exception as error:
         _fail(_usage_message(command, error))
         return int(getattr(error, "exit_code", EXIT_USAGE))

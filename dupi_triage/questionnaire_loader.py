@@ -7,13 +7,12 @@ naming something that does not exist, points without a source) is a load error i
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from dupi_triage import questionnaire_cache
 from dupi_triage.questionnaire import (
     DEFAULT_RESPONDENT,
     DEFAULT_TOPIC,
@@ -46,127 +45,26 @@ from dupi_triage.questionnaire import (
 
 
 def read_data(path: Path) -> dict[str, Any]:
-    """The parsed TOML, or a checked JSON copy of it from the user's cache folder.
+    """The parsed TOML, or a signed JSON copy of it from the user's cache folder.
 
-    tomllib is pure Python: importing and parsing it costs a non-interactive run about as much as
-    everything else, while the C JSON parser reads the same data in a fraction of a millisecond.
-    The copy is never trusted over the TOML:
-    - it is named after the sha256 of the TOML's exact bytes, so an edited, replaced or upgraded
-      TOML never meets a copy made from other bytes (no size or time stamps to fool);
-    - its first line is the sha256 of the JSON after it, so a copy edited by hand, truncated or
-      half-written is ignored and made again;
-    - what it holds is validated exactly as the TOML is, by the same code, after this;
-    - it lives in the user's cache folder, owner-only, never inside the installed package.
+    The copy is never trusted over the TOML: see questionnaire_cache.py.
     """
     try:
         toml_bytes = path.read_bytes()
     except OSError as error:
         raise QuestionnaireError(f"{path}: {error}") from error
-    cache = _cache_path(path, toml_bytes)
-    if cache is not None:
-        data = _read_cache(cache)
-        if data is not None:
-            return data
+    digest: str = questionnaire_cache.sha256(toml_bytes).hexdigest()
+    data = questionnaire_cache.read(path.stem, digest)
+    if data is not None:
+        return data
     import tomllib
 
     try:
         data = tomllib.loads(toml_bytes.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise QuestionnaireError(f"{path}: {error}") from error
-    if cache is not None:
-        _write_cache(cache, data)
+    questionnaire_cache.write(path.stem, digest, data)
     return data
-
-
-_CACHE_FORMAT = 2
-_CACHE_MAX_BYTES = 8 * 1024 * 1024
-_CACHE_STALE_SECONDS = 30 * 24 * 3600
-
-
-def _sha256(data: bytes) -> str:
-    try:  # the built-in module: hashlib would load OpenSSL first, a few ms of start-up
-        from _sha256 import sha256  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # pragma: no cover - Python 3.12 renamed it
-        from hashlib import sha256
-    digest: str = sha256(data).hexdigest()
-    return digest
-
-
-def cache_folder() -> Path | None:
-    """The user's cache folder for dupi-triage (XDG on Linux), or None when there is no home."""
-    import sys
-
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA")
-        return Path(base) / "dupi-triage" / "Cache" if base else None
-    if sys.platform == "darwin":
-        root = Path.home() / "Library" / "Caches"
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME", "")
-        root = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
-    return root / "dupi-triage"
-
-
-def _cache_path(path: Path, toml_bytes: bytes) -> Path | None:
-    try:
-        folder = cache_folder()
-    except (OSError, RuntimeError, KeyError):  # no home folder at all
-        return None
-    if folder is None:
-        return None
-    return folder / f"{path.stem}-{_CACHE_FORMAT}-{_sha256(toml_bytes)}.json"
-
-
-def _read_cache(cache: Path) -> dict[str, Any] | None:
-    try:
-        with cache.open("rb") as handle:
-            content = handle.read(_CACHE_MAX_BYTES + 1)
-    except OSError:
-        return None
-    if len(content) > _CACHE_MAX_BYTES:
-        return None  # no copy of the questionnaire is that large
-    digest, _, body = content.partition(b"\n")
-    if digest.decode("ascii", "replace") != _sha256(body):
-        return None
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _write_cache(cache: Path, data: dict[str, Any]) -> None:
-    import contextlib
-    import tempfile
-
-    try:
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=cache.parent, prefix=".", suffix=".part")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(_sha256(body).encode("ascii") + b"\n" + body)
-            os.replace(temporary, cache)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-        _remove_stale_copies(cache)
-    except (OSError, TypeError, ValueError):
-        pass  # no home, a read-only or full disk: parse the TOML next time too
-
-
-def _remove_stale_copies(cache: Path) -> None:
-    """Copies of other questionnaire versions, left unchanged for a month, are deleted.
-
-    Not at once: two installs of different versions (a pipx tool and a development copy) share
-    the folder, and deleting each other's copy on every run would leave neither a cache.
-    """
-    import time
-
-    cutoff = time.time() - _CACHE_STALE_SECONDS
-    for other in cache.parent.glob(f"{cache.name.split('-')[0]}-*.json"):
-        if other != cache and other.stat().st_mtime < cutoff:
-            other.unlink(missing_ok=True)
 
 
 #: Words a text may leave for the code to fill in (they are not the respondent's).

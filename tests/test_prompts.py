@@ -19,7 +19,7 @@ from rich.console import Console
 
 from dupi_triage.answers import Answers, applicable_questions, parse_answers
 from dupi_triage.prompts import Interrupted, run_questionnaire
-from dupi_triage.questionnaire import Questionnaire, load_questionnaire
+from dupi_triage.questionnaire import Questionnaire
 from tests.conftest import ORDINARY_FLARE
 
 DOWN = "\x1b[B"

@@ -170,7 +170,7 @@ def note_text(raw: str | None, field_name: str) -> str:
 
     if raw is None:
         return ""
-    text = clean(raw, len(raw))
+    text = clean(raw)
     if len(text) > NOTE_LIMIT:
         raise InputError(
             field_name, f"is {len(text)} characters long", f"up to {NOTE_LIMIT} characters"

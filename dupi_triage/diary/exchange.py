@@ -98,7 +98,7 @@ def _entry(questionnaire: Questionnaire, raw: object, where: str) -> Entry:
     entry_id = _uuid(raw.get("id"), f"{where} id")
     day = _day(raw.get("date"), f"{where} date")
     note = note_text(_text(raw.get("note", ""), f"{where} note"), f"{where} note")
-    recorded = clean(_text(raw.get("recorded", ""), f"{where} recorded"), RECORDED_LIMIT)
+    recorded = clean(_text(raw.get("recorded", ""), f"{where} recorded"))[:RECORDED_LIMIT]
     if kind == "dose":
         site = raw.get("site")
         if site is not None and site not in INJECTION_SITES:

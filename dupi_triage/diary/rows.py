@@ -90,7 +90,7 @@ def _text(value: object, longest: int) -> str:
         raise ValueError("a note or time stamp is not text")
     if value.isprintable() and "  " not in value and len(value) <= longest:
         return value.strip()  # already plain (nearly every row): no need to look at each character
-    return clean(value, longest)
+    return clean(value)[:longest].rstrip()
 
 
 @functools.lru_cache(maxsize=4096)
