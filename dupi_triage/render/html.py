@@ -353,7 +353,7 @@ def _sources(view: SummaryView) -> str:
 def _footer(view: SummaryView) -> str:
     return (
         '<footer class="colophon">'
-        "<p>Made by dupi-triage {_e(view.tool_version)} (questionnaire "
+        f"<p>Made by dupi-triage {_e(view.tool_version)} (questionnaire "
         f"{_e(view.questionnaire_version)}) on this computer; nothing was sent anywhere.</p>"
         "</footer>"
     )
