@@ -234,8 +234,8 @@ def test_warning_signs_decide_and_only_an_emergency_sign_reaches_emergency(
     for described, sign in DESCRIBED_URGENT:
         if all(answers.has(q, o) for q, o in described.items()):
             assert _rank(result) >= LEVELS.index("urgent"), sign
-    described = any(all(answers.has(q, o) for q, o in case.items()) for case in DESCRIBED_EMERGENCY)
-    if described:
+    emergency = any(all(answers.has(q, o) for q, o in c.items()) for c in DESCRIBED_EMERGENCY)
+    if emergency:
         assert result.level.value == "emergency"
     elif not any(WARNING_SIGNS[flag].level == "emergency" for flag in reported):
         assert result.level.value != "emergency"
