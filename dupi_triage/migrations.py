@@ -58,6 +58,14 @@ MIGRATIONS: Mapping[str, Migration] = MappingProxyType(
                 {flag: sign.level for flag, sign in WARNING_SIGNS.items()}
             ),
         ),
+        # 2.2 refuses two answers that cannot both be true ([[contradictions]]): 2.1 answers
+        # holding such a pair load and score as they did, with a warning in the result.
+        "2.1": Migration(
+            options=MappingProxyType({}),
+            red_flag_levels=MappingProxyType(
+                {flag: sign.level for flag, sign in WARNING_SIGNS.items()}
+            ),
+        ),
     }
 )
 

@@ -83,6 +83,8 @@ class SummaryView(NamedTuple):
     for_later: str = ""
     for_later_note: str = ""
     diary: "DiaryView | None" = None  # assess --from-diary: the diary behind the timing answers
+    #: Two answers that cannot both be true (kept as given, from an older version): say so.
+    answer_warnings: tuple[str, ...] = ()
 
     @property
     def headline(self) -> str:
@@ -251,7 +253,28 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         for_later=questionnaire.wording.for_later,
         for_later_note=questionnaire.wording.for_later_note,
         diary=_diary(questionnaire, assessment),
+        answer_warnings=_contradictions(questionnaire, assessment),
     )
+
+
+def _contradictions(questionnaire: Questionnaire, assessment: Assessment) -> tuple[str, ...]:
+    answers = assessment.answers
+    saved = f" (saved under questionnaire {answers.saved_under})" if answers.saved_under else ""
+    warnings = []
+    for rule in questionnaire.contradictions:
+        if rule.id not in assessment.contradictions:
+            continue
+        shown = [
+            f"'{question.short}' is '{describe_answer(question, value)}'"
+            for sign in rule.signs
+            if (value := answers.get((question := questionnaire.question(sign.question)).id))
+            is not None
+        ]
+        warnings.append(
+            f"Two answers{saved} cannot both be true: {' and '.join(shown)} ({rule.message}). "
+            "They are scored as given; check which is right."
+        )
+    return tuple(warnings)
 
 
 def _diary(questionnaire: Questionnaire, assessment: Assessment) -> "DiaryView | None":

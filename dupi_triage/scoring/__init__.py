@@ -6,7 +6,7 @@ The same answers always give the same Assessment, and every answer that moved it
 
 from __future__ import annotations
 
-from dupi_triage.answers import Answers, missing, not_applicable
+from dupi_triage.answers import Answers, contradicting, missing, not_applicable
 from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
 from dupi_triage.scoring.advice import build_advice, build_tell_your_prescriber
 from dupi_triage.scoring.contributions import contributions
@@ -45,4 +45,5 @@ def assess(questionnaire: Questionnaire, answers: Answers) -> Assessment:
         tell_your_prescriber=build_tell_your_prescriber(questionnaire, answers, pattern),
         missing=unanswered,
         not_applicable=not_applicable(questionnaire, answers),
+        contradictions=tuple(rule.id for rule in contradicting(questionnaire, answers)),
     )

@@ -132,6 +132,9 @@ class Assessment:
     # The diary the timing answers came from (assess --from-diary); scoring never reads it.
     diary: "DiaryReport | None" = None
     not_applicable: tuple[str, ...] = ()
+    #: Pairs of answers that cannot both be true ([[contradictions]] ids): only in answers saved
+    #: under an older version, which are scored as given and warned about.
+    contradictions: tuple[str, ...] = ()
 
     @property
     def advice(self) -> tuple[str, ...]:
