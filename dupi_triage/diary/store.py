@@ -278,9 +278,13 @@ def open_diary(path: Path, *, write: bool) -> Diary:
     if write:
         _prepare(path)
     elif not path.is_file():
+        from dupi_triage.invocation import invoked
+
+        command = invoked()
         raise InputError(
             FIELD,
-            f"no diary at {path} yet; start one with '{PROG} diary dose' or '{PROG} diary skin'",
+            f"no diary at {path} yet; start one with '{command} diary dose' or "
+            f"'{command} diary skin'",
         )
     _check_header(path)
     try:
