@@ -414,9 +414,6 @@ def type_in(
     hint = keys_hint(keys, back) if keys or back else ""
 
     def instruction() -> str:
-        app = get_app_or_none()
-        if app is not None and app.is_done:
-            return ""
         said = notes.get("note", "")
         return "\n".join(part for part in (hint, said) if part)
 
@@ -429,7 +426,7 @@ def type_in(
         question_text(text),  # type: ignore[arg-type]
         default="" if keep_current or current is None else current,
         validate=check,
-        instruction=Fitted(instruction, first="\n  ", indent="  "),  # type: ignore[arg-type]
+        instruction=_TypeBelow(instruction, first="\n  ", indent="  "),  # type: ignore[arg-type]
         placeholder=kept,
         **io,
     )
@@ -458,6 +455,17 @@ def type_in(
     _add_bindings(prompt, bindings)
     _add_header(prompt, header)
     return prompt
+
+
+class _TypeBelow(Fitted):
+    """The key help and any note under the question, then "> " where the answer is typed, on a
+    line of its own; once answered, nothing (the answer then follows the question)."""
+
+    def __format__(self, spec: str) -> str:
+        app = get_app_or_none()
+        if app is not None and app.is_done:
+            return ""
+        return super().__format__(spec) + "\n  >"
 
 
 def ask(prompt: questionary.Question) -> Any:
