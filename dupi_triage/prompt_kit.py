@@ -2,10 +2,9 @@
 
 Built on questionary (its look and keys), with what it lacks added here, once, for the walk
 and the diary alike:
-- Every text is wrapped between words at the width the terminal has *now*, each time the
-  prompt is drawn: prompt_toolkit redraws on a resize, and text wrapped once beforehand would
-  stay at the old width and be cut at the new edge. The progress line and the question's help
-  are drawn by the prompt too (above the question), so they are redrawn with it.
+- Every text is wrapped at the width the terminal has *now*, at each draw, so that a resized
+  window is redrawn whole; the progress line and the help are drawn by the prompt too
+  (prompt_fit.py).
 - A single choice nobody moved on is not an answer: Enter says how to pick (the arrow keys,
   or the option's number) and waits. A value already given is pointed at, and Enter keeps it.
 - Esc (and Backspace with nothing typed) raises GoBack: the walk goes back one question.
@@ -22,20 +21,23 @@ from typing import Any, NamedTuple
 import questionary
 from prompt_toolkit.application.current import get_app_or_none
 from prompt_toolkit.filters import Condition
-from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.keys import Keys
-from prompt_toolkit.layout.containers import HSplit, ScrollOffsets, Window
-from prompt_toolkit.layout.controls import FormattedTextControl
 from questionary import Choice, Separator
-from questionary.prompts.common import InquirerControl
 
-from dupi_triage.wrapping import fill, hanging, terminal_width, usable
+from dupi_triage.prompt_fit import (
+    BOX,
+    NUMBER,
+    POINTER,
+    Fitted,
+    Line,
+    add_header,
+    answer_below,
+    control_of,
+    fit_choices,
+    question_text,
+)
 
-# Columns before a choice's title: the pointer (" » "), a number ("1) ") and a box ("○ ").
-POINTER = 3
-NUMBER = 3
-BOX = 2
 #: Single choices are numbered when every option gets one key (1 to 9).
 MOST_NUMBERED = 9
 
@@ -50,9 +52,6 @@ NOTHING_BEFORE = "This is the first question, so there is nothing to go back to.
 #: The words the key help adds where Esc goes back.
 ESC_GOES_BACK = "Esc goes back."
 
-#: (style class, text): a line drawn above the question (progress, help), wrapped at each draw.
-Line = tuple[str, str]
-
 
 class GoBack(Exception):
     """Esc, or Backspace with nothing typed: the person wants the question before this one."""
@@ -64,65 +63,6 @@ class Offer(NamedTuple):
     value: str
     label: str
     help: str | None = None
-
-
-def screen_width(io: dict[str, Any] | None = None) -> int:
-    """Columns to fit a line in: the running prompt's own screen, else the terminal's."""
-    app = get_app_or_none()
-    if app is not None and not app.is_done:
-        try:
-            return usable(int(app.output.get_size().columns))
-        except (OSError, ValueError):
-            pass
-    return usable(terminal_width((io or {}).get("output")))
-
-
-class Fitted:
-    """Text that wraps itself to the screen's width each time it is formatted.
-
-    questionary formats the question into its prompt at every draw (`" {} ".format(message)`),
-    so handing it this object rather than a string makes the question follow a resize.
-    """
-
-    def __init__(
-        self,
-        text: str | Callable[[], str],
-        *,
-        first: str = "",
-        indent: str = "",
-        skip: int = 0,
-        spare: int = 0,
-    ) -> None:
-        self.text = text
-        self.first = first
-        self.indent = indent
-        self.skip = skip  # columns of `first` already drawn by questionary ("? ")
-        self.spare = spare  # columns questionary adds after the last line (spaces)
-
-    def __format__(self, spec: str) -> str:
-        text = self.text() if callable(self.text) else self.text
-        if not text:
-            return ""
-        width = screen_width()
-        lines = fill(text, width, indent=self.indent, first=self.first).split("\n")
-        if len(lines[-1]) + self.spare > width:  # what questionary adds after the last line
-            start = len(self.first if len(lines) == 1 else self.indent)
-            lines[-1:] = fill(
-                lines[-1][start:],
-                width - self.spare,
-                indent=self.indent,
-                first=lines[-1][:start],
-            ).split("\n")
-        return "\n".join(lines)[self.skip :]
-
-    def __str__(self) -> str:
-        return format(self)
-
-
-def question_text(text: str) -> Fitted:
-    """The question after questionary's "? ", later lines under its first word."""
-    # questionary draws " {question} " and then a space for the key help: two more columns.
-    return Fitted(text, first="? ", indent="  ", skip=2, spare=2)
 
 
 def keys_hint(keys: str, back: str | None) -> str:
@@ -171,8 +111,8 @@ def choose_one(
     )
     indent = POINTER + (NUMBER if numbered else 0)
     guard = PICK_FIRST if numbered else PICK_FIRST_UNNUMBERED
-    _fit_choices(prompt, indent, keys_hint(keys, back), header)
-    _answer_below(prompt)
+    fit_choices(prompt, indent, keys_hint(keys, back), header)
+    answer_below(prompt)
     if require_pick and current is None:
         _enter_needs_a_move(prompt, guard)
     _go_back_keys(prompt, back)
@@ -204,111 +144,16 @@ def choose_many(
         show_description=False,
         **io,
     )
-    _fit_choices(prompt, POINTER + BOX, keys_hint(keys, back), header)
-    _answer_below(prompt)
+    fit_choices(prompt, POINTER + BOX, keys_hint(keys, back), header)
+    answer_below(prompt)
     _go_back_keys(prompt, back)
     return prompt
-
-
-def _control(prompt: questionary.Question) -> Any:
-    controls = [
-        c for c in prompt.application.layout.find_all_controls() if isinstance(c, InquirerControl)
-    ]
-    return controls[0]
-
-
-def _fit_choices(
-    prompt: questionary.Question, indent: int, keys: str, header: Sequence[Line]
-) -> None:
-    """Draw the key help, each option and the pointed option's notes wrapped at this draw's width.
-
-    questionary prints a description on one line at the foot of the list, which the screen cuts,
-    and shows a refused answer's reason in a bottom toolbar that prompt_toolkit draws only once
-    it knows the cursor position (never with PROMPT_TOOLKIT_NO_CPR, which we set): Enter would
-    then do nothing, silently. Both are drawn here instead, under the pointed option, and the
-    list scrolls so that they stay on screen however short the terminal is.
-    """
-    control: Any = _control(prompt)
-    labels = {id(choice): choice.title for choice in control.choices}
-    choice_tokens = control.text
-    lines_below_cursor = [0]
-
-    def tokens() -> list[tuple[str, str]]:
-        width = screen_width()
-        if not control.is_answered:
-            for choice in control.choices:
-                label = labels[id(choice)]
-                if isinstance(label, str) and not isinstance(choice, Separator):
-                    choice.title = hanging(label, width, indent)
-        shown = list(choice_tokens())
-        if shown and shown[-1] == ("", "\n"):
-            shown.pop()
-        notes: list[tuple[str, str]] = []
-        help_text = getattr(control.get_pointed_at(), "description", None)
-        # The help sits two columns in from the option's words, so it reads as the option's note.
-        under = " " * (2 + indent)
-        if help_text:
-            notes += [("", "\n"), ("class:text", fill(help_text, width, indent=under, first=under))]
-        if control.error_message:
-            reason = "".join(part[1] for part in control.error_message)
-            notes += [
-                ("", "\n"),
-                ("class:validation-toolbar", fill(reason, width, indent="  ", first="! ")),
-            ]
-        cursor = next(i for i, t in enumerate(shown) if t[0] == "[SetCursorPosition]")
-        end = next((i for i in range(cursor, len(shown)) if shown[i] == ("", "\n")), len(shown))
-        shown[end:end] = notes
-        lines_below_cursor[0] = sum(t[1].count("\n") for t in shown[cursor : end + len(notes)])
-        hint = fill(keys, width, indent="  ", first="  ")
-        return [("class:instruction", hint), ("", "\n"), *shown]
-
-    control.text = tokens
-    layout = prompt.application.layout
-    for window in layout.find_all_windows():
-        if window.content is control:
-            window.scroll_offsets = ScrollOffsets(bottom=lambda: lines_below_cursor[0])
-    _add_header(prompt, header)
-
-
-def _answer_below(prompt: questionary.Question) -> None:
-    """Once answered, show the picked option on its own lines under the question.
-
-    questionary writes it after the question, on the question's last line: a long option then
-    runs past the edge, and prompt_toolkit, which sized that line for one row, drops the rows in
-    between ("A pa" ... "someone I look after"). So the moment Enter is accepted, and before
-    the answered line is drawn, each option's title becomes its label wrapped between words
-    under the question. (A title given as fragments is printed as is, with no brackets.)
-    """
-    app = prompt.application
-    control: Any = _control(prompt)
-    assert app.key_bindings is not None
-
-    def answered_titles() -> None:
-        width = screen_width()
-        for choice in control.choices:
-            if isinstance(choice, Choice) and not isinstance(choice, Separator):
-                label = choice.title
-                if isinstance(label, str):
-                    label = " ".join(label.split())
-                    choice.title = [("", "\n" + fill(label, width, indent="  ", first="  "))]
-
-    for binding in app.key_bindings.bindings:
-        if binding.keys == (Keys.ControlM,):
-            accept = binding.handler
-
-            def handler(event: Any, accept: Any = accept) -> Any:
-                result = accept(event)
-                if control.is_answered:  # not when a multi-choice answer was refused
-                    answered_titles()
-                return result
-
-            binding.handler = handler
 
 
 def _enter_needs_a_move(prompt: questionary.Question, reason: str) -> None:
     """Enter on a pointer nobody moved says how to pick, instead of recording that option."""
     app = prompt.application
-    control: Any = _control(prompt)
+    control: Any = control_of(prompt)
     assert app.key_bindings is not None
     moved = [False]
     for binding in app.key_bindings.bindings:
@@ -336,7 +181,7 @@ def _enter_needs_a_move(prompt: questionary.Question, reason: str) -> None:
 
 def _go_back_keys(prompt: questionary.Question, back: str | None) -> None:
     """Esc and Backspace: GoBack when there is a question to go back to; else say there is not."""
-    control: Any = _control(prompt)
+    control: Any = control_of(prompt)
     bindings = KeyBindings()
 
     @bindings.add(Keys.Escape, eager=True)
@@ -361,25 +206,6 @@ def _add_bindings(prompt: questionary.Question, bindings: KeyBindings) -> None:
     application.key_bindings = merge_key_bindings(
         [application.key_bindings or KeyBindings(), bindings]
     )
-
-
-def _add_header(prompt: questionary.Question, header: Sequence[Line]) -> None:
-    """Lines above the question (progress, help), drawn and wrapped by the prompt itself."""
-    if not header:
-        return
-
-    def lines() -> StyleAndTextTuples:
-        width = screen_width()
-        fragments: StyleAndTextTuples = []
-        for style, text in header:
-            if fragments:
-                fragments.append(("", "\n"))
-            fragments.append((style, fill(text, width)))
-        return fragments
-
-    window = Window(FormattedTextControl(lines), dont_extend_height=True, wrap_lines=False)
-    layout = prompt.application.layout
-    layout.container = HSplit([window, layout.container])
 
 
 # --- typing -------------------------------------------------------------------------------------
@@ -453,7 +279,7 @@ def type_in(
             buffer.validate_and_handle()
 
     _add_bindings(prompt, bindings)
-    _add_header(prompt, header)
+    add_header(prompt, header)
     return prompt
 
 

@@ -25,15 +25,14 @@ from dupi_triage.answers import (
     parse_value,
     prune_inapplicable,
 )
+from dupi_triage.prompt_fit import Line, screen_width
 from dupi_triage.prompt_kit import (
     ESC_GOES_BACK,
     GoBack,
-    Line,
     Offer,
     ask,
     choose_many,
     choose_one,
-    screen_width,
     type_in,
 )
 from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Question, Questionnaire
@@ -526,7 +525,7 @@ def ask_yes_no(message: str, **io: Any) -> bool:
     """A wrapped yes/no question whose default (Enter alone) is no. Raises KeyboardInterrupt."""
     import questionary
 
-    from dupi_triage.prompt_kit import question_text
+    from dupi_triage.prompt_fit import question_text
 
     text: Any = question_text(message)  # wrapped at each draw: questionary formats it then
     return bool(ask(questionary.confirm(text, default=False, instruction="", **io)))

@@ -269,6 +269,19 @@ def test_answers_are_never_kept_where_another_user_could_read_or_plant_them(
 # --- a save that fails at the end (issue 20 item 12) ---------------------------------------------
 
 
+def _answer_impact_and_finish(term: Terminal, questionnaire: Questionnaire) -> str:
+    """Somewhat; nothing to add; the review accepted: the run ends, not saved (exit 2)."""
+    term.send("2")
+    term.settle()
+    term.send(ENTER)
+    term.wait_for(questionnaire.question("anything_else").text)
+    term.send(ENTER)
+    _wait_in_region(term, "Review your answers")
+    term.send(ENTER)
+    assert term.finish() == 2
+    return term.reads()
+
+
 def test_a_save_that_fails_at_the_end_still_shows_the_summary_and_keeps_the_answers(
     questionnaire: Questionnaire, tmp_path: Path, state_folder: Path
 ) -> None:
@@ -281,15 +294,7 @@ def test_a_save_that_fails_at_the_end_still_shows_the_summary_and_keeps_the_answ
     ) as term:
         _wait_in_region(term, questionnaire.question("impact").text)
         gone.rmdir()  # the folder is deleted while the person answers
-        term.send("2")
-        term.settle()
-        term.send(ENTER)
-        term.wait_for(questionnaire.question("anything_else").text)
-        term.send(ENTER)
-        _wait_in_region(term, "Review your answers")
-        term.send(ENTER)
-        assert term.finish() == 2
-        shown = term.reads()
+        shown = _answer_impact_and_finish(term, questionnaire)
     assert "How soon" in shown, "the summary is shown"
     assert "Not saved: --save-answers" in shown
     kept = _kept_file(state_folder)
@@ -308,15 +313,7 @@ def test_a_full_standard_output_at_the_end_still_writes_the_report_and_keeps_the
     )  # fmt: skip
     with Terminal(command=["/bin/bash", "-c", f"{line} >/dev/full"], columns=80, rows=200) as term:
         _wait_in_region(term, questionnaire.question("impact").text)
-        term.send("2")
-        term.settle()
-        term.send(ENTER)
-        term.wait_for(questionnaire.question("anything_else").text)
-        term.send(ENTER)
-        _wait_in_region(term, "Review your answers")
-        term.send(ENTER)
-        assert term.finish() == 2
-        shown = term.reads()
+        shown = _answer_impact_and_finish(term, questionnaire)
     assert "How soon" in shown, "the summary is shown where the questions were"
     assert "cannot write (No space left on device)" in shown
     assert report.exists()
