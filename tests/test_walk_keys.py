@@ -61,7 +61,15 @@ def test_moving_away_and_back_to_the_first_option_then_enter_answers(
     [
         # An adult answering for themselves: the pointer starts on "6 to 11 years".
         ("age_band", {"red_flags": ["none"], "respondent": "self"}),
-        ("pregnancy", {"red_flags": ["none"], "respondent": "self", "age_band": "adult"}),
+        (
+            "pregnancy",
+            {
+                "red_flags": ["none"],
+                "respondent": "self",
+                "age_band": "adult",
+                "indication": "atopic_dermatitis",
+            },
+        ),
         ("dose_paused", None),
         ("respondent", {"red_flags": ["none"]}),
     ],
