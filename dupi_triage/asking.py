@@ -66,6 +66,7 @@ def carry_on(questionnaire: Questionnaire, output: OutputOptions) -> tuple[Answe
             Offer(START_AGAIN, "Start again", "The kept answers are deleted."),
         ],
         current=CARRY_ON,
+        nothing_before=None,
         keys="Press Enter to carry on, or 2 and then Enter to start again.",
         **prompt_io(output),
     )

@@ -54,12 +54,14 @@ def check_writable(path_text: str, *, force: bool, field: str) -> Path:
     return path
 
 
-def private_folder(folder: Path, field: str) -> Path:
-    """A folder for health data: made owner-only (0700) if missing; refused if another user owns
-    it or others can write in it (they could read, swap or plant what is kept there)."""
+def private_folder(folder: Path, field: str, *, create: bool = True) -> Path:
+    """A folder for health data: made owner-only (0700) if missing (with `create`); refused if
+    another user owns it or others can write in it (they could read, swap or plant what is kept
+    there), for reading as for writing."""
     shown = quoted_path(folder)
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         info = os.stat(folder)
     except OSError as error:
         raise InputError(field, f"cannot use folder {shown}: {error.strerror or error}") from None

@@ -79,6 +79,7 @@ def choose_one(
     current: str | None = None,
     require_pick: bool = True,
     back: str | None = None,
+    nothing_before: str | None = NOTHING_BEFORE,
     header: Sequence[Line] = (),
     keys: str | None = None,
     **io: Any,
@@ -115,7 +116,7 @@ def choose_one(
     answer_below(prompt)
     if require_pick and current is None:
         _enter_needs_a_move(prompt, guard)
-    _go_back_keys(prompt, back)
+    _go_back_keys(prompt, back, nothing_before)
     return prompt
 
 
@@ -126,6 +127,7 @@ def choose_many(
     chosen: Sequence[str] = (),
     validate: Callable[[list[str]], bool | str],
     back: str | None = None,
+    nothing_before: str | None = NOTHING_BEFORE,
     header: Sequence[Line] = (),
     **io: Any,
 ) -> questionary.Question:
@@ -146,7 +148,7 @@ def choose_many(
     )
     fit_choices(prompt, POINTER + BOX, keys_hint(keys, back), header)
     answer_below(prompt)
-    _go_back_keys(prompt, back)
+    _go_back_keys(prompt, back, nothing_before)
     return prompt
 
 
@@ -179,8 +181,11 @@ def _enter_needs_a_move(prompt: questionary.Question, reason: str) -> None:
             binding.handler = move
 
 
-def _go_back_keys(prompt: questionary.Question, back: str | None) -> None:
-    """Esc and Backspace: GoBack when there is a question to go back to; else say there is not."""
+def _go_back_keys(
+    prompt: questionary.Question, back: str | None, nothing_before: str | None
+) -> None:
+    """Esc and Backspace: GoBack when there is a question to go back to; else say there is not
+    (`nothing_before`), or do nothing when that is None (not a question of the walk)."""
     control: Any = control_of(prompt)
     bindings = KeyBindings()
 
@@ -188,7 +193,8 @@ def _go_back_keys(prompt: questionary.Question, back: str | None) -> None:
     @bindings.add(Keys.Backspace, eager=True)
     def _(event: Any) -> None:
         if back is None:
-            control.error_message = [("", NOTHING_BEFORE)]
+            if nothing_before:
+                control.error_message = [("", nothing_before)]
             return
         _leave_for_the_question_before(event.app)
 

@@ -429,6 +429,7 @@ class Walk:
             ],
             current=STOP,
             back=back,
+            nothing_before=None,
             **self.io,
         )
         return str(ask(prompt))
@@ -455,6 +456,7 @@ class Walk:
                 offers,
                 current=DONE,
                 back=BACK_TO_LAST if self.trail else None,
+                nothing_before=None,
                 **self.io,
             )
             picked = ask(prompt)

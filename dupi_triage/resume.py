@@ -55,9 +55,13 @@ def kept(questionnaire: Questionnaire) -> Kept | None:
     cannot be used (another user's folder or file, damaged, from an unknown version)."""
     from dupi_triage import strictjson
     from dupi_triage.answers import answers_document, parse_answers
+    from dupi_triage.files import private_folder
 
     path = store_path()
     shown = quoted_path(path)
+    if not os.path.lexists(path):
+        return None
+    private_folder(path.parent, FIELD, create=False)
     try:
         descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:

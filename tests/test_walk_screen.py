@@ -385,3 +385,27 @@ def test_a_window_resized_mid_question_redraws_it_whole_at_the_new_width(
         _wait_in_region(term, questionnaire.question("treatment_duration").text)
         term.send(CTRL_C)
         assert term.finish() == 130
+
+
+@pytest.mark.parametrize("planted", ["in_a_folder_others_can_write", "a_fifo", "a_symlink"])
+def test_kept_answers_another_user_could_have_planted_are_not_offered(
+    questionnaire: Questionnaire, state_folder: Path, tmp_path: Path, planted: str
+) -> None:
+    folder = state_folder / "dupi-triage"
+    folder.mkdir(parents=True, mode=0o700)
+    kept = folder / KEPT
+    theirs = tmp_path / "theirs.json"
+    theirs.write_text(json.dumps({"red_flags": ["none"], "respondent": "clinician"}))
+    if planted == "in_a_folder_others_can_write":
+        kept.write_text(theirs.read_text())
+        folder.chmod(0o777)
+    elif planted == "a_fifo":
+        os.mkfifo(kept)
+    else:
+        kept.symlink_to(theirs)
+    with Terminal("assess", columns=80) as term:
+        term.wait_for(questionnaire.question("red_flags").text, "Question 1 of")
+        assert "Answers kept by an earlier run are not used" in term.reads()
+        assert "Carry on from there?" not in term.reads()
+        term.send(CTRL_C)
+        term.finish()

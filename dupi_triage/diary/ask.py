@@ -92,6 +92,7 @@ def ask_question(question: Question, current: AnswerValue | None = None) -> Answ
                 question.text,
                 [*offers, Offer(SKIP, "Skip")],
                 current=current if isinstance(current, str) else None,
+                nothing_before=None,
             )
         )
         return None if picked == SKIP else parse_value(question, picked, question.id)
