@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from dupi_triage.answers import applicable_questions, parse_answers
+from dupi_triage.answers import applicable_questions, parse_answers, ruled_out
 from dupi_triage.questionnaire import ABOUT, NONE_OPTION, RED_FLAGS, Questionnaire
 from dupi_triage.render import render_document
 from dupi_triage.scoring import assess
@@ -58,8 +58,10 @@ def fullest_answers(questionnaire: Questionnaire, red_flags: str) -> dict[str, o
                 raw[question.id] = [o.id for o in offered if o.id not in NOT_WITH_OTHERS]
         elif question.type == "integer":
             raw[question.id] = question.max
-        elif question.options:
-            raw[question.id] = max(offered, key=lambda o: len(o.label)).id
+        elif question.options:  # never two answers that cannot both be true
+            impossible = ruled_out(questionnaire, question.id, raw)
+            possible = [o for o in offered if o.id not in impossible]
+            raw[question.id] = max(possible, key=lambda o: len(o.label)).id
     applicable = {
         q.id for q in applicable_questions(questionnaire, parse_answers(questionnaire, raw))
     }
