@@ -44,7 +44,8 @@ class Answers:
 
     values: Mapping[str, AnswerValue] = field(default_factory=dict)
     #: The questionnaire version the answers were saved under, when older than this one; the
-    #: result then never scores lower than it did under that version (migrations.py).
+    #: result then never scores lower than it did under that version (migrations.py), and an
+    #: option condition that came in after it does not refuse them (Option.when_since).
     saved_under: str | None = None
     pairs: frozenset[tuple[str, str]] = field(init=False, repr=False, compare=False)
 
@@ -149,15 +150,20 @@ def _parse_option(question: Question, raw: object, field_name: str) -> str:
 
 
 def _parse_text(question: Question, raw: object, field_name: str) -> str:
-    """The person's own words, cleaned of anything that is not plain text (never scored)."""
-    from dupi_triage.free_text import clean
+    """The person's own words, cleaned of anything that is not plain text (never scored); too
+    long is refused, never cut."""
+    from dupi_triage.free_text import clean, too_long
 
     if not isinstance(raw, str):
         raise InputError(
             field_name, f"expected text, got {_describe(raw)}", question.allowed_values()
         )
     assert question.max is not None
-    return clean(raw, question.max)
+    text = clean(raw)
+    problem = too_long(text, question.max)
+    if problem is not None:
+        raise InputError(field_name, problem, question.allowed_values())
+    return text
 
 
 def _parse_multi(question: Question, raw: object, field_name: str) -> tuple[str, ...]:
@@ -320,16 +326,16 @@ def _check_contradictions(
 def _check_offered(questionnaire: Questionnaire, answers: Answers, field_name: FieldName) -> None:
     """An option offered only under a condition (nappy_area) is refused where it fails."""
     for question in questionnaire.questions_with_conditional_options:
-        offered = {option.id for option in question.offered(answers.values)}
+        offered = question.offered(answers.values, answers.saved_under)
         for option_id in answers.choices(question.id):
             when = question.option(option_id).when
-            if option_id not in offered and when is not None:
+            if when is not None and all(option.id != option_id for option in offered):
                 condition = describe_when(when, field_name, questionnaire)
                 given = _given(questionnaire, when, answers, field_name)
                 raise InputError(
                     field_name(question),
                     f"{option_id!r} only applies when {condition}, but {given}",
-                    ", ".join(o.id for o in question.offered(answers.values)),
+                    ", ".join(option.id for option in offered),
                 )
 
 
@@ -411,7 +417,7 @@ def prune_inapplicable(questionnaire: Questionnaire, answers: Answers) -> Answer
     answers = answers.without(*stale) if stale else answers
     for question in questionnaire.questions_with_conditional_options:
         chosen = answers.choices(question.id)
-        offered = {option.id for option in question.offered(answers.values)}
+        offered = {option.id for option in question.offered(answers.values, answers.saved_under)}
         kept = tuple(o for o in chosen if o in offered)
         if kept != chosen:
             answers = (

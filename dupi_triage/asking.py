@@ -311,11 +311,16 @@ def diary_offer(
         path = default_path()
         if not path.is_file():
             return None
+        try:
+            found = diary_answers(questionnaire, None, ask=True)
+        except InputError as problem:
+            # Read before it is offered: a diary that cannot be used never ends the run.
+            _note(f"Your diary cannot be used ({problem.problem}); the questions are asked.")
+            return None
         from dupi_triage.prompts import offer_diary
 
         if not offer_diary(str(path), **prompt_io(output)):
             return None
-        found = diary_answers(questionnaire, None, ask=True)
         taken.append(found)
         return found.answers, {q: found.report.evidence(q) for q in found.answers.values}
 

@@ -4,12 +4,19 @@ The main process reads the input (a thread does, so that a row typed at a termin
 soon as it is entered) and writes the results; each worker parses, validates, scores and encodes a
 chunk with the very `run_batch` that one core uses, so both give the same bytes. At most a few
 chunks are in flight, so memory stays flat whatever the input's length. A chunk is sent when it is
-full, or as soon as no more input is waiting. Ctrl-C, SIGTERM and SIGHUP reach the main process,
-which drops the chunks not yet begun (workers ignore these signals) and unwinds as one core does.
+full, or as soon as no more input is waiting.
+
+The pool is our own, a pair of pipes per worker, rather than concurrent.futures: chunk n goes to
+worker n % jobs, and its result is read from that worker's pipe, so the order needs no
+bookkeeping; and the main process always knows whether a worker is alive. A worker that dies
+(killed, out of memory) stops the batch with one line (WorkerLost, exit code 3) instead of a pool
+that waits for it for ever. Ctrl-C, SIGTERM and SIGHUP reach the main process only (workers ignore
+them), which kills the workers (nothing of theirs is kept) and unwinds as one core does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import multiprocessing
 import os
@@ -17,10 +24,12 @@ import queue
 import signal
 import threading
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from typing import Any, TextIO
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
+from typing import Any, NamedTuple, TextIO
 
 from dupi_triage.batch import BatchSummary, Record, run_batch
+from dupi_triage.errors import Failed
 from dupi_triage.questionnaire import Questionnaire
 
 CHUNK_ROWS = 256
@@ -42,15 +51,40 @@ def reader_left_blocked() -> bool:
 _STOPPING = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
+class WorkerLost(Failed):
+    """A worker process ended before it returned its chunk: the batch cannot be completed."""
+
+    def __init__(self, process: BaseProcess, rows_done: int) -> None:
+        process.join(timeout=5)  # reaped, so that its exit status is known
+        code = process.exitcode
+        if code is not None and code < 0:
+            try:
+                how = f"was killed by {signal.Signals(-code).name}"
+            except ValueError:
+                how = f"was killed by signal {-code}"
+        else:
+            how = "ended unexpectedly" if code is None else f"ended with status {code}"
+        super().__init__(
+            f"batch --jobs: a scoring process (pid {process.pid}) {how}; the batch stopped "
+            f"after {rows_done} rows (a partial --output file is not kept)"
+        )
+
+
+class _Worker(NamedTuple):
+    process: BaseProcess
+    tasks: Connection  # the main process's end: chunks go out
+    results: Connection  # the main process's end: scored chunks come back
+
+
 def _start_worker(questionnaire: Questionnaire, parent: int) -> None:
-    """Each worker begins with _STOPPING blocked (see run_parallel) and unblocks it once set."""
+    """Each worker begins with _STOPPING blocked (see _start_workers) and unblocks it once set."""
     global _questionnaire
     _questionnaire = questionnaire
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if _die_with(parent):
         # A terminal (Ctrl-C, a hangup) or a service manager signals the whole process group: the
-        # main process decides what it means (a worker killed while it sends a result would hang
-        # the pool), and the kernel ends the workers with it, however it ends.
+        # main process decides what it means, and the kernel ends the workers with it, however
+        # it ends.
         for signum in _STOPPING:
             signal.signal(signum, signal.SIG_IGN)
     else:  # no way to follow the main process: SIGTERM and SIGHUP keep their defaults
@@ -82,6 +116,29 @@ def score_chunk(records: list[Record], fmt: str) -> tuple[str, BatchSummary]:
     return out.getvalue(), summary
 
 
+def _work(
+    questionnaire: Questionnaire,
+    fmt: str,
+    parent: int,
+    tasks: Connection,
+    results: Connection,
+    inherited: list[Connection],
+) -> None:
+    """A worker: score each chunk that arrives, until None or the main process's end."""
+    for connection in inherited:  # the main process's ends: only it may hold them
+        connection.close()
+    _start_worker(questionnaire, parent)
+    with contextlib.suppress(EOFError, OSError):  # the main process stopped the batch
+        while (chunk := tasks.recv()) is not None:
+            try:
+                reply: tuple[str, Any] = ("scored", score_chunk(chunk, fmt))
+            except Exception:  # a bug: the main process raises it with this traceback
+                import traceback
+
+                reply = ("failed", traceback.format_exc())
+            results.send(reply)
+
+
 def _size(record: Record) -> int:
     payload = record[1]
     return len(payload) if isinstance(payload, bytes) else 256
@@ -91,17 +148,10 @@ def run_parallel(
     questionnaire: Questionnaire, records: Iterator[Record], out: TextIO, fmt: str, jobs: int
 ) -> BatchSummary:
     """`run_batch` on `jobs` worker processes; the output is the same, row for row."""
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    executor = ProcessPoolExecutor(
-        max_workers=jobs,
-        mp_context=context,
-        initializer=_start_worker,
-        initargs=(questionnaire, os.getpid()),
-    )
     stop = threading.Event()
     pending: queue.Queue[Any] = queue.Queue(maxsize=CHUNK_ROWS * 2)
     in_flight: queue.Queue[Any] = queue.Queue(maxsize=jobs * 2)
+    workers: list[_Worker] = []
 
     def hand_over(target: queue.Queue[Any], item: Any) -> bool:
         while not stop.is_set():
@@ -122,6 +172,7 @@ def run_parallel(
         hand_over(pending, _DONE)
 
     def send() -> None:
+        sent = 0
         finished = False
         while not finished and not stop.is_set():
             chunk: list[Record] = []
@@ -140,11 +191,16 @@ def run_parallel(
                 except queue.Empty:
                     break  # nothing more waiting: score what there is now
             if chunk:
+                worker = workers[sent % len(workers)]
+                sent += 1
                 try:
-                    future = executor.submit(score_chunk, chunk, fmt)
-                except RuntimeError:  # shut down while stopping
+                    worker.tasks.send(chunk)
+                except (OSError, ValueError):
+                    pass  # the worker is gone: the main thread finds out as it waits for it
+                except BaseException as error:
+                    hand_over(in_flight, error)
                     return
-                if not hand_over(in_flight, future):
+                if not hand_over(in_flight, worker):
                     return
             if finished:
                 hand_over(in_flight, item)
@@ -152,14 +208,7 @@ def run_parallel(
     threads = [threading.Thread(target=work, daemon=True) for work in (read, send)]
     try:
         summary = run_batch(questionnaire, iter(()), out, fmt)  # the CSV header, once
-        # Start every worker now, from the main thread, before the reading thread exists, with the
-        # stopping signals blocked: a Ctrl-C while a worker starts waits for the main process.
-        mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
-        try:
-            started = executor.submit(int)
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-        started.result()
+        workers += _start_workers(questionnaire, fmt, jobs)
         for thread in threads:
             thread.start()
         while True:
@@ -168,30 +217,102 @@ def run_parallel(
                 break
             if isinstance(item, BaseException):
                 raise item
-            assert isinstance(item, Future)
-            text, counts = item.result()
+            text, counts = _result(item, summary.rows)
             out.write(text)
             summary.rows += counts.rows
             summary.rejected += counts.rejected
             summary.levels.update(counts.levels)
     except BaseException:
         stop.set()
-        _stop_workers(executor)
+        _kill(workers)
         if threads[0].ident is not None:
             threads[0].join(timeout=0.5)  # a file's reader sees `stop` at once; a terminal's waits
         if threads[0].is_alive():
             _blocked_readers.append(threads[0])
         raise
     stop.set()
-    executor.shutdown(wait=True)
+    _finish(workers)
     return summary
 
 
-def _stop_workers(executor: ProcessPoolExecutor) -> None:
-    """Interrupted: drop the chunks not yet started; let the workers finish the one in hand.
+def _start_workers(questionnaire: Questionnaire, fmt: str, jobs: int) -> list[_Worker]:
+    """Every worker, started now from the main thread, before the reading thread exists, with the
+    stopping signals blocked: a Ctrl-C while a worker starts waits for the main process.
 
-    They are not killed: a worker ended while it sends a result would leave a half message that
-    the pool's own thread then waits for forever (seen with a full standard output). A chunk is at
-    most 256 rows, a fraction of a second.
+    Each pipe end a worker writes to is held by that worker alone: when it dies, the main process
+    reads the end of the pipe at once (never half a message from a pipe someone else keeps open).
     """
-    executor.shutdown(wait=True, cancel_futures=True)
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    workers: list[_Worker] = []
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        for number in range(jobs):
+            task_reader, task_writer = context.Pipe(duplex=False)
+            result_reader, result_writer = context.Pipe(duplex=False)
+            inherited = [end for worker in workers for end in worker[1:]]
+            process = context.Process(
+                target=_work,
+                args=(questionnaire, fmt, os.getpid(), task_reader, result_writer,
+                      [*inherited, task_writer, result_reader]),
+                name=f"dupi-triage-batch-{number + 1}",
+                daemon=True,
+            )  # fmt: skip
+            try:
+                process.start()
+            finally:
+                task_reader.close()
+                result_writer.close()
+            workers.append(_Worker(process, task_writer, result_reader))
+    except BaseException:
+        _kill(workers)
+        raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+    return workers
+
+
+def _result(worker: _Worker, rows_done: int) -> tuple[str, BatchSummary]:
+    """The next chunk `worker` scored; WorkerLost as soon as it has died instead."""
+    ready = wait([worker.results, worker.process.sentinel])
+    if worker.results not in ready:
+        raise WorkerLost(worker.process, rows_done)
+    try:
+        status, value = worker.results.recv()
+    except (EOFError, OSError):  # it died, at most half-way through a message
+        raise WorkerLost(worker.process, rows_done) from None
+    if status == "failed":
+        raise RuntimeError(f"a batch worker failed:\n{value}")
+    text_and_counts: tuple[str, BatchSummary] = value
+    return text_and_counts
+
+
+def _finish(workers: list[_Worker]) -> None:
+    """Every chunk is back: each worker is told to leave, and is waited for."""
+    for worker in workers:
+        with contextlib.suppress(OSError, ValueError):
+            worker.tasks.send(None)
+    for worker in workers:
+        worker.process.join(timeout=5)
+    _kill(workers)
+
+
+def _kill(workers: list[_Worker]) -> None:
+    """Stopped, or done: no worker outlives the batch, and each is reaped.
+
+    They are killed, not asked: nothing they hold is needed any more, and a worker blocked on a
+    full pipe would never read a polite request. Signals wait meanwhile, so a second Ctrl-C
+    cannot leave one behind.
+    """
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOPPING)
+    try:
+        for worker in workers:
+            if worker.process.exitcode is None:
+                with contextlib.suppress(OSError):
+                    worker.process.kill()
+        for worker in workers:
+            worker.process.join()
+            worker.tasks.close()
+            worker.results.close()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)

@@ -14,7 +14,8 @@ import typer
 from typer._click.types import StringParamType
 
 from dupi_triage import PROG, __version__
-from dupi_triage.errors import InputError, Stopped, one_of, quoted_path
+from dupi_triage.errors import Failed, InputError, Stopped, one_of, quoted_path
+from dupi_triage.help_screen import HelpCommand, HelpGroup
 from dupi_triage.options import (
     INPUT_PANEL,
     OUTPUT_PANEL,
@@ -24,13 +25,14 @@ from dupi_triage.options import (
     question_parameters,
     with_signature,
 )
-from dupi_triage.questionnaire import load_questionnaire
+from dupi_triage.questionnaire import NEUTRAL_VOICE, load_questionnaire
 
 if TYPE_CHECKING:
     pass
 
 EXIT_OK = 0
 EXIT_USAGE = 2
+EXIT_FAILED = 3
 EXIT_INTERRUPTED = 130
 
 app = typer.Typer(
@@ -46,6 +48,7 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
+    cls=HelpGroup,
 )
 
 
@@ -170,6 +173,7 @@ _ASSESS_INPUT = [
 
 app.command(
     "assess",
+    cls=HelpCommand,
     help="Answer the questionnaire (interactively, or with flags and --no-input); get the summary.",
     no_args_is_help=False,
 )(
@@ -197,6 +201,7 @@ def _report(path: str, **values: Any) -> int:
 
 app.command(
     "report",
+    cls=HelpCommand,
     help="Render saved answers, or a saved JSON result, in any format: same answers, same result.",
 )(
     with_signature(
@@ -224,7 +229,7 @@ app.command(
 # --- questions ------------------------------------------------------------------------------------
 
 
-@app.command("questions")
+@app.command("questions", cls=HelpCommand)
 def _questions(
     format: Annotated[
         str,
@@ -245,7 +250,9 @@ def _questions(
     if fmt == "table":
         from rich.console import Console
 
-        listing.print_table(Console(highlight=False, emoji=False), questionnaire)
+        # A list of flags, read by anyone about anyone: "the person with the rash", not "you".
+        neutral = questionnaire.speaking_to(NEUTRAL_VOICE)
+        listing.print_table(Console(highlight=False, emoji=False), neutral)
     else:
         sys.stdout.write(listing.render(fmt, questionnaire))
     return EXIT_OK
@@ -256,7 +263,7 @@ def _questions(
 EXIT_REJECTED = 1
 
 
-@app.command("batch")
+@app.command("batch", cls=HelpCommand)
 def _batch(
     input_path: Annotated[
         str,
@@ -302,7 +309,8 @@ def _batch(
         ),
     ] = None,
 ) -> int:
-    """Score many answer sets: one result per row, in order. Exit 1 if any row was rejected."""
+    """Score many answer sets: one result per row, in order. Exit 1 if any row was rejected,
+    3 if a worker process died."""
     from dupi_triage.batch import batch_command, job_count
 
     summary = batch_command(
@@ -326,7 +334,7 @@ def _batch(
 # --- diary ----------------------------------------------------------------------------------------
 
 
-class _LazyDiary(typer.core.TyperGroup):
+class _LazyDiary(HelpGroup):
     """`diary` loads its commands (and with them sqlite3) only when it is used."""
 
     def list_commands(self, ctx: Any) -> list[str]:
@@ -393,6 +401,9 @@ def _main(argv: list[str] | None) -> int:
     except Stopped as stop:
         streams.say(str(stop))
         return stop.exit_code
+    except Failed as failure:
+        _fail(str(failure))
+        return EXIT_FAILED
     except click_exception as error:
         _fail(_usage_message(command, error))
         return int(getattr(error, "exit_code", EXIT_USAGE))

@@ -14,6 +14,11 @@ class Stopped(Exception):
         self.exit_code = exit_code
 
 
+class Failed(Exception):
+    """The run cannot finish, through no fault of the input and no bug of ours (a batch worker
+    was killed). The CLI prints it on one line, exit code 3; partial output files are removed."""
+
+
 class InputError(ValueError):
     """A flag, answers-file field or other input the user gave is not acceptable.
 

@@ -4,7 +4,9 @@ One more answers reader beside the JSON one, giving the same canonical Answers; 
 knows that FHIR exists. An item's linkId is the question id, a `valueCoding` (in the question's
 own code system) or a `valueInteger` is the answer. Everything a renderer adds that does not
 answer a question is ignored: `meta`, `authored`, `status`, display items, weight extensions on
-codings, and our own `result` group (scores are always worked out again, never trusted).
+codings, and the answers in our own `result` group (scores are always worked out again, never
+trusted). Every item is still checked against the Questionnaire: a question where the form has
+none (inside `result`, in another section's group) is refused, never skipped unread.
 
 A response is untrusted input: its size, nesting and item count are bounded before anything is
 read, and every error is one line naming the item.
@@ -14,11 +16,11 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from dupi_triage.answers import Answers, check_conditions, parse_value
 from dupi_triage.errors import InputError, quoted
-from dupi_triage.fhir_codes import QUESTIONNAIRE_URL, RESULT, canonical, code_system
+from dupi_triage.fhir_codes import QUESTIONNAIRE_URL, canonical, code_system
 from dupi_triage.migrations import VERSION_KEY, known_versions, migrate
 from dupi_triage.questionnaire import Question, Questionnaire
 
@@ -37,14 +39,13 @@ def response_answers(questionnaire: Questionnaire, document: Mapping[str, Any]) 
     version = _check_questionnaire(questionnaire, document.get("questionnaire"))
     items = document.get("item", [])
     _count_items(items)
-    kinds = _item_kinds(questionnaire)
     raw: dict[str, object] = {}
     seen: set[str] = set()
-    for link, item in _answered_items(items, kinds):
+    for link, given in _answered_items(items, _item_places(questionnaire)):
         if link in seen:
             raise InputError(_field(link), "is answered twice")
         seen.add(link)
-        value = _raw_value(questionnaire.by_id[link], item)
+        value = _raw_value(questionnaire.by_id[link], given)
         if value is not None:
             raw[link] = value
     saved_under = None
@@ -112,57 +113,89 @@ def _count_items(items: object) -> None:
                     stack.append((answer["item"], depth + 1))
 
 
+class _Place(NamedTuple):
+    """Where our Questionnaire puts an item, and what it is."""
+
+    #: "question" for one of ours; else the FHIR type ("group", "display", a result field's).
+    kind: str
+    #: The linkId of the item it sits in; "" at the top level.
+    home: str
+
+
 @functools.cache
-def _item_kinds(questionnaire: Questionnaire) -> Mapping[str, str]:
-    """Every linkId of our Questionnaire and its type; questions read as "question"."""
+def _item_places(questionnaire: Questionnaire) -> Mapping[str, _Place]:
+    """Every linkId of our Questionnaire: its kind and the item it sits in."""
     from dupi_triage.render.fhir_questionnaire import questionnaire_resource
 
-    kinds: dict[str, str] = {}
+    places: dict[str, _Place] = {}
 
-    def walk(items: list[dict[str, Any]]) -> None:
+    def walk(items: list[dict[str, Any]], home: str) -> None:
         for item in items:
             link = item["linkId"]
-            kinds[link] = "question" if link in questionnaire.by_id else item["type"]
-            walk(item.get("item", []))
+            kind = "question" if link in questionnaire.by_id else item["type"]
+            places[link] = _Place(kind, home)
+            walk(item.get("item", []), link)
 
-    walk(questionnaire_resource(questionnaire)["item"])
-    return kinds
+    walk(questionnaire_resource(questionnaire)["item"], "")
+    return places
 
 
 def _answered_items(
-    items: list[dict[str, Any]], kinds: Mapping[str, str]
-) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Question items, wherever their group puts them; groups opened, display items skipped."""
+    items: list[dict[str, Any]], places: Mapping[str, _Place], parent: str = ""
+) -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """Each question item's answers, wherever the Questionnaire lets it sit.
+
+    Nothing is skipped unread: every item must be one the Questionnaire has, in the group the
+    Questionnaire puts it in (or at the top level, as renderers that flatten groups send it), and
+    only questions carry answers. A question hidden somewhere else (a warning sign inside the
+    result group) would otherwise be scored as unanswered.
+    """
     for item in items:
         link = item.get("linkId")
         if not isinstance(link, str):
             raise InputError("item", "every item needs a linkId string")
-        kind = kinds.get(link)
-        if kind is None:
-            questions = ", ".join(link for link, k in kinds.items() if k == "question")
+        place = places.get(link)
+        if place is None:
+            questions = ", ".join(link for link, p in places.items() if p.kind == "question")
             raise InputError(_field(link), "is not in this questionnaire", questions)
-        if link == RESULT:
-            continue
-        if kind == "question":
-            if item.get("item") or any(
-                isinstance(answer, dict) and answer.get("item") for answer in item.get("answer", [])
-            ):
-                raise InputError(_field(link), "a question here has no nested items")
-            yield link, item
-        elif kind == "group":
+        if parent and place.home != parent:
+            raise InputError(
+                _field(link),
+                f"does not belong inside item {quoted(parent)}",
+                "at the top level"
+                + (f" or inside item {quoted(place.home)}" if place.home else ""),
+            )
+        if place.kind == "group":
             if "answer" in item:
                 raise InputError(_field(link), "is a group and takes no answer")
-            yield from _answered_items(item.get("item", []), kinds)
-        elif "answer" in item or item.get("item"):
-            raise InputError(_field(link), "is a display item and takes no answer")
+            yield from _answered_items(item.get("item", []), places, link)
+            continue
+        if place.kind == "display":
+            if "answer" in item or item.get("item"):
+                raise InputError(_field(link), "is a display item and takes no answer")
+            continue
+        answers = _answers(link, item)
+        if item.get("item") or any("item" in answer for answer in answers):
+            raise InputError(_field(link), "a question here has no nested items")
+        if place.kind == "question":
+            yield link, answers
+        # else one of the result's fields: worked out again, never trusted
 
 
-def _raw_value(question: Question, item: Mapping[str, Any]) -> object:
-    """The item's answer as an answers file would hold it: option ids, one id or a number."""
-    field = _field(question.id)
+def _answers(link: str, item: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The item's `answer`: a list of objects (an item without one is unanswered)."""
     answers = item.get("answer", [])
     if not isinstance(answers, list):
-        raise InputError(field, f"'answer' must be a list, not {_kind(answers)}")
+        raise InputError(_field(link), f"'answer' must be a list, not {_kind(answers)}")
+    for answer in answers:
+        if not isinstance(answer, dict):
+            raise InputError(_field(link), f"each answer must be an object, not {_kind(answer)}")
+    return answers
+
+
+def _raw_value(question: Question, answers: list[dict[str, Any]]) -> object:
+    """The item's answer as an answers file would hold it: option ids, one id or a number."""
+    field = _field(question.id)
     if not answers:
         return None
     raw = [_raw_answer(question, answer, field) for answer in answers]
@@ -173,10 +206,8 @@ def _raw_value(question: Question, item: Mapping[str, Any]) -> object:
     return raw[0]
 
 
-def _raw_answer(question: Question, answer: object, field: str) -> object:
+def _raw_answer(question: Question, answer: Mapping[str, Any], field: str) -> object:
     """An option id (from a coding in the question's own system) or a whole number."""
-    if not isinstance(answer, dict):
-        raise InputError(field, f"each answer must be an object, not {_kind(answer)}")
     values = [key for key in answer if key.startswith("value")]
     expected = {"integer": "valueInteger", "text": "valueString"}.get(question.type, "valueCoding")
     if values != [expected]:

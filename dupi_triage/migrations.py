@@ -40,6 +40,10 @@ _V1_RED_FLAG_LEVELS = MappingProxyType(
     }
 )
 
+_BEFORE_2_2_RED_FLAG_LEVELS = MappingProxyType(
+    {flag: sign.level for flag, sign in WARNING_SIGNS.items() if flag != "non_blanching_rash"}
+)
+
 MIGRATIONS: Mapping[str, Migration] = MappingProxyType(
     {
         "1.0": Migration(
@@ -54,20 +58,34 @@ MIGRATIONS: Mapping[str, Migration] = MappingProxyType(
         # means what it meant, and 2.0 answers score the same (tested against saved results).
         "2.0": Migration(
             options=MappingProxyType({}),
-            red_flag_levels=MappingProxyType(
-                {flag: sign.level for flag, sign in WARNING_SIGNS.items()}
-            ),
+            red_flag_levels=_BEFORE_2_2_RED_FLAG_LEVELS,
         ),
-        # 2.2 refuses two answers that cannot both be true ([[contradictions]]): 2.1 answers
-        # holding such a pair load and score as they did, with a warning in the result.
+        # 2.2 added a warning sign (non_blanching_rash), looks, other symptoms and the new
+        # medicine's name; every 2.1 id means what it meant (dose_paused now also counts a
+        # missed dose: a 2.1 "no" stays "no"). Items 1 and 5 of the drug-link scale changed, so
+        # the 2.1 way of counting them is kept for the one level rule that reads the score
+        # (triage rule `saved_before_2_2`, tested against saved results). 2.2 also refuses two
+        # answers that cannot both be true ([[contradictions]]): older answers holding such a
+        # pair load and score as they did, with a warning in the result.
         "2.1": Migration(
             options=MappingProxyType({}),
-            red_flag_levels=MappingProxyType(
-                {flag: sign.level for flag, sign in WARNING_SIGNS.items()}
-            ),
+            red_flag_levels=_BEFORE_2_2_RED_FLAG_LEVELS,
         ),
     }
 )
+
+#: Looks that earned the drug-link item 1 by themselves before 2.2 (their 2.1 points).
+LOOKS_REPORTED_BEFORE_2_2 = frozenset(
+    {
+        "redness_no_scaling",
+        "thick_scaly_plaques",
+        "greasy_yellow_scale",
+        "injection_site_reaction",
+        "red_itchy_eyes",
+    }
+)
+#: Versions whose answers keep the drug-link counting of 2.1 for `saved_before_2_2`.
+BEFORE_2_2 = frozenset({"1.0", "2.0", "2.1"})
 
 
 def known_versions(questionnaire: Questionnaire) -> tuple[str, ...]:

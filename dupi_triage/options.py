@@ -11,7 +11,7 @@ from typing import Annotated, Any, NamedTuple
 
 import typer
 
-from dupi_triage.questionnaire import Question, Questionnaire, When
+from dupi_triage.questionnaire import NEUTRAL_VOICE, Question, Questionnaire, When
 from dupi_triage.render import FORMATS
 
 OUTPUT_PANEL = "Output"
@@ -36,7 +36,14 @@ def keyword_parameter(name: str, annotation: Any, default: Any = None) -> inspec
     )
 
 
-def question_help(question: Question, questionnaire: Questionnaire) -> str:
+def question_help(
+    question: Question, questionnaire: Questionnaire, *, conditions: bool = True
+) -> str:
+    """A question flag's help: the question, worded for nobody in particular (flags are given
+    by anyone, about anyone: "the person with the rash", never "you"), its values, and when it
+    applies (`conditions`: the diary has no --age-band or other answers to apply them to, so its
+    help leaves them out)."""
+    text = questionnaire.speaking_to(NEUTRAL_VOICE).question(question.id).text
     if question.type == "integer":
         values = f"A whole number from {question.min} to {question.max}."
     elif question.type == "text":
@@ -49,6 +56,8 @@ def question_help(question: Question, questionnaire: Questionnaire) -> str:
             else f"One of: {joined}."
         )
     condition = ""
+    if not conditions:
+        return f"{text} {values}"
     if question.when is not None:
         from dupi_triage.answers import describe_condition, flag_field
 
@@ -63,7 +72,7 @@ def question_help(question: Question, questionnaire: Questionnaire) -> str:
 
         shown = describe_when(when, flag_field, questionnaire)
         condition += f" {', '.join(ids)} only when {shown}."
-    return f"{question.text} {values}{condition}"
+    return f"{text} {values}{condition}"
 
 
 METAVARS = {"multi": "VALUES", "single": "VALUE", "integer": "NUMBER", "text": "TEXT"}

@@ -163,6 +163,7 @@ class Walk:
                 question.text,
                 current=None if current is None else str(current),
                 keep_current=False,
+                validate=lambda text: _check_text(question, text, screen_width(self.io)),
                 back=back,
                 header=header,
                 **self.io,
@@ -514,6 +515,25 @@ def _check_multi(question: Question, picked: list[str]) -> bool | str:
     return True
 
 
+def _check_text(question: Question, text: str, width: int) -> bool | str:
+    """Words over the limit are not accepted, and the person is told by how much (never cut).
+
+    prompt_toolkit shows the reason on one line, cut at the edge: the longest wording that fits.
+    """
+    from dupi_triage.free_text import clean
+
+    assert question.max is not None
+    length = len(clean(text))
+    if length <= question.max:
+        return True
+    reasons = [
+        f"This is {length} characters long: {question.max} at most. Shorten it, then press Enter.",
+        f"Too long: {length} characters, {question.max} at most. Shorten it.",
+        f"Too long: {length} of {question.max} characters",
+    ]
+    return next((reason for reason in reasons if len(reason) <= width), reasons[-1])
+
+
 def _check_integer(question: Question, text: str) -> bool | str:
     stripped = text.strip()
     assert question.min is not None
@@ -550,13 +570,11 @@ def offer_diary(path: str, **io: Any) -> bool:
     """Take the timing answers from the person's diary? Yes by default; Ctrl-C stops."""
     import questionary
 
-    return bool(
-        ask(
-            questionary.confirm(
-                f"You keep a diary ({path}). Answer the timing questions from it? "
-                "You can check and change each answer before your result.",
-                default=True,
-                **io,
-            )
-        )
+    from dupi_triage.errors import printable
+    from dupi_triage.prompt_fit import question_text
+
+    message: Any = question_text(
+        f"You keep a diary ({printable(path)}). Answer the timing questions from it? "
+        "You can check and change each answer before your result."
     )
+    return bool(ask(questionary.confirm(message, default=True, **io)))

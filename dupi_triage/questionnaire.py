@@ -29,10 +29,16 @@ AGE_BAND = "age_band"
 DEFAULT_TOPIC = "eczema"
 OTHER_TOPIC = "other"
 ECZEMA_INDICATION = "atopic_dermatitis"
+#: Indications with words of their own (`topic_voice`): pemphigoid's usual blisters are never
+#: called an emergency (safety rule 8).
+OWN_TOPICS = frozenset({"pemphigoid"})
 
 
 #: Voices beyond one per respondent: (respondent, age band) -> the `voice` table to use.
 EXTRA_VOICES = {("parent_or_carer", "adult"): "carer_of_adult"}
+#: The voice of texts read by anyone about anyone (flag help, the `questions` table): "the person
+#: with the rash", never "you".
+NEUTRAL_VOICE = "anyone"
 
 
 def voice_of(respondent: object, age_band: object = None) -> str:
@@ -42,10 +48,11 @@ def voice_of(respondent: object, age_band: object = None) -> str:
 
 
 def topic_of(indication: object) -> str:
-    """`eczema` for atopic dermatitis or an unknown indication, else `other`."""
+    """`eczema` for atopic dermatitis or an unknown indication; an indication with words of its
+    own (pemphigoid); else `other`."""
     if not isinstance(indication, str) or indication == ECZEMA_INDICATION:
         return DEFAULT_TOPIC
-    return OTHER_TOPIC
+    return indication if indication in OWN_TOPICS else OTHER_TOPIC
 
 
 DEFAULT_PATH = Path(__file__).with_name("questionnaire.toml")
@@ -56,17 +63,29 @@ class QuestionnaireError(Exception):
 
 
 class Sign(NamedTuple):
-    """An answer that counts as evidence: `question` answered with any of `options`."""
+    """An answer that counts as evidence: `question` answered with any of `options`.
+
+    `negated` ("question!a|b"): the question was NOT answered with any of them (unanswered
+    counts as not): a clause's exception, such as "not for chronic hives".
+    """
 
     question: str
     options: tuple[str, ...]
+    negated: bool = False
 
     def __str__(self) -> str:
-        return f"{self.question}.{'|'.join(self.options)}"
+        return f"{self.question}{'!' if self.negated else '.'}{'|'.join(self.options)}"
 
     def chosen(self, pairs: frozenset[tuple[str, str]]) -> tuple[str, ...]:
-        """The options of this sign among the chosen (question, option) pairs."""
+        """The options of this sign among the chosen (question, option) pairs; none for a
+        negated sign, which is evidence of nothing."""
+        if self.negated:
+            return ()
         return tuple(option for option in self.options if (self.question, option) in pairs)
+
+    def holds(self, pairs: frozenset[tuple[str, str]]) -> bool:
+        found = any((self.question, option) in pairs for option in self.options)
+        return not found if self.negated else found
 
 
 #: Signs that must all hold together.
@@ -87,6 +106,26 @@ class Option(NamedTuple):
     source: str | None = None
     #: Offered only when this holds (nappy_area: young children).
     when: "When | None" = None
+    #: The questionnaire version `when` came in with: answers saved under an earlier version
+    #: were valid when saved, so it does not refuse them (None: it was always there).
+    when_since: str | None = None
+
+    def offered_to(self, answers: Mapping[str, object], saved_under: str | None = None) -> bool:
+        """Offered given earlier answers: no condition, or one not known to fail, or one that
+        came in after the older version the answers were saved under (`saved_under`: None for
+        answers given now or saved under the current version)."""
+        if self.when is None or self.when.state(answers) is not False:
+            return True
+        return (
+            saved_under is not None
+            and self.when_since is not None
+            and version_order(saved_under) < version_order(self.when_since)
+        )
+
+
+def version_order(version: str) -> tuple[int, ...]:
+    """A questionnaire version ("2.1") as numbers, so that "2.10" comes after "2.9"."""
+    return tuple(int(part) for part in version.split("."))
 
 
 ConditionOperator = Literal["in", "not_in"]
@@ -225,15 +264,16 @@ class Question:
     def option(self, option_id: str) -> Option:
         return self._by_id[option_id]
 
-    def offered(self, answers: Mapping[str, object]) -> tuple[Option, ...]:
+    def offered(
+        self, answers: Mapping[str, object], saved_under: str | None = None
+    ) -> tuple[Option, ...]:
         """The options offered given earlier answers: all but those whose condition is known
         not to hold (the nappy area once the age is 6 or more). Shown in a walk, accepted from
-        flags and files, kept when an earlier answer changes: one rule for all three."""
-        return tuple(
-            option
-            for option in self.options
-            if option.when is None or option.when.state(answers) is not False
-        )
+        flags and files, kept when an earlier answer changes: one rule for all three.
+
+        `saved_under`: the version answers were saved under; a condition newer than it does not
+        apply (COPD for a 3-year-old, saved under 2.1, still loads)."""
+        return tuple(option for option in self.options if option.offered_to(answers, saved_under))
 
     def allowed_values(self) -> str:
         if self.type == "integer":
@@ -285,6 +325,8 @@ class Pattern(NamedTuple):
     when: "When | None" = None
     #: What to do for this pattern; a drug-reaction pattern may leave it to [advice].
     advice: str = ""
+    #: Reported with dupilumab (the article, the label): the drug-link scale's item 1.
+    reported: bool = False
 
 
 class LevelRule(NamedTuple):
@@ -324,6 +366,11 @@ class Advice(NamedTuple):
     steroids_source: str
     midwife: str
     midwife_source: str
+    new_medicine: str
+    new_medicine_source: str
+    settled_flare: str
+    settled_flare_source: str
+    settled_action: str
     consider: tuple[Consider, ...]
 
 
@@ -332,6 +379,8 @@ class DrugLinkItem(NamedTuple):
     number: int
     text: str
     unanswerable: str | None = None
+    #: Scored from the leading pattern, not from its question's options (item 1).
+    from_pattern: bool = False
 
 
 class DrugLinkScale(NamedTuple):
@@ -360,6 +409,11 @@ class Wording(NamedTuple):
     for_later_note: str
     tell_heading: str
     other_indication: str
+    for_prescriber: str
+    for_prescriber_note: str
+    drug_link_points: str
+    drug_link_no_points: str
+    drug_link_capped: str
     source_key: tuple[tuple[str, str], ...] = ()
 
 

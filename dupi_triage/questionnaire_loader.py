@@ -7,18 +7,18 @@ naming something that does not exist, points without a source) is a load error i
 from __future__ import annotations
 
 import dataclasses
-import json
-import os
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from dupi_triage import questionnaire_cache
 from dupi_triage.questionnaire import (
     DEFAULT_RESPONDENT,
     DEFAULT_TOPIC,
     EXTRA_VOICES,
     LEVEL_IDS,
+    NEUTRAL_VOICE,
     NONE_OPTION,
     QUESTION_TYPES,
     RED_FLAG_LEVELS,
@@ -46,131 +46,30 @@ from dupi_triage.questionnaire import (
 
 
 def read_data(path: Path) -> dict[str, Any]:
-    """The parsed TOML, or a checked JSON copy of it from the user's cache folder.
+    """The parsed TOML, or a signed JSON copy of it from the user's cache folder.
 
-    tomllib is pure Python: importing and parsing it costs a non-interactive run about as much as
-    everything else, while the C JSON parser reads the same data in a fraction of a millisecond.
-    The copy is never trusted over the TOML:
-    - it is named after the sha256 of the TOML's exact bytes, so an edited, replaced or upgraded
-      TOML never meets a copy made from other bytes (no size or time stamps to fool);
-    - its first line is the sha256 of the JSON after it, so a copy edited by hand, truncated or
-      half-written is ignored and made again;
-    - what it holds is validated exactly as the TOML is, by the same code, after this;
-    - it lives in the user's cache folder, owner-only, never inside the installed package.
+    The copy is never trusted over the TOML: see questionnaire_cache.py.
     """
     try:
         toml_bytes = path.read_bytes()
     except OSError as error:
         raise QuestionnaireError(f"{path}: {error}") from error
-    cache = _cache_path(path, toml_bytes)
-    if cache is not None:
-        data = _read_cache(cache)
-        if data is not None:
-            return data
+    digest: str = questionnaire_cache.sha256(toml_bytes).hexdigest()
+    data = questionnaire_cache.read(path.stem, digest)
+    if data is not None:
+        return data
     import tomllib
 
     try:
         data = tomllib.loads(toml_bytes.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise QuestionnaireError(f"{path}: {error}") from error
-    if cache is not None:
-        _write_cache(cache, data)
+    questionnaire_cache.write(path.stem, digest, data)
     return data
 
 
-_CACHE_FORMAT = 2
-_CACHE_MAX_BYTES = 8 * 1024 * 1024
-_CACHE_STALE_SECONDS = 30 * 24 * 3600
-
-
-def _sha256(data: bytes) -> str:
-    try:  # the built-in module: hashlib would load OpenSSL first, a few ms of start-up
-        from _sha256 import sha256  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # pragma: no cover - Python 3.12 renamed it
-        from hashlib import sha256
-    digest: str = sha256(data).hexdigest()
-    return digest
-
-
-def cache_folder() -> Path | None:
-    """The user's cache folder for dupi-triage (XDG on Linux), or None when there is no home."""
-    import sys
-
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA")
-        return Path(base) / "dupi-triage" / "Cache" if base else None
-    if sys.platform == "darwin":
-        root = Path.home() / "Library" / "Caches"
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME", "")
-        root = Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
-    return root / "dupi-triage"
-
-
-def _cache_path(path: Path, toml_bytes: bytes) -> Path | None:
-    try:
-        folder = cache_folder()
-    except (OSError, RuntimeError, KeyError):  # no home folder at all
-        return None
-    if folder is None:
-        return None
-    return folder / f"{path.stem}-{_CACHE_FORMAT}-{_sha256(toml_bytes)}.json"
-
-
-def _read_cache(cache: Path) -> dict[str, Any] | None:
-    try:
-        with cache.open("rb") as handle:
-            content = handle.read(_CACHE_MAX_BYTES + 1)
-    except OSError:
-        return None
-    if len(content) > _CACHE_MAX_BYTES:
-        return None  # no copy of the questionnaire is that large
-    digest, _, body = content.partition(b"\n")
-    if digest.decode("ascii", "replace") != _sha256(body):
-        return None
-    try:
-        data = json.loads(body)
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _write_cache(cache: Path, data: dict[str, Any]) -> None:
-    import contextlib
-    import tempfile
-
-    try:
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        cache.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        descriptor, temporary = tempfile.mkstemp(dir=cache.parent, prefix=".", suffix=".part")
-        try:
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(_sha256(body).encode("ascii") + b"\n" + body)
-            os.replace(temporary, cache)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
-        _remove_stale_copies(cache)
-    except (OSError, TypeError, ValueError):
-        pass  # no home, a read-only or full disk: parse the TOML next time too
-
-
-def _remove_stale_copies(cache: Path) -> None:
-    """Copies of other questionnaire versions, left unchanged for a month, are deleted.
-
-    Not at once: two installs of different versions (a pipx tool and a development copy) share
-    the folder, and deleting each other's copy on every run would leave neither a cache.
-    """
-    import time
-
-    cutoff = time.time() - _CACHE_STALE_SECONDS
-    for other in cache.parent.glob(f"{cache.name.split('-')[0]}-*.json"):
-        if other != cache and other.stat().st_mtime < cutoff:
-            other.unlink(missing_ok=True)
-
-
 #: Words a text may leave for the code to fill in (they are not the respondent's).
-LATE_WORDS = frozenset({"indication"})
+LATE_WORDS = frozenset({"indication", "cause"})
 
 
 def parse_questionnaire(
@@ -206,8 +105,11 @@ def parse_questionnaire(
 
     question_data = _table_list(data, "questions")
     scale_data = _table(data, "drug_link")
-    item_ids = {_text(entry, "id", "drug_link") for entry in _table_list(scale_data, "items")}
-    questions = tuple(_question(entry, section_ids, item_ids) for entry in question_data)
+    item_entries = _table_list(scale_data, "items")
+    item_ids = {_text(entry, "id", "drug_link") for entry in item_entries}
+    # Items scored from the leading pattern (item 1): their question carries no points.
+    computed = {entry["id"] for entry in item_entries if _flag(entry, "from_pattern", "drug_link")}
+    questions = tuple(_question(entry, section_ids, item_ids, computed) for entry in question_data)
     _check_unique("question", [question.id for question in questions])
     by_id = {question.id: question for question in questions}
     for question in questions:
@@ -236,12 +138,11 @@ def parse_questionnaire(
     level_rules = tuple(_level_rule(entry) for entry in _table_list(data, "level_rules"))
     _check_unique("level rule", [rule.id for rule in level_rules])
     respondents = by_id.get(RESPONDENT)
-    if respondents is not None and set(respondents.option_ids) | set(EXTRA_VOICES.values()) != set(
-        voices
-    ):
+    extra_voices = {*EXTRA_VOICES.values(), NEUTRAL_VOICE}
+    if respondents is not None and set(respondents.option_ids) | extra_voices != set(voices):
         raise QuestionnaireError(
             "the voice tables must be exactly the respondent options and "
-            + ", ".join(sorted(EXTRA_VOICES.values()))
+            + ", ".join(sorted(extra_voices))
         )
     return Questionnaire(
         respondent=respondent,
@@ -270,6 +171,12 @@ def _voices(data: Mapping[str, Any], name: str, default: str) -> dict[str, dict[
     voices: dict[str, dict[str, str]] = {}
     words: set[str] | None = None
     for key, table in tables.items():
+        if isinstance(table, Mapping) and "from" in table:
+            # `from = "other"`: that table's words, with this one's own over them.
+            base = tables.get(table["from"])
+            if not isinstance(base, Mapping) or "from" in base:
+                raise QuestionnaireError(f"{name}.{key}: 'from' must name a table of its own")
+            table = {**base, **{word: text for word, text in table.items() if word != "from"}}
         if not isinstance(table, Mapping) or not all(
             isinstance(value, str) for value in table.values()
         ):
@@ -338,10 +245,6 @@ def _check_warning_signs(question: Question) -> None:
             raise QuestionnaireError(f"{where}: first_aid disagrees with dupi_triage/safety.py")
         if not option.source:
             raise QuestionnaireError(f"{where}: a warning sign needs its source")
-        if option.described_by and option.red_flag == "emergency":
-            raise QuestionnaireError(
-                f"{where}: only the warning signs themselves may give an emergency"
-            )
     others = [o.id for o in question.options if o.red_flag is None and o.id != NONE_OPTION]
     if others:
         raise QuestionnaireError(f"red_flags: option(s) {others} have no red_flag level")
@@ -362,14 +265,25 @@ def _resolve_described_by(
         if not isinstance(raw, list) or not all(isinstance(clause, list) for clause in raw):
             raise QuestionnaireError(f"{where}: described_by must be a list of lists of signs")
         clauses = tuple(tuple(_sign(text, where, by_id) for text in clause) for clause in raw)
-        if any(sign.question == RED_FLAGS for clause in clauses for sign in clause):
-            raise QuestionnaireError(f"{where}: described_by names answers outside red_flags")
+        if any(
+            sign.question == RED_FLAGS and option.id in sign.options
+            for clause in clauses
+            for sign in clause
+        ):
+            raise QuestionnaireError(f"{where}: a warning sign cannot describe itself")
+        if any(all(sign.question == RED_FLAGS for sign in clause) for clause in clauses):
+            raise QuestionnaireError(f"{where}: a clause needs an answer outside red_flags")
         options.append(option._replace(described_by=clauses))
         changed = True
     return dataclasses.replace(question, options=tuple(options)) if changed else question
 
 
-def _question(data: Mapping[str, Any], section_ids: set[str], item_ids: set[str]) -> Question:
+def _question(
+    data: Mapping[str, Any],
+    section_ids: set[str],
+    item_ids: set[str],
+    computed_items: Collection[str] = (),
+) -> Question:
     qid = _text(data, "id", "question")
     where = f"question {qid!r}"
     qtype = data.get("type")
@@ -400,7 +314,7 @@ def _question(data: Mapping[str, Any], section_ids: set[str], item_ids: set[str]
         risk_source=data.get("risk_source"),
     )
     _check_question_shape(question)
-    _check_scoring_sources(question, item_ids)
+    _check_scoring_sources(question, item_ids, computed_items)
     return question
 
 
@@ -447,17 +361,19 @@ def _check_question_shape(question: Question) -> None:
         if not isinstance(question.max, int) or question.max < 1:
             raise QuestionnaireError(f"{where}: a text question needs its longest length as max")
         scored = question.options or question.drug_link_item or question.points_source
-        if scored or question.when is not None:
-            raise QuestionnaireError(
-                f"{where}: a text question has no options, scoring or condition"
-            )
+        if scored:
+            raise QuestionnaireError(f"{where}: a text question has no options or scoring")
     elif len(question.options) < 2:
         raise QuestionnaireError(f"{where}: a choice question needs at least two options")
     if question.type != "multi" and question.combine is not None:
         raise QuestionnaireError(f"{where}: only multi-choice questions combine points")
 
 
-def _check_scoring_sources(question: Question, item_ids: set[str]) -> None:
+def _check_scoring_sources(
+    question: Question,
+    item_ids: set[str],
+    computed_items: Collection[str] = (),
+) -> None:
     """Every rule that scores must say where it comes from."""
     where = f"question {question.id!r}"
     scored = [option for option in question.options if option.points is not None]
@@ -466,10 +382,22 @@ def _check_scoring_sources(question: Question, item_ids: set[str]) -> None:
             raise QuestionnaireError(f"{where}: points need a known drug_link_item")
         if not question.points_source:
             raise QuestionnaireError(f"{where}: scoring rule without a source (points_source)")
+        if question.drug_link_item in computed_items:
+            if scored:
+                raise QuestionnaireError(
+                    f"{where}: item {question.drug_link_item!r} is scored from the pattern, "
+                    "so its options carry no points"
+                )
+            return
         if len(scored) != len(question.options):
             raise QuestionnaireError(f"{where}: every option of a scored question needs points")
         if question.type == "multi" and question.combine not in ("max", "min"):
             raise QuestionnaireError(f"{where}: a scored multi-choice question needs combine")
+    _check_flags_and_risk(question)
+
+
+def _check_flags_and_risk(question: Question) -> None:
+    where = f"question {question.id!r}"
     flagged = [option for option in question.options if option.red_flag is not None]
     for option in flagged:
         if option.red_flag not in RED_FLAG_LEVELS:
@@ -545,7 +473,20 @@ def _option(data: Mapping[str, Any], where: str) -> Option:
         first_aid=_flag(data, "first_aid", inner),
         source=data.get("source"),
         when=_when(_table(data, "when"), inner) if "when" in data else None,
+        when_since=_when_since(data, inner),
     )
+
+
+def _when_since(data: Mapping[str, Any], where: str) -> str | None:
+    since = data.get("when_since")
+    if since is None:
+        return None
+    if "when" not in data:
+        raise QuestionnaireError(f"{where}: when_since needs a when")
+    parts = since.split(".") if isinstance(since, str) else []
+    if len(parts) != 2 or not all(part.isascii() and part.isdigit() for part in parts):
+        raise QuestionnaireError(f"{where}: when_since must be a questionnaire version like '2.2'")
+    return str(since)
 
 
 def _flag(data: Mapping[str, Any], key: str, where: str) -> bool:
@@ -577,6 +518,7 @@ def _pattern(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> Pattern:
         drug_reaction=drug_reaction,
         when=_when(_table(data, "when"), where) if "when" in data else None,
         advice=_text(data, "advice", where) if "advice" in data else "",
+        reported=_flag(data, "reported", where) or drug_reaction,
     )
 
 
@@ -590,10 +532,12 @@ def _clause(entry: object, where: str, by_id: Mapping[str, Question]) -> Clause:
 
 
 def _sign(text: object, where: str, by_id: Mapping[str, Question]) -> Sign:
-    """'question.option', or 'question.a|b' for any of several options."""
-    if not isinstance(text, str) or text.count(".") != 1:
+    """'question.option', 'question.a|b' for any of several options, or 'question!a|b' for
+    none of them (unanswered counts as none)."""
+    if not isinstance(text, str) or text.count(".") + text.count("!") != 1:
         raise QuestionnaireError(f"{where}: a sign is written 'question.option', not {text!r}")
-    question_id, options = text.split(".")
+    negated = "!" in text
+    question_id, options = text.split("!" if negated else ".")
     question = by_id.get(question_id)
     if question is None:
         raise QuestionnaireError(f"{where}: sign names unknown question {question_id!r}")
@@ -603,7 +547,7 @@ def _sign(text: object, where: str, by_id: Mapping[str, Question]) -> Sign:
             raise QuestionnaireError(
                 f"{where}: sign names unknown option {option_id!r} of {question_id!r}"
             )
-    return Sign(question_id, option_ids)
+    return Sign(question_id, option_ids, negated)
 
 
 def _drug_link(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> DrugLinkScale:
@@ -614,6 +558,7 @@ def _drug_link(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> DrugLi
             number=int(entry.get("number", 0)),
             text=_text(entry, "text", where),
             unanswerable=entry.get("unanswerable"),
+            from_pattern=_flag(entry, "from_pattern", where),
         )
         for entry in _table_list(data, "items")
     )
@@ -655,6 +600,11 @@ def _wording(data: Mapping[str, Any]) -> Wording:
         for_later_note=_text(data, "for_later_note", "report"),
         tell_heading=_text(data, "tell_heading", "report"),
         other_indication=_text(data, "other_indication", "report"),
+        for_prescriber=_text(data, "for_prescriber", "report"),
+        for_prescriber_note=_text(data, "for_prescriber_note", "report"),
+        drug_link_points=_text(data, "drug_link_points", "report"),
+        drug_link_no_points=_text(data, "drug_link_no_points", "report"),
+        drug_link_capped=_text(data, "drug_link_capped", "report"),
         source_key=key,
     )
 

@@ -29,6 +29,7 @@ WARNING_SIGNS = MappingProxyType(
         "breathing_or_swelling": WarningSign(_E, True),
         "faint_or_widespread_hives": WarningSign(_E, True),
         "very_unwell": WarningSign(_E, True),
+        "non_blanching_rash": WarningSign(_E, True),
         "sores_or_peeling": WarningSign(_E, True),
         "eye_pain_or_vision": WarningSign(_U, False),
         "painful_blisters": WarningSign(_U, False),

@@ -86,6 +86,26 @@ def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
+def write_out(text: str) -> None:
+    """All of `text` to standard output, or BrokenPipeError when the reader has gone.
+
+    A large write into a pipe whose reader quits (`| head -c 10`) can come back short, with no
+    error, and the rest is dropped: the command would end with status 0 and half its output.
+    Writing the bytes until every one is taken makes the next attempt meet the broken pipe.
+    """
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(text)  # not a real stream (a test capturing it)
+        return
+    stream.flush()
+    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while data:
+        written = buffer.write(data)
+        data = data[written if written else len(data) :]
+    buffer.flush()
+
+
 def finish_stdout() -> None:
     """Write out what is still buffered, so that a full disk or a closed pipe is seen here."""
     sys.stdout.flush()

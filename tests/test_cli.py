@@ -141,7 +141,13 @@ def test_every_question_flag_is_accepted_in_dash_form(
     run_cli: RunCli, questionnaire: Questionnaire
 ) -> None:
     args = ["assess", "--no-input", "--format", "json"]
-    given: dict[str, object] = {"age_band": "adult", "dose_paused": "yes"}
+    # Answers that open every follow-up question an adult can be asked.
+    given: dict[str, object] = {
+        "age_band": "adult",
+        "dose_paused": "yes",
+        "look": "purple_spots",
+        "alternative_causes": "new_medicine",
+    }
     for question in questionnaire:
         if question.when is not None and question.when.state(given) is not True:
             continue

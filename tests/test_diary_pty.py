@@ -85,7 +85,7 @@ def test_the_review_shows_the_diarys_answers_and_lets_one_be_changed(
         child.expect_exact("From your diary")
         child.expect_exact(_prompt(questionnaire.question("itch").text))
         child.send("7" + ENTER)
-        child.expect_exact(_prompt(next(q.text for q in questionnaire if q.type == "text")))
+        child.expect_exact(_prompt(questionnaire.question("anything_else").text))
         child.send(ENTER)  # nothing to add in the person's own words
         child.expect_exact("Review your answers")
         child.expect_exact("(from your diary)")
@@ -131,7 +131,7 @@ def test_assess_offers_the_diary_after_the_warning_signs(
         child.expect_exact("From your diary")
         child.expect_exact(_prompt(questionnaire.question("itch").text))
         child.send("7" + ENTER)
-        child.expect_exact(_prompt(next(q.text for q in questionnaire if q.type == "text")))
+        child.expect_exact(_prompt(questionnaire.question("anything_else").text))
         child.send(ENTER)  # nothing to add in the person's own words
         child.expect_exact("Review your answers")
         child.send(ENTER)

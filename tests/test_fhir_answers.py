@@ -21,7 +21,13 @@ from fhir.resources.R4B.questionnaireresponse import (
 
 from dupi_triage.answers import parse_answers
 from dupi_triage.fhir_codes import QUESTIONNAIRE_URL, code_system
-from dupi_triage.questionnaire import RED_FLAGS, Question, Questionnaire
+from dupi_triage.questionnaire import (
+    RED_FLAGS,
+    RESPONDENT,
+    Question,
+    Questionnaire,
+    load_questionnaire,
+)
 from dupi_triage.render.fhir import render
 from dupi_triage.scoring import assess
 from tests.conftest import PROJECT_ROOT, RunCli
@@ -283,7 +289,9 @@ def test_an_option_for_young_children_given_for_an_older_person_is_refused_namin
             [condition] = option.when.conditions
             parent = questionnaire.question(condition.question)
             older = next(o for o in parent.option_ids if condition.state(o) is False)
-            answers = {**FACIAL_REDNESS, parent.id: older}
+            # A parent answers: the ages under 6 are then offered (an indication for adults
+            # only is refused at 2 to 5, not because a child cannot answer for themselves).
+            answers = {**FACIAL_REDNESS, RESPONDENT: "parent_or_carer", parent.id: older}
             document = _response(questionnaire, _applicable(questionnaire, answers))
             section = _item(document, f"section-{question.section}")
             section["item"] = [i for i in section["item"] if i["linkId"] != question.id]
@@ -298,6 +306,111 @@ def test_an_option_for_young_children_given_for_an_older_person_is_refused_namin
                 )
                 assert f"but item '{parent.id}' is {older}" in line, line
     assert found
+
+
+# --- items where the Questionnaire has none: refused, never skipped unread ---------------------
+
+
+def _sign_answer(code: str = "breathing_or_swelling") -> dict[str, Any]:
+    return {
+        "linkId": RED_FLAGS,
+        "answer": [{"valueCoding": {"system": code_system(RED_FLAGS), "code": code}}],
+    }
+
+
+def _misplaced(questionnaire: Questionnaire) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Responses with an item or answer where the Questionnaire has none, and the item's linkId."""
+    base = _response(questionnaire, FACIAL_REDNESS)
+    assert _item(base, RED_FLAGS)["answer"][0]["valueCoding"]["code"] == "none"
+
+    def changed(link: str, change: Any) -> tuple[str, dict[str, Any]]:
+        document = copy.deepcopy(base)
+        change(document)
+        return link, document
+
+    def without_red_flags(document: dict[str, Any]) -> dict[str, Any]:
+        section = _item(document, "section-red_flags")
+        section["item"] = [item for item in section["item"] if item["linkId"] != RED_FLAGS]
+        return document
+
+    onset = copy.deepcopy(_item(base, "onset"))
+    return {
+        "a warning sign inside the result group, none at the top": changed(
+            RED_FLAGS, lambda d: _item(d, "result")["item"].append(_sign_answer())
+        ),
+        "the only warning sign answer inside the result group": changed(
+            RED_FLAGS,
+            lambda d: _item(without_red_flags(d), "result")["item"].append(_sign_answer()),
+        ),
+        "a question in another section's group": changed(
+            "onset",
+            lambda d: (
+                _item(d, "section-timing").update(item=[]),
+                _item(d, "section-appearance")["item"].append(onset),
+            ),
+        ),
+        "a question inside a group the form nests in a section": changed(
+            RED_FLAGS,
+            lambda d: without_red_flags(d)["item"].append(
+                {
+                    "linkId": "section-red_flags",
+                    "item": [
+                        {"linkId": "red_flags.advice-2-urgent.when", "item": [_sign_answer()]}
+                    ],
+                }
+            ),
+        ),
+        "a section group inside another": changed(
+            "section-timing",
+            lambda d: _item(d, "section-appearance")["item"].append(
+                {"linkId": "section-timing", "item": [onset]}
+            ),
+        ),
+        "an answer on the result group": changed(
+            "result", lambda d: _item(d, "result").update(answer=_sign_answer()["answer"])
+        ),
+        "an unknown linkId inside the result group": changed(
+            "favourite_colour",
+            lambda d: _item(d, "result")["item"].append({"linkId": "favourite_colour"}),
+        ),
+        "items under a result field's answer": changed(
+            "result.level",
+            lambda d: _item(d, "result.level")["answer"][0].update(item=[_sign_answer()]),
+        ),
+    }
+
+
+def _refused_naming(run_cli: RunCli, path: Path, words: str) -> None:
+    """report and assess refuse the file on one line naming it and `words`; batch's row too."""
+    lines = _refusals(run_cli, path)
+    for line in lines:
+        assert words in line, line
+    for line in lines[:2]:
+        assert path.name in line, "names the file"
+
+
+@pytest.mark.parametrize("name", sorted(_misplaced(load_questionnaire())))
+def test_an_item_where_the_questionnaire_has_none_is_refused_naming_the_file_and_the_item(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path, name: str
+) -> None:
+    """A warning sign hidden inside the result group read as routine: every item is now either
+    one the Questionnaire has, where it has it, or the response is refused on one line."""
+    link, document = _misplaced(questionnaire)[name]
+    _refused_naming(run_cli, _write(tmp_path, document), f"item {link!r}")
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [5, None, True, {"valueInteger": 5}, "none"],
+    ids=["5", "null", "true", "an object", "a string"],
+)
+@pytest.mark.parametrize("link", ["onset", RED_FLAGS, "result.level"])
+def test_an_answer_that_is_not_a_list_is_refused_naming_the_file_and_the_item(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path, link: str, answer: object
+) -> None:
+    document = _response(questionnaire, FACIAL_REDNESS)
+    _item(document, link)["answer"] = answer
+    _refused_naming(run_cli, _write(tmp_path, document), f"item {link!r}: 'answer' must be a list")
 
 
 # --- hostile responses: one line, exit 2 ----------------------------------------------------------
@@ -363,12 +476,16 @@ def _hostile(questionnaire: Questionnaire) -> dict[str, dict[str, Any]]:
             lambda d: d["item"].append({"linkId": f"{RED_FLAGS}.help", "answer": onset["answer"]})
         ),
         "10,000 items": changed(lambda d: d.update(item=[{"linkId": "x"}] * 10_000)),
+        "an answer that is a number": changed(lambda d: _item(d, "onset").update(answer=5)),
+        "an answer that is null": changed(lambda d: _item(d, RED_FLAGS).update(answer=None)),
+        "an answer that is true": changed(lambda d: _item(d, "itch").update(answer=True)),
+        "a warning sign inside the result group": changed(
+            lambda d: _item(d, "result")["item"].append(_sign_answer())
+        ),
     }
 
 
 def _hostile_names() -> list[str]:
-    from dupi_triage.questionnaire import load_questionnaire
-
     return sorted(_hostile(load_questionnaire()))
 
 

@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 
 from dupi_triage import strictjson
 from dupi_triage.answers import answers_document, flag_field, parse_answers
+from dupi_triage.answers_file import read_document
 from dupi_triage.errors import InputError
 from dupi_triage.questionnaire import load_questionnaire
 from dupi_triage.scoring import assess
-from tests.conftest import RunCli
+from tests.conftest import PROJECT_ROOT, RunCli
 
 QUESTIONNAIRE = load_questionnaire()
 QUESTION_IDS = [question.id for question in QUESTIONNAIRE]
@@ -120,3 +121,111 @@ def test_awkward_flag_values_exit_0_or_2(value: str, run_cli: RunCli) -> None:
     result = run_cli("assess", "--no-input", "--format", "json", f"--red-flags={value}")
     assert result.code in (0, 2)
     assert "Traceback" not in result.err
+
+
+# --- FHIR QuestionnaireResponses: ours and a renderer's, mutated anywhere -----------------------
+
+
+def _fhir_seeds() -> list[dict[str, Any]]:
+    from dupi_triage.render.fhir import render
+    from tests.report_cases import CASES
+
+    seeds = [
+        json.loads(render(QUESTIONNAIRE, assess(QUESTIONNAIRE, parse_answers(QUESTIONNAIRE, a))))
+        for a in CASES.values()
+    ]
+    fixtures = sorted((PROJECT_ROOT / "tests" / "fixtures").glob("lforms_response*.json"))
+    return seeds + [json.loads(path.read_text(encoding="utf-8")) for path in fixtures]
+
+
+def _link_ids() -> list[str]:
+    from dupi_triage.render.fhir_questionnaire import questionnaire_resource
+
+    found: list[str] = []
+
+    def walk(items: list[dict[str, Any]]) -> None:
+        for item in items:
+            found.append(item["linkId"])
+            walk(item.get("item", []))
+
+    walk(questionnaire_resource(QUESTIONNAIRE)["item"])
+    return found
+
+
+FHIR_SEEDS = _fhir_seeds()
+LINK_IDS = _link_ids()
+FHIR_KEYS = ["linkId", "answer", "item", "valueCoding", "valueInteger", "valueString", "system",
+             "code", "questionnaire", "resourceType"]  # fmt: skip
+FHIR_VALUES = st.one_of(
+    JSON_VALUES,
+    st.sampled_from(LINK_IDS),
+    st.dictionaries(
+        st.sampled_from(FHIR_KEYS), JSON_VALUES | st.sampled_from(LINK_IDS), max_size=3
+    ),
+)
+
+
+def _nodes(value: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """The path to every value inside a document, the document itself first."""
+    found = [path]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += _nodes(child, (*path, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += _nodes(child, (*path, index))
+    return found
+
+
+def _at(document: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        document = document[step]
+    return document
+
+
+@st.composite
+def mutated_responses(draw: st.DrawFn) -> dict[str, Any]:
+    """A real response with a few values replaced, removed, moved, or given another key."""
+    document: dict[str, Any] = json.loads(json.dumps(draw(st.sampled_from(FHIR_SEEDS))))
+    for _ in range(draw(st.integers(1, 4))):
+        paths = _nodes(document)[1:]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent, key = _at(document, path[:-1]), path[-1]
+        action = draw(st.sampled_from(["replace", "remove", "copy", "add key", "relink", "item"]))
+        if action == "item":  # most of what can go wrong is in an item's answer or children
+            items = [p for p in _nodes(document) if isinstance(_at(document, p), dict)]
+            item = _at(document, draw(st.sampled_from(items)))
+            item[draw(st.sampled_from(["answer", "item"]))] = draw(FHIR_VALUES)
+        elif action == "replace":
+            parent[key] = draw(FHIR_VALUES)
+        elif action == "remove":
+            del parent[key]
+        elif action == "copy":  # the value at another place: an item inside another group
+            target = _at(document, draw(st.sampled_from(paths)))
+            if isinstance(target, list):
+                target.append(json.loads(json.dumps(parent[key])))
+            elif isinstance(target, dict):
+                target[draw(st.sampled_from(FHIR_KEYS))] = json.loads(json.dumps(parent[key]))
+        elif action == "add key" and isinstance(parent[key], dict):
+            parent[key][draw(st.sampled_from(FHIR_KEYS))] = draw(FHIR_VALUES)
+        elif action == "relink" and isinstance(parent[key], dict):
+            parent[key]["linkId"] = draw(st.sampled_from(LINK_IDS))
+    return document
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(document=mutated_responses())
+def test_any_mutated_fhir_response_gives_a_result_or_an_input_error(document: Any) -> None:
+    """`report`, `assess --answers` and each `batch` row read a response this way."""
+    try:
+        answers = read_document(QUESTIONNAIRE, document, "response.json")
+    except InputError as error:
+        message = str(error)
+    else:
+        level = assess(QUESTIONNAIRE, answers).level.value
+        assert level in ("routine", "soon", "urgent", "emergency")
+        return
+    assert message
+    assert "\n" not in message, "one line"

@@ -6,14 +6,20 @@ import os
 import re
 import subprocess
 import sys
+from typing import Any
 
 import pytest
+import typer
 
 from dupi_triage.answers import parse_answers
+from dupi_triage.cli import _DIARY, app
+from dupi_triage.diary.commands import command as diary_command
+from dupi_triage.diary.commands import command_names
 from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
 from dupi_triage.render import render_document
 from dupi_triage.scoring import assess
 from tests.conftest import ORDINARY_FLARE, RunCli, run_module
+from tests.pty_screen import Terminal
 
 
 def test_a_question_flag_without_a_value_names_assess_help_and_the_allowed_values(
@@ -118,3 +124,95 @@ def test_show_completion_prints_a_script_for_the_shell_in_use() -> None:
 def test_root_help_lists_install_completion() -> None:
     result = run_module("--help", env={"COLUMNS": "100"})
     assert "--install-completion" in result.stdout
+
+
+# --- every command's help, whole at any width -----------------------------------------------------
+
+WIDTHS = (40, 80, 100)
+BOX = str.maketrans("", "", "│╭╮╰╯─")
+
+
+def _command_paths() -> list[tuple[str, ...]]:
+    """Every command: the root, its commands, and diary's (added to the root at start-up)."""
+    root = typer.main.get_command(app)
+    assert isinstance(root, typer.core.TyperGroup)
+    names = [*root.commands, "diary"]
+    return [(), *((name,) for name in names), *(("diary", name) for name in command_names())]
+
+
+def _command(path: tuple[str, ...]) -> Any:
+    if path[:1] == ("diary",):
+        return diary_command(path[1]) if len(path) > 1 else _DIARY
+    root = typer.main.get_command(app)
+    assert isinstance(root, typer.core.TyperGroup)
+    return root.commands[path[0]] if path else root
+
+
+def _expected_rows(path: tuple[str, ...]) -> list[tuple[list[str], list[str]]]:
+    """Each flag or argument of the command: (its names and metavar, the words of its help)."""
+    command = _command(path)
+    context = typer.Context(command, info_name="dupi-triage")
+    rows = []
+    for param in command.get_params(context):
+        if getattr(param, "hidden", False):
+            continue
+        names = [*param.opts, *param.secondary_opts]
+        if isinstance(param, typer.core.TyperArgument):
+            names = [param.metavar or (param.name or "").upper()]
+        elif param.metavar and not param.is_flag:
+            names.append(param.metavar)
+        rows.append((names, (param.help or "").split()))
+    return rows
+
+
+def _tokens(screen: str) -> list[str]:
+    return [token.strip(",") for token in screen.translate(BOX).split()]
+
+
+def _check_whole(screen: str, path: tuple[str, ...], width: int) -> None:
+    """Nothing cut: no ellipsis, no line past the edge, every flag name and metavar a word of
+    its own, and each help text's words all there, in order (a value in it reads whole)."""
+    where = f"dupi-triage {' '.join(path)} --help at {width} columns"
+    assert "…" not in screen, where
+    assert max(len(line.rstrip()) for line in screen.splitlines()) <= width, where
+    tokens = _tokens(screen)
+    joined = f" {' '.join(tokens)} "
+    rows = _expected_rows(path)
+    assert rows, where
+    for names, words in rows:
+        for name in names:
+            assert name in tokens, f"{where}: {name!r} is not whole"
+        expected = " ".join(word.strip(",") for word in words)
+        assert f" {expected} " in joined, f"{where}: the help of {names[0]} is cut: {expected!r}"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "root")
+def test_every_flag_and_value_reads_whole_in_every_help_at_any_width(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, path: tuple[str, ...], width: int
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    result = run_cli(*path, "--help")
+    assert result.code == 0, result.err
+    _check_whole(result.out, path, width)
+
+
+@pytest.mark.parametrize("path", _command_paths(), ids=lambda p: " ".join(p) or "root")
+def test_every_flag_and_value_reads_whole_on_a_40_column_terminal(path: tuple[str, ...]) -> None:
+    """In a real 40-column pty (no COLUMNS), as a person reads the screen."""
+    with Terminal(*path, "--help", columns=40, rows=500) as term:
+        assert term.finish() == 0
+        _check_whole(term.text(), path, 40)
+
+
+def test_a_narrow_help_is_a_list_and_a_wide_one_keeps_the_panels(
+    run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "40")
+    narrow = run_cli("assess", "--help").out
+    assert "╭" not in narrow
+    assert re.search(r"^ +--red-flags VALUES *$", narrow, re.MULTILINE), "the flag on its own line"
+    monkeypatch.setenv("COLUMNS", "100")
+    wide = run_cli("assess", "--help").out
+    assert re.search(r"^╭─ Questions: Warning signs ─+╮$", wide, re.MULTILINE)
+    assert re.search(r"^│ --red-flags +VALUES +Does the person with the rash", wide, re.MULTILINE)

@@ -17,8 +17,10 @@ from dupi_triage.questionnaire import Question, Questionnaire
 from dupi_triage.render import render_document
 from dupi_triage.render.view import summary_view
 from dupi_triage.scoring import assess
-from tests.conftest import ALL_FORMATS, ORDINARY_FLARE, Render, RunCli
+from tests.conftest import ALL_FORMATS, ORDINARY_FLARE, CliResult, Render, RunCli
 from tests.pty_screen import ENTER, Terminal
+
+BACKSPACE = "\x7f"
 
 HOSTILE = (
     "[bold red]loud[/] <script>alert(1)</script> *em* _u_ `code` [link](http://x.invalid) "
@@ -32,8 +34,7 @@ SHOWN = (
 
 @pytest.fixture
 def own_words(questionnaire: Questionnaire) -> Question:
-    [question] = [q for q in questionnaire if q.type == "text"]
-    return question
+    return questionnaire.question("anything_else")
 
 
 def test_the_last_question_asks_for_anything_else_in_the_persons_own_words(
@@ -45,14 +46,67 @@ def test_the_last_question_asks_for_anything_else_in_the_persons_own_words(
     assert own_words.when is None
 
 
-def test_control_characters_become_spaces_and_the_length_is_capped(
+def test_control_characters_become_spaces(
     questionnaire: Questionnaire, own_words: Question
 ) -> None:
     answers = parse_answers(questionnaire, {own_words.id: HOSTILE})
     assert answers.get(own_words.id) == SHOWN
+
+
+def _words_of_length(length: int) -> str:
+    return ("It got worse after the new cream. " * (length // 30 + 1))[: length - 1] + "."
+
+
+def test_words_up_to_the_limit_are_kept_whole(
+    questionnaire: Questionnaire, own_words: Question
+) -> None:
     assert own_words.max is not None
-    long = parse_answers(questionnaire, {own_words.id: "word " * 1000})
-    assert len(str(long.get(own_words.id))) <= own_words.max
+    words = _words_of_length(own_words.max)
+    assert len(words) == own_words.max
+    assert parse_answers(questionnaire, {own_words.id: words}).get(own_words.id) == words
+
+
+def _over_the_limit(own_words: Question) -> str:
+    assert own_words.max is not None
+    return _words_of_length(own_words.max + 1)
+
+
+def _refused(result: CliResult, field: str, own_words: Question) -> None:
+    """Exit 2 and one line naming the field, its length and the limit: nothing cut silently."""
+    assert result.code == 2, result.out[-500:]
+    [line] = result.err.strip().splitlines()
+    assert own_words.max is not None
+    assert f"{field}: is {own_words.max + 1} characters long" in line
+    assert f"{field}: is {own_words.max + 1} characters long" in line
+    assert f"{own_words.max} characters at most" in line
+    assert not result.out
+
+
+def test_a_flag_over_the_limit_is_refused_naming_the_flag_and_the_limit(
+    run_cli: RunCli, own_words: Question
+) -> None:
+    flags = [f"--{k.replace('_', '-')}={','.join(v) if isinstance(v, list) else v}"
+             for k, v in ORDINARY_FLARE.items()]  # fmt: skip
+    result = run_cli("assess", "--no-input", *flags, own_words.flag, _over_the_limit(own_words))
+    _refused(result, own_words.flag, own_words)
+
+
+def test_an_answers_file_field_over_the_limit_is_refused_naming_the_field(
+    run_cli: RunCli, own_words: Question, tmp_path: Path
+) -> None:
+    saved = tmp_path / "answers.json"
+    saved.write_text(json.dumps({**ORDINARY_FLARE, own_words.id: _over_the_limit(own_words)}))
+    _refused(run_cli("report", str(saved), "--format", "json"), own_words.id, own_words)
+
+
+def test_a_fhir_answer_over_the_limit_is_refused_naming_the_item(
+    questionnaire: Questionnaire, own_words: Question, run_cli: RunCli, tmp_path: Path
+) -> None:
+    answers = parse_answers(questionnaire, {**ORDINARY_FLARE, own_words.id: "PLACEHOLDER"})
+    document = render_document("fhir", questionnaire, assess(questionnaire, answers))
+    response = tmp_path / "response.json"
+    response.write_text(document.replace("PLACEHOLDER", _over_the_limit(own_words)))
+    _refused(run_cli("report", str(response)), f"item {own_words.id!r}", own_words)
 
 
 def test_it_is_never_scored_and_never_counted_as_unanswered(
@@ -153,7 +207,8 @@ def test_in_a_terminal_the_words_are_asked_last_shown_in_the_review_and_the_summ
         for k, v in given.items()
     ]
     typed = "[bold]Worse[/bold] since <b>the</b> new *soap*"
-    with Terminal("assess", *flags, columns=80, rows=60, cwd=tmp_path) as term:
+    # Tall enough to hold the whole summary: the words are in the person's part, at its top.
+    with Terminal("assess", *flags, columns=80, rows=200, cwd=tmp_path) as term:
         term.wait_for(questionnaire.question("itch").text)
         term.send("3" + ENTER)
         term.wait_for(own_words.text, own_words.help)
@@ -180,6 +235,37 @@ def test_enter_alone_skips_the_words_and_the_review_says_nothing_was_added(
         term.wait_for(own_words.text)
         term.send(ENTER)
         term.wait_for("Review your answers", f"{own_words.short}: Nothing added")
+        term.send(ENTER)
+        term.wait_for("Save this report")
+        term.send(ENTER)
+        assert term.finish() == 0
+
+
+@pytest.mark.parametrize("columns", [40, 80, 100])
+def test_in_a_terminal_words_over_the_limit_are_not_accepted_and_the_reason_reads_whole(
+    questionnaire: Questionnaire, own_words: Question, tmp_path: Path, columns: int
+) -> None:
+    """Enter does not take them, the reason fits the screen, and one character less is taken."""
+    given = {k: v for k, v in ORDINARY_FLARE.items() if k != "itch"}
+    flags = [
+        f"--{k.replace('_', '-')}={','.join(v) if isinstance(v, list) else v}"
+        for k, v in given.items()
+    ]
+    assert own_words.max is not None
+    over = own_words.max + 1
+    with Terminal("assess", *flags, columns=columns, rows=60, cwd=tmp_path) as term:
+        term.wait_for(questionnaire.question("itch").text)
+        term.send("3" + ENTER)
+        term.wait_for(own_words.text)
+        term.send(_over_the_limit(own_words) + ENTER)
+        term.wait_until(lambda: any(str(over) in line for line in term.lines()), "the reason")
+        term.settle()
+        [reason] = [line for line in term.lines() if str(over) in line]
+        assert f"{own_words.max} " in reason, reason
+        assert len(reason) < columns, f"the reason runs to the edge, cut: {reason!r}"
+        assert "Review your answers" not in term.reads(), "the words were taken"
+        term.send(BACKSPACE + ENTER)
+        term.wait_for("Review your answers")
         term.send(ENTER)
         term.wait_for("Save this report")
         term.send(ENTER)

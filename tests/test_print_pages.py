@@ -7,6 +7,7 @@ CI installs chromium and poppler-utils (.ci/run); without them these tests skip,
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ from dupi_triage.answers import applicable_questions, parse_answers, ruled_out
 from dupi_triage.questionnaire import ABOUT, NONE_OPTION, RED_FLAGS, Questionnaire
 from dupi_triage.render import render_document
 from dupi_triage.scoring import assess
+from tests.conftest import RunCli
 
 BROWSER = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 MISSING = [tool for tool in ("pdfinfo", "pdftotext") if shutil.which(tool) is None]
@@ -155,3 +157,34 @@ def test_the_fullest_answer_set_prints_on_two_pages_with_the_answers_in_order(
     assert [place for place, _ in places] == sorted(place for place, _ in places), (
         f"the printed answers read out of order: {places}"
     )
+
+
+@pytest.mark.parametrize("weeks", [2, 12])
+def test_with_the_diary_the_report_still_prints_on_two_pages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli, weeks: int
+) -> None:
+    """The README promises two pages: the diary's chart and timing fit beside the rest."""
+    from tests.conftest import ORDINARY_FLARE
+    from tests.test_diary import keep_twelve_weeks
+    from tests.test_diary_show import two_weeks
+
+    diary = tmp_path / "diary.sqlite"
+    monkeypatch.setenv("DUPI_TRIAGE_DIARY", str(diary))
+    (keep_twelve_weeks if weeks == 12 else two_weeks)(run_cli)
+    timing = {"onset", "injection_pattern", "dose_paused", "improved_on_pause",
+              "returned_on_restart"}  # fmt: skip
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({k: v for k, v in ORDINARY_FLARE.items() if k not in timing}))
+    report = tmp_path / "report.html"
+    done = run_cli(
+        "assess", "--answers", str(answers), "--from-diary", "--no-input", "-o", str(report)
+    )
+    assert done.code == 0, done.err
+    page = report.read_text(encoding="utf-8")
+    assert "Your diary" in page
+    pdf = _print(page, tmp_path)
+    pages = _pages(pdf)
+    assert pages == 2
+    printed = "\n".join(_page_texts(pdf, pages))
+    assert "What the diary says about timing" in printed
+    assert str(diary) not in printed

@@ -19,7 +19,7 @@ from tests.conftest import CURRENT_VERSION, PROJECT_ROOT
 
 # Its opening words, from the data: wording may change, the question stays.
 # The last, optional question (the person's own words): Enter alone skips it.
-OWN_WORDS = next(q.text for q in load_questionnaire() if q.type == "text")
+OWN_WORDS = load_questionnaire().question("anything_else").text
 INJECTION_QUESTION = " ".join(load_questionnaire().question("injection_pattern").text.split()[:5])
 
 DOWN = "\x1b[B"

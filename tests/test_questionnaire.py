@@ -91,6 +91,7 @@ EMERGENCY_FLAGS = {
     "breathing_or_swelling",
     "faint_or_widespread_hives",
     "very_unwell",
+    "non_blanching_rash",
     "sores_or_peeling",
 }
 URGENT_FLAGS = {

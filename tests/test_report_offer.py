@@ -27,7 +27,7 @@ def _flags(answers: dict[str, object]) -> list[str]:
 
 
 def _own_words(questionnaire: Questionnaire) -> str:
-    return next(q.text for q in questionnaire if q.type == "text")
+    return questionnaire.question("anything_else").text
 
 
 def _run_to_the_offer(

@@ -194,7 +194,7 @@ def test_a_picked_answer_reads_whole_under_its_question(
     """
     respondent = questionnaire.question("respondent")
     parent = respondent.option("parent_or_carer")
-    age = questionnaire.question("age_band")
+    age = questionnaire.speaking_to(parent.id).question("age_band")  # asked of the parent
     with Terminal("assess", "--red-flags", "none", columns=columns, rows=40) as term:
         _wait_in_prompt(term, respondent.text)
         term.send(DOWN)

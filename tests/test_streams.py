@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from dupi_triage.cli import EXIT_FAILED
 from tests.conftest import ORDINARY_FLARE, PROJECT_ROOT
 
 BROKEN_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a tool that a closed pipe ended
@@ -190,4 +191,4 @@ def test_the_readme_exit_code_table_covers_broken_pipes_and_signals() -> None:
     table = readme[readme.index("### Exit codes") :].split("\n\n")[1]
     codes = {int(line.split("|")[1]) for line in table.splitlines()[2:]}
     hangup, terminated = 128 + signal.SIGHUP, 128 + signal.SIGTERM
-    assert codes == {0, 1, 2, hangup, 130, BROKEN_PIPE, terminated}
+    assert codes == {0, 1, 2, EXIT_FAILED, hangup, 130, BROKEN_PIPE, terminated}

@@ -14,7 +14,16 @@ import questionary
 from questionary import Choice
 
 from dupi_triage.answers import AnswerValue, parse_value
-from dupi_triage.diary.entries import INJECTION_SITES, CheckIn, Dose, Entry, Pause, parse_day
+from dupi_triage.diary.entries import (
+    INJECTION_SITES,
+    NOTE_LIMIT,
+    CheckIn,
+    Dose,
+    Entry,
+    Pause,
+    note_text,
+    parse_day,
+)
 from dupi_triage.errors import InputError, Stopped
 from dupi_triage.questionnaire import Question, Questionnaire
 
@@ -47,7 +56,7 @@ def ask_day(default: str = "today") -> str:
 
     typed = _ask(
         type_in(
-            "Date (YYYY-MM-DD, today or yesterday):",
+            "Date (YYYY-MM-DD, today, yesterday, 3 days ago, monday):",
             current=default,
             validate=_valid_day,
             nothing_before=None,
@@ -56,8 +65,18 @@ def ask_day(default: str = "today") -> str:
     return str(typed) or default
 
 
+def _valid_note(text: str) -> bool | str:
+    try:
+        note_text(text, "note")
+    except InputError as error:
+        return f"This note {error.problem}: keep it to {NOTE_LIMIT} characters."
+    return True
+
+
 def ask_note(default: str = "") -> str:
-    return str(_ask(questionary.text("Note (optional):", default=default)))
+    """The note, made plain (no escape sequences or line breaks), as every note is."""
+    typed = _ask(questionary.text("Note (optional):", default=default, validate=_valid_note))
+    return note_text(str(typed), "note")
 
 
 def ask_dose() -> tuple[str, str | None, str]:

@@ -7,11 +7,12 @@ Check-in flags are generated from the questionnaire's own skin questions, so the
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import inspect
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 
@@ -24,9 +25,11 @@ from dupi_triage.diary.entries import (
     Dose,
     Entry,
     Pause,
+    note_text,
     parse_day,
 )
-from dupi_triage.errors import InputError, one_of
+from dupi_triage.errors import InputError, one_of, printable, quoted_path
+from dupi_triage.help_screen import HelpCommand
 from dupi_triage.options import keyword_parameter, question_help, with_signature
 from dupi_triage.questionnaire import load_questionnaire
 
@@ -80,6 +83,9 @@ def command(name: str) -> Any:
     """One diary command, built on its own: building all nine would cost every run."""
     for info in app.registered_commands:
         if info.name == name:
+            # Its --help drawn by help_screen, as every command's is (whole flags at any width).
+            if info.cls in (None, typer.core.TyperCommand):
+                info.cls = HelpCommand
             return typer.main.get_command_from_info(
                 info, pretty_exceptions_short=True, rich_markup_mode=typer.core.DEFAULT_MARKUP_MODE
             )
@@ -102,13 +108,27 @@ def _site(text: str | None) -> str | None:
     )
 
 
+def _day(text: str | None) -> dt.date:
+    """--date: today when it is left out; an empty --date "" is a mistake, not today."""
+    return parse_day("today" if text is None else text, "--date")
+
+
 def _added(diary: Diary, entry: Entry, what: str) -> None:
     with diary.transaction() as db:
         diary.add(db, entry)
-    print(
-        f"Added {what} on {entry.day.isoformat()} (id {entry.id[:8]}) to {diary.path}.",
-        file=sys.stderr,
-    )
+    _say_added(diary, entry, what)
+
+
+def _say_added(diary: Diary, entry: Entry, what: str) -> None:
+    _say(f"Added {what} on {entry.day.isoformat()} (id {entry.id[:8]}) to {_where(diary)}.")
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def _where(diary: Diary) -> str:
+    return printable(str(diary.path))
 
 
 # --- adding ---------------------------------------------------------------------------------------
@@ -128,12 +148,49 @@ def _dose(
         from dupi_triage.diary.ask import ask_dose
 
         date, site, note = ask_dose()
-    entry = Dose(
-        new_id(), parse_day(date or "today", "--date"), _site(site), note or "", now_stamp()
-    )
+    entry = Dose(new_id(), _day(date), _site(site), note_text(note, "--note"), now_stamp())
     with _open(diary, write=True) as store:
-        _added(store, entry, "a dose")
+        with store.transaction() as db:
+            earlier = store.entries()
+            store.add(db, entry)
+            closed = _close_open_pauses(store, db, earlier, entry)
+        _say_added(store, entry, "a dose")
+    for pause in closed:
+        _say(
+            f"Closed the pause from {pause.start} (id {pause.id[:8]}): it now ends on "
+            f"{pause.day_ended}, the day of this dose. To change that: '{PROG} diary edit "
+            f"{pause.id[:8]} --to DATE'."
+        )
+    same_day = [e.id[:8] for e in earlier if isinstance(e, Dose) and e.day == entry.day]
+    if same_day:
+        _say(
+            f"Note: a dose on {entry.day} was already recorded (id {', '.join(same_day)}). If "
+            f"one of them is a mistake, '{PROG} diary delete ID' removes it."
+        )
     return EXIT_OK
+
+
+class _Closed(NamedTuple):
+    id: str
+    start: dt.date
+    day_ended: dt.date
+
+
+def _close_open_pauses(store: Diary, db: Any, earlier: list[Entry], dose: Dose) -> list[_Closed]:
+    """A dose given after an open pause began ends that pause on the dose's day (said so)."""
+    closed = []
+    for pause in earlier:
+        if isinstance(pause, Pause) and pause.end is None and pause.start < dose.day:
+            store.replace(db, dataclasses.replace(pause, end=dose.day))
+            closed.append(_Closed(pause.id, pause.start, dose.day))
+    return closed
+
+
+# The diary asks no age: what the questionnaire decides by --age-band, the person chooses here.
+CHECKIN_HELP_NOTES = {
+    "itch": " For a child under 6, a carer may record --nights-woken-by-itch instead.",
+    "nights_woken_by_itch": " For a child under 6, instead of --itch.",
+}
 
 
 def _checkin_parameters() -> list[Any]:
@@ -144,7 +201,8 @@ def _checkin_parameters() -> list[Any]:
     for question in checkin_questions(questionnaire):
         info = typer.Option(
             question.flag,
-            help=question_help(question, questionnaire),
+            help=question_help(question, questionnaire, conditions=False)
+            + CHECKIN_HELP_NOTES.get(question.id, ""),
             metavar={"multi": "VALUES", "single": "VALUE", "integer": "NUMBER"}[question.type],
             show_default=False,
         )
@@ -177,9 +235,7 @@ def _skin(date: str | None, note: str | None, diary: str | None, **values: Any) 
         raise InputError(
             "diary skin", "nothing to record", f"one or more of --{flags.replace(', ', ', --')}"
         )
-    entry = CheckIn(
-        new_id(), parse_day(date or "today", "--date"), answers, note or "", now_stamp()
-    )
+    entry = CheckIn(new_id(), _day(date), answers, note_text(note, "--note"), now_stamp())
     with _open(diary, write=True) as store:
         _added(store, entry, "a skin check-in")
     return EXIT_OK
@@ -229,7 +285,7 @@ def _pause(
     last = None if end is None else parse_day(end, "--to")
     if last is not None and last < first:
         raise InputError("--to", f"{last} is before --from {first}")
-    entry = Pause(new_id(), first, last, agreed, note or "", now_stamp())
+    entry = Pause(new_id(), first, last, agreed, note_text(note, "--note"), now_stamp())
     with _open(diary, write=True) as store:
         _added(store, entry, "a pause")
     return EXIT_OK
@@ -259,33 +315,52 @@ def _show(
     diary: DiaryOption = None,
 ) -> int:
     """The timeline, newest last, with a chart: itch over time, doses marked, pauses shaded."""
+    import os
+
     from dupi_triage.diary.show import render_show
+    from dupi_triage.streams import write_out
+    from dupi_triage.wrapping import terminal_width
 
     fmt = (
         one_of(format, SHOW_FORMATS, "--format")
         if format
         else ("rich" if sys.stdout.isatty() else "text")
     )
-    first = parse_day(since, "--since") if since else None
+    first = None if since is None else parse_day(since, "--since")
+    colour = fmt == "rich" and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
     with _open(diary, write=False) as store:
-        entries = store.entries(first)
-        sys.stdout.write(render_show(load_questionnaire(), store.path, entries, fmt))
+        entries = store.entries()
+    text = render_show(
+        load_questionnaire(),
+        store.path,
+        entries,
+        fmt,
+        since=first,
+        width=terminal_width(),
+        colour=colour,
+    )
+    write_out(text)
     return EXIT_OK
 
 
 @app.command("check")
 def _check(diary: DiaryOption = None) -> int:
     """Check the diary file's integrity and say where it is."""
-    from dupi_triage.diary.store import SCHEMA_VERSION
+    from dupi_triage.diary.store import SCHEMA_VERSION, Damaged, open_diary, resolve
 
-    with _open(diary, write=False) as store:
-        problems = store.check()
-        counts = store.counts()
-    print(f"Diary: {store.path}")
-    print(
-        f"{counts['dose']} doses, {counts['checkin']} check-ins, {counts['pause']} pauses; "
-        f"diary version {SCHEMA_VERSION}"
-    )
+    path = resolve(diary)
+    try:
+        with open_diary(path, write=False, checking=True) as store:
+            problems = store.problems()
+            counts = store.counts() if not problems else None
+    except Damaged as damage:
+        problems, counts = [damage.what], None
+    print(f"Diary: {printable(str(path))}")
+    if counts is not None:
+        print(
+            f"{counts['dose']} doses, {counts['checkin']} check-ins, {counts['pause']} pauses; "
+            f"diary version {SCHEMA_VERSION}"
+        )
     if problems:
         print("Problems found:")
         for problem in problems:
@@ -330,7 +405,10 @@ def _edit(
             changed = _changed(entry, date, note, site, end, answers)
         with store.transaction() as db:
             store.replace(db, changed)
-    print(f"Changed the {KIND_LABELS[entry.kind]} {entry.id[:8]} in {store.path}.", file=sys.stderr)
+    print(
+        f"Changed the {KIND_LABELS[entry.kind]} {entry.id[:8]} in {printable(str(store.path))}.",
+        file=sys.stderr,
+    )
     return EXIT_OK
 
 
@@ -344,7 +422,7 @@ def _changed(
 ) -> Entry:
     changes: dict[str, Any] = {}
     if note is not None:
-        changes["note"] = note
+        changes["note"] = note_text(note, "--note")
     if isinstance(entry, Pause):
         if date is not None:
             changes["start"] = parse_day(date, "--date")
@@ -406,12 +484,18 @@ def _delete(
     diary: DiaryOption = None,
 ) -> int:
     """Delete an entry (asks first)."""
+    from dupi_triage.diary.store import Damaged, open_diary, resolve
     from dupi_triage.diary.timeline import details
 
-    with _open(diary, write=True) as store:
-        entry = store.find(entry_id)
-        what = f"{KIND_LABELS[entry.kind]} on {entry.day.isoformat()}"
-        summary = f"{what}: {details(load_questionnaire(), entry)}"
+    # Opened as `check` opens it: deleting a damaged entry is how such a diary is mended.
+    with open_diary(resolve(diary), write=True, checking=True) as store:
+        kind, full_id = store.find_id(entry_id)
+        try:
+            entry = store.find(full_id)
+            what = f"{KIND_LABELS[entry.kind]} on {entry.day.isoformat()}"
+            summary = f"{what}: {details(load_questionnaire(), entry)}"
+        except Damaged as damage:
+            summary = f"damaged {KIND_LABELS[kind]} {full_id[:8]} ({damage.what})"
         if not yes:
             if not _on_terminal():
                 raise InputError("--yes", "there is no terminal to ask on; add --yes to delete")
@@ -421,8 +505,8 @@ def _delete(
                 print("Nothing was deleted.", file=sys.stderr)
                 return EXIT_OK
         with store.transaction() as db:
-            store.remove(db, entry)
-    print(f"Deleted the {summary}.", file=sys.stderr)
+            store.remove_id(db, kind, full_id)
+    print(f"Deleted the {printable(summary)}.", file=sys.stderr)
     return EXIT_OK
 
 
@@ -449,10 +533,13 @@ def _export(
 ) -> int:
     """Export every entry: JSON (import reads it back exactly), CSV or a FHIR R4B Bundle."""
     from dupi_triage.diary import exchange
+    from dupi_triage.files import same_file
 
     fmt = one_of(format, EXPORT_FORMATS, "--format")
     with _open(diary, write=False) as store:
         entries = store.entries()
+    if output not in (None, "-") and same_file(output, str(store.path)):
+        raise InputError("--output", "is the diary being exported; choose another file")
     questionnaire = load_questionnaire()
     if fmt == "json":
         text = exchange.to_json(entries)
@@ -461,13 +548,18 @@ def _export(
     else:
         text = exchange.to_fhir(questionnaire, entries)
     if output in (None, "-"):
-        sys.stdout.write(text)
+        from dupi_triage.streams import write_out
+
+        write_out(text)
     else:
         from dupi_triage.files import write_private
 
         assert output is not None
         path = write_private(output, text, force=force, field="--output")
-        print(f"Exported {len(entries)} entries to {path} (readable only by you).", file=sys.stderr)
+        print(
+            f"Exported {len(entries)} entries to {printable(str(path))} (readable only by you).",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 
@@ -482,22 +574,24 @@ def _import(
     diary: DiaryOption = None,
 ) -> int:
     """Add the entries of a JSON export; entries already in the diary (same id) are kept."""
-    from dupi_triage.diary.exchange import from_json
+    from dupi_triage.diary.exchange import IMPORT_LIMIT, from_json
 
-    if file == "-":
-        text = sys.stdin.read()
-    else:
-        try:
-            text = Path(file).expanduser().read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError("FILE", f"cannot read {file}: {error}") from None
-    entries = from_json(load_questionnaire(), text, "FILE")
+    try:
+        if file == "-":
+            data = sys.stdin.buffer.read(IMPORT_LIMIT + 1)
+        else:
+            with Path(file).expanduser().open("rb") as handle:
+                data = handle.read(IMPORT_LIMIT + 1)
+    except OSError as error:
+        raise InputError("FILE", f"cannot read {quoted_path(file)}: {error.strerror}") from None
+    entries = from_json(load_questionnaire(), data, "FILE")
     with _open(diary, write=True) as store:
         with store.transaction() as db:
             added = sum(store.add(db, entry) for entry in entries)
         path = store.path
     print(
-        f"Imported {added} entries into {path}; {len(entries) - added} were already there.",
+        f"Imported {added} entries into {printable(str(path))}; "
+        f"{len(entries) - added} were already there.",
         file=sys.stderr,
     )
     return EXIT_OK

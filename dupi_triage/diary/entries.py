@@ -7,7 +7,10 @@ that exporting and importing the same entries twice changes nothing.
 
 from __future__ import annotations
 
+import calendar
+import contextlib
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -20,7 +23,9 @@ KINDS: tuple[Kind, ...] = ("dose", "checkin", "pause")
 KIND_LABELS: dict[str, str] = {"dose": "dose", "checkin": "check-in", "pause": "pause"}
 INJECTION_SITES = ("abdomen", "thigh", "upper_arm")
 EARLIEST = dt.date(2000, 1, 1)
-DATE_WORDS = "YYYY-MM-DD, today, yesterday"
+# A note is a few words for the prescriber; as long as the questionnaire's own free text.
+NOTE_LIMIT = 1000
+DATE_WORDS = "YYYY-MM-DD, today, yesterday, N days ago, or a weekday of the last week"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,25 +75,107 @@ class Pause:
 Entry = Dose | CheckIn | Pause
 
 
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAYS_AGO = re.compile(r"(\d{1,4}) days? ago")
+_SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+
+
 def parse_day(text: str, field_name: str, today: dt.date | None = None) -> dt.date:
-    """An ISO date, `today` or `yesterday`; never in the future, never before 2000."""
+    """A day as people type it: ISO, `today`, `yesterday`, `N days ago` or a weekday name.
+
+    A weekday name means the last such day before today (one to seven days ago). The day is
+    never in the future and never before 2000; a mistyped date gets the reason, not only the form.
+    """
     today = today or dt.date.today()
-    word = text.strip().lower()
+    word = " ".join(text.strip().lower().split())
+    day = _word_day(word, today)
+    if day is None:
+        day = _iso_day(text, word, field_name)
+    return check_day(day, field_name, today)
+
+
+def check_day(day: dt.date, field_name: str, today: dt.date | None = None) -> dt.date:
+    """`day` if it is between 2000-01-01 and today (the range every way in accepts)."""
+    today = today or dt.date.today()
+    if day > today:
+        raise InputError(
+            field_name, f"{day.isoformat()} is in the future", f"{DATE_WORDS}, up to {today}"
+        )
+    if day < EARLIEST:
+        raise InputError(
+            field_name, f"{day.isoformat()} is before 2000", f"{DATE_WORDS}, from {EARLIEST}"
+        )
+    return day
+
+
+def _word_day(word: str, today: dt.date) -> dt.date | None:
     if word == "today":
         return today
     if word == "yesterday":
         return today - dt.timedelta(days=1)
-    try:
-        day = dt.date.fromisoformat(word)
-    except ValueError:
-        raise InputError(field_name, f"{text!r} is not a date", DATE_WORDS) from None
-    if len(word) != 10:
-        raise InputError(field_name, f"{text!r} is not a date", DATE_WORDS)
-    if day > today:
-        raise InputError(field_name, f"{word} is in the future", f"{DATE_WORDS}, up to {today}")
-    if day < EARLIEST:
-        raise InputError(field_name, f"{word} is before 2000", f"{DATE_WORDS}, from {EARLIEST}")
-    return day
+    ago = _DAYS_AGO.fullmatch(word)
+    if ago:
+        return today - dt.timedelta(days=int(ago.group(1)))
+    name = word.removeprefix("last ")
+    if name in WEEKDAYS:
+        back = (today.weekday() - WEEKDAYS.index(name)) % 7 or 7
+        return today - dt.timedelta(days=back)
+    return None
+
+
+def _iso_day(text: str, word: str, field_name: str) -> dt.date:
+    from dupi_triage.errors import quoted
+
+    parts = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", word)
+    if parts:
+        year, month, number = (int(p) for p in parts.groups())
+        try:
+            return dt.date(year, month, number)
+        except ValueError:
+            raise InputError(
+                field_name, _impossible(word, year, month, number), DATE_WORDS
+            ) from None
+    raise InputError(field_name, f"{quoted(text)} is not a date{_hint(word)}", DATE_WORDS)
+
+
+def _impossible(word: str, year: int, month: int, day_number: int) -> str:
+    if not 1 <= month <= 12:
+        return f"{word}: there is no month {month}"
+    last = calendar.monthrange(year, month)[1]
+    if day_number < 1:
+        return f"{word}: there is no day 0"
+    return f"{word}: {calendar.month_name[month]} {year} has {last} days"
+
+
+def _hint(word: str) -> str:
+    """For 30/11/2026 or 11/30/2026: the ISO form, when only one reading is a real date."""
+    slashed = _SLASHED.fullmatch(word)
+    if not slashed:
+        return ""
+    first, second, year = (int(p) for p in slashed.groups())
+    readings = set()
+    for day_number, month in ((first, second), (second, first)):
+        with contextlib.suppress(ValueError):
+            readings.add(dt.date(year, month, day_number))
+    if len(readings) == 1:
+        return f"; did you mean {readings.pop().isoformat()}? Type it as YYYY-MM-DD"
+    if readings:
+        return "; day and month could be either way round: type it as YYYY-MM-DD"
+    return ""
+
+
+def note_text(raw: str | None, field_name: str) -> str:
+    """A note as typed, made plain (no escape sequences, one line); too long is refused."""
+    from dupi_triage.free_text import clean
+
+    if raw is None:
+        return ""
+    text = clean(raw)
+    if len(text) > NOTE_LIMIT:
+        raise InputError(
+            field_name, f"is {len(text)} characters long", f"up to {NOTE_LIMIT} characters"
+        )
+    return text
 
 
 _KIND_ORDER = {"dose": 0, "pause": 1, "checkin": 2}

@@ -22,13 +22,18 @@ from dupi_triage.diary.entries import (
     Dose,
     Entry,
     Pause,
+    check_day,
+    note_text,
     sort_key,
 )
-from dupi_triage.errors import InputError
+from dupi_triage.diary.rows import RECORDED_LIMIT
+from dupi_triage.errors import InputError, quoted
+from dupi_triage.free_text import clean
 from dupi_triage.questionnaire import Questionnaire
 
 FORMAT_NAME = "dupi-triage-diary"
 FORMAT_VERSION = 1
+IMPORT_LIMIT = 32 * 1024 * 1024
 CHECKIN_QUESTIONS = ("location", "look", "itch", "nights_woken_by_itch", "impact")
 
 
@@ -65,12 +70,15 @@ def to_json(entries: Sequence[Entry]) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def from_json(questionnaire: Questionnaire, text: str, source: str) -> list[Entry]:
-    """Entries from a JSON export, each checked as strictly as the commands check input."""
-    try:
-        document = json.loads(text)
-    except ValueError as error:
-        raise InputError(source, f"is not JSON ({error})") from None
+def from_json(questionnaire: Questionnaire, data: bytes | str, source: str) -> list[Entry]:
+    """Entries from a JSON export, each checked as strictly as the commands check input.
+
+    Bounded: at most IMPORT_LIMIT bytes (decades of daily check-ins take a few), nesting no
+    deeper than a diary has, notes no longer than a note may be typed.
+    """
+    from dupi_triage import strictjson
+
+    document = strictjson.loads(data, source, IMPORT_LIMIT)
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise InputError(source, f'is not a {PROG} diary export (no "format": "{FORMAT_NAME}")')
     raw_entries = document.get("entries")
@@ -89,8 +97,8 @@ def _entry(questionnaire: Questionnaire, raw: object, where: str) -> Entry:
         raise InputError(f"{where} kind", f"{kind!r} is not an entry kind", ", ".join(KINDS))
     entry_id = _uuid(raw.get("id"), f"{where} id")
     day = _day(raw.get("date"), f"{where} date")
-    note = _text(raw.get("note", ""), f"{where} note")
-    recorded = _text(raw.get("recorded", ""), f"{where} recorded")
+    note = note_text(_text(raw.get("note", ""), f"{where} note"), f"{where} note")
+    recorded = clean(_text(raw.get("recorded", ""), f"{where} recorded"))[:RECORDED_LIMIT]
     if kind == "dose":
         site = raw.get("site")
         if site is not None and site not in INJECTION_SITES:
@@ -142,12 +150,14 @@ def _bad_id(where: str) -> str:
 
 
 def _day(value: object, where: str) -> dt.date:
+    """A date as the export writes it, in the range the commands accept (2000 to today)."""
     try:
         if isinstance(value, str) and len(value) == 10:
-            return dt.date.fromisoformat(value)
-    except ValueError:
-        pass
-    raise InputError(where, f"{value!r} is not a date", "YYYY-MM-DD")
+            return check_day(dt.date.fromisoformat(value), where)
+    except ValueError as error:
+        if isinstance(error, InputError):
+            raise
+    raise InputError(where, f"{quoted(value)} is not a date", "YYYY-MM-DD")
 
 
 def _text(value: object, where: str) -> str:

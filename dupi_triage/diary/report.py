@@ -70,7 +70,8 @@ class DiaryView(NamedTuple):
             if self.used
             else " No answer in this report came from it."
         )
-        return f"From the diary at {self.path}: {shown}{earlier}.{used}"
+        # Never the file's path: the report goes to the prescriber, the path is the person's own.
+        return f"From your diary: {shown}{earlier}.{used}"
 
     def chart_lines(self, *, unicode: bool, width: int = 60) -> list[str]:
         return text_chart(self.chart, unicode=unicode, width=width) if self.chart else []

@@ -82,6 +82,36 @@ def measure_of(entries: Sequence[Entry]) -> str | None:
     return None
 
 
+def contradictions(entries: Sequence[Entry]) -> list[str]:
+    """Entries that cannot all be right, for the person to check: never silently scored.
+
+    Two doses on one day (one is likely a mistake, and it would shorten the usual interval), and
+    a pause still open although a dose was given after it began.
+    """
+    found: list[str] = []
+    by_day: dict[dt.date, list[str]] = {}
+    for entry in entries:
+        if isinstance(entry, Dose):
+            by_day.setdefault(entry.day, []).append(short_id(entry))
+    for day, ids in sorted(by_day.items()):
+        if len(ids) > 1:
+            found.append(
+                f"{len(ids)} doses on {day.isoformat()} (ids {', '.join(ids)}); if one is a "
+                "mistake, 'diary delete ID' removes it"
+            )
+    doses = sorted(by_day)
+    for entry in entries:
+        if isinstance(entry, Pause) and entry.end is None:
+            after = next((d for d in doses if d > entry.start), None)
+            if after is not None:
+                found.append(
+                    f"the pause from {entry.start.isoformat()} (id {short_id(entry)}) is still "
+                    f"open, but a dose was given on {after.isoformat()}; close it with "
+                    f"'diary edit {short_id(entry)} --to {after.isoformat()}'"
+                )
+    return found
+
+
 # --- the chart's data -----------------------------------------------------------------------------
 
 
@@ -125,7 +155,7 @@ def series(questionnaire: Questionnaire, entries: Sequence[Entry], timing: Timin
 
 # --- text charts ----------------------------------------------------------------------------------
 
-CHART_ROWS = 5
+MOST_CHART_ROWS = 10  # one row per point of a 0 to 10 scale: itch 1 and 2 never look alike
 
 
 def text_chart(chart: Series, *, width: int = 60, unicode: bool = True) -> list[str]:
@@ -152,8 +182,9 @@ def text_chart(chart: Series, *, width: int = 60, unicode: bool = True) -> list[
     name = (chart.measure or "itch").replace("_", " ")
     unit = "day" if per_column == 1 else f"{per_column} days"
     lines = [f"{name.capitalize()} (0 to {chart.scale}), one column per {unit}:"]
-    step = chart.scale / CHART_ROWS
-    for row in range(CHART_ROWS, 0, -1):
+    height = min(chart.scale, MOST_CHART_ROWS) or 1
+    step = chart.scale / height
+    for row in range(height, 0, -1):
         floor = step * (row - 0.5)
         cells = "".join(bar if v is not None and v >= floor and v > 0 else " " for v in highest)
         label = f"{round(step * row):>3} |"

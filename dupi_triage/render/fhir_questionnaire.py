@@ -123,19 +123,21 @@ def _question_item(questionnaire: Questionnaire, question: Question) -> dict[str
         "text": question.text,
         "type": FHIR_TYPES[question.type],
     }
-    if question.type == "text":
-        item["maxLength"] = question.max
-        item["item"] = [_help_item(questionnaire, question)]
-        return item
     extensions: list[dict[str, Any]] = []
-    if question.id == RED_FLAGS:
-        item["required"] = True
-    if question.type == "multi":
-        item["repeats"] = True
     if question.when is not None:
         condition = enable_when(questionnaire, question.when)
         extensions += condition.pop("extension", [])
         item |= condition
+    if question.type == "text":
+        item["maxLength"] = question.max
+        if extensions:
+            item["extension"] = extensions
+        item["item"] = [_help_item(questionnaire, question)]
+        return item
+    if question.id == RED_FLAGS:
+        item["required"] = True
+    if question.type == "multi":
+        item["repeats"] = True
     if question.type == "integer":
         extensions += [
             {"url": MIN_VALUE, "valueInteger": question.min},

@@ -33,17 +33,20 @@ def render(
 
 def render_view(view: SummaryView, today: datetime.date) -> str:
     title = f"dupi-triage report, {today.isoformat()}"
+    # Safety rule 9: the person's part first, ending on the action again; then, under its own
+    # heading, the detail for the prescriber.
     body = [
         _masthead(view, today),
         _level(view),
-        # Nothing reassuring beside an emergency: no at-a-glance cards; the rest comes later.
-        "" if view.emergency else _glance(view),
         _advice(view),
-        _for_later(view),
-        _pattern(view),
+        _why(view),
+        _fit(view),
+        _answers(view),
+        _in_short(view),
+        _for_prescriber(view),
+        _evidence(view),
         _drug_link(view),
         _risk(view),
-        _answers(view),
         _notes(),
         _diary(view),
         _sources(view),
@@ -110,9 +113,6 @@ def _about(view: SummaryView) -> str:
 
 def _level(view: SummaryView) -> str:
     level_class = view.level if view.level in KNOWN_LEVELS else "unknown"
-    reasons = ""
-    if view.level_reasons:
-        reasons = '<p class="why-title">Why this level</p>' + _list(view.level_reasons, "why")
     parts = [
         f'<section class="level level-{level_class}" aria-label="How soon to contact the '
         'prescriber">',
@@ -120,7 +120,6 @@ def _level(view: SummaryView) -> str:
         f"<strong>{_e(view.level_label)}</strong></div>",
         '<div class="level-text">',
         f'<p class="level-action">{_e(view.level_action)}</p>',
-        reasons,
         "</div>",
         "</section>",
     ]
@@ -129,77 +128,61 @@ def _level(view: SummaryView) -> str:
     parts += [f'<p class="completeness">{_e(warning)}</p>' for warning in view.answer_warnings]
     if not view.red_flags_screened:
         parts.append(f'<p class="alert" role="alert">{_e(view.not_screened_warning)}</p>')
-    if view.red_flags and not _all_in_reasons(view):
+    if view.red_flags:
         parts.append(
             '<div class="alert"><p class="alert-title">Warning signs reported</p>'
             + _list(view.red_flags)
             + "</div>"
         )
-    parts.append(f'<p class="disclaimer">{_e(view.disclaimer)}</p>')
     return "\n".join(part for part in parts if part)
-
-
-def _all_in_reasons(view: SummaryView) -> bool:
-    """Every warning sign is already named in "why this level": a second list would crowd page 1."""
-    return all(any(flag in reason for reason in view.level_reasons) for flag in view.red_flags)
-
-
-def _glance(view: SummaryView) -> str:
-    cards = [
-        ("Pattern", _capital(view.pattern_label), "most consistent with"),
-        (
-            "Link to dupilumab",
-            f"{_capital(view.drug_link_category)}, score {view.drug_link_score}",
-            "adapted Naranjo scale",
-        ),
-        ("Risk factors", _risk_headline(view), "from the article's table"),
-    ]
-    return (
-        '<section class="glance" aria-label="At a glance">'
-        + "".join(
-            f'<div class="card"><p class="card-title">{_e(title)}</p>'
-            f'<p class="card-value">{_e(value)}</p><p class="card-note">{_e(note)}</p></div>'
-            for title, value, note in cards
-        )
-        + "</section>"
-    )
-
-
-def _risk_headline(view: SummaryView) -> str:
-    if not view.risk_answered:
-        return "Not answered"
-    if view.risk_unsure and not view.risk_rows:
-        return "Not known"
-    count = len(view.risk_rows)
-    return f"{_capital(view.risk_band)}, {count} {'factor' if count == 1 else 'factors'}"
-
-
-def _for_later(view: SummaryView) -> str:
-    if not view.emergency:
-        return ""
-    return (
-        f'<section class="for-later"><h2>{_e(view.for_later)}</h2>'
-        f'<p class="note">{_e(view.for_later_note)}</p></section>'
-    )
 
 
 def _advice(view: SummaryView) -> str:
     return _section("What to do", _list(view.advice, "advice"), "keep")
 
 
-def _pattern(view: SummaryView) -> str:
+def _why(view: SummaryView) -> str:
+    if not view.level_reasons:
+        return ""
+    return _section("Why this level", _list(view.level_reasons, "why"), "keep")
+
+
+def _fit(view: SummaryView) -> str:
+    """What the answers fit, with one plain sentence about the drug link (never a verdict)."""
     inner = [f"<p><strong>{_e(view.pattern_sentence)}</strong> {_e(view.pattern_summary)}</p>"]
     if view.scope_note:
         inner.append(f'<p class="note">{_e(view.scope_note)}</p>')
-    if view.pattern_evidence:
-        inner.append('<p class="lead-in">Answers behind it:</p>')
-        inner.append(
-            _list(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence), "compact")
-        )
     if view.also_consistent_with:
         also = "; ".join(view.also_consistent_with)
         inner.append(f"<p>Also consistent with: {_e(also)}.</p>")
-    return _section("Pattern", "\n".join(inner), "keep")
+    inner.append(f"<p>{_e(view.drug_link_plain)}</p>")
+    if view.uncommon:
+        inner.append(f'<p class="note">{_e(view.uncommon)}</p>')
+    return _section("What the answers fit", "\n".join(inner), "keep")
+
+
+def _in_short(view: SummaryView) -> str:
+    """The action again, where the person's part ends (safety rule 9: first and last)."""
+    level_class = view.level if view.level in KNOWN_LEVELS else "unknown"
+    return (
+        f'<p class="disclaimer">{_e(view.disclaimer)}</p>\n'
+        f'<p class="in-short level-{level_class}"><strong>In short: '
+        f"{_e(view.level_label)}.</strong> {_e(view.level_action)}</p>"
+    )
+
+
+def _for_prescriber(view: SummaryView) -> str:
+    return (
+        f'<section class="for-later"><h2>{_e(view.detail_heading)}</h2>'
+        f'<p class="note">{_e(view.detail_note)}</p></section>'
+    )
+
+
+def _evidence(view: SummaryView) -> str:
+    if not view.pattern_evidence:
+        return ""
+    rows = tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence)
+    return _section("Answers behind the pattern", _list(rows, "compact"), "keep")
 
 
 def _points(points: int) -> str:
@@ -229,10 +212,11 @@ def _drug_link(view: SummaryView) -> str:
     )
     inner = [
         f"<p><strong>{_e(view.drug_link_sentence)}</strong> {_e(view.drug_link_name)}.</p>",
+        f"<p>{_e(view.drug_link_capped)}</p>" if view.drug_link_capped else "",
         table,
         f'<p class="note">{_e(view.drug_link_note)}</p>',
     ]
-    return _section("Link to dupilumab", "\n".join(inner))
+    return _section("Link to dupilumab", "\n".join(part for part in inner if part))
 
 
 def _risk(view: SummaryView) -> str:
@@ -340,10 +324,19 @@ def _diary(view: SummaryView) -> str:
         "Your diary",
         f'<p>{_e(diary.intro)}</p>\n<figure class="diary-chart">{diary.svg()}</figure>\n'
         f"<h3>What the diary says about timing (our own heuristics)</h3>\n{timing}\n"
-        "<h3>Entries</h3>\n"
+        f"{_printed_entries(len(diary.rows))}"
+        '<h3 class="diary-entries-heading">Entries</h3>\n'
         '<table class="diary-entries"><thead><tr><th>Date</th><th>Entry</th><th>Details</th>'
         f"</tr></thead><tbody>{table}</tbody></table>",
         "diary",
+    )
+
+
+def _printed_entries(count: int) -> str:
+    """On paper the list of entries is left out (the report stays on two pages): say so there."""
+    return (
+        f'<p class="print-only note">The {count} entries behind the chart are listed in this '
+        "report on screen, and by 'dupi-triage diary show'.</p>"
     )
 
 
@@ -359,10 +352,9 @@ def _sources(view: SummaryView) -> str:
 
 
 def _footer(view: SummaryView) -> str:
-    uncommon = f"{view.uncommon} " if view.uncommon else ""
     return (
         '<footer class="colophon">'
-        f"<p>{_e(uncommon)}Made by dupi-triage {_e(view.tool_version)} (questionnaire "
+        "<p>Made by dupi-triage {_e(view.tool_version)} (questionnaire "
         f"{_e(view.questionnaire_version)}) on this computer; nothing was sent anywhere.</p>"
         "</footer>"
     )

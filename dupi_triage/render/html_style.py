@@ -6,6 +6,7 @@ reads like a letter; the level colours are tints with dark text, legible in blac
 """
 
 STYLE = """
+.print-only { display: none; }
 :root {
   --ink: #1f2328;
   --muted: #5b6470;
@@ -51,7 +52,7 @@ ul, ol { padding-left: 1.2rem; margin-bottom: 0.45rem; }
 li { margin-bottom: 0.15rem; }
 ul.compact li { margin-bottom: 0; }
 .lead-in { margin-bottom: 0.15rem; }
-.note, .card-note, .kicker, .colophon, .sources { color: var(--muted); }
+.note, .kicker, .colophon, .sources { color: var(--muted); }
 .note { font-size: 0.87em; font-style: italic; }
 
 .masthead {
@@ -121,8 +122,6 @@ ul.compact li { margin-bottom: 0; }
 }
 .level-text { padding: 0.65rem 0.95rem; }
 .level-action { font-size: 1.12rem; font-weight: 650; margin-bottom: 0.3rem; }
-.why-title { margin: 0; font-size: 0.82rem; font-weight: 600; color: var(--accent); }
-ul.why { margin: 0; font-size: 0.9rem; }
 .level-routine { --accent: #24592f; --tint: #edf6ef; --bar: #3f8a4e; }
 .level-soon { --accent: #6b4700; --tint: #fdf5e2; --bar: #d49a1f; }
 .level-urgent { --accent: #8f3508; --tint: #fdeee3; --bar: #d9631c; }
@@ -147,20 +146,18 @@ ul.why { margin: 0; font-size: 0.9rem; }
   color: var(--muted);
 }
 
-.glance {
-  display: grid;
-  grid-template-columns: repeat(3, 1fr);
-  gap: 0.6rem;
-  margin-top: 0.85rem;
-  break-inside: avoid;
-  page-break-inside: avoid;
+/* The action again where the person's part ends (safety rule 9). */
+.in-short {
+  margin: 0.55rem 0 0;
+  padding: 0.4rem 0.8rem;
+  border-left: 0.35rem solid var(--bar);
+  background: var(--tint);
+  -webkit-print-color-adjust: exact;
+  print-color-adjust: exact;
 }
-.card { border: 1px solid var(--rule); border-radius: 4px; padding: 0.45rem 0.7rem; }
-.card p { margin: 0; }
-.card-title { font-size: 0.72rem; letter-spacing: 0.08em; text-transform: uppercase;
-  color: var(--muted); }
-.card-value { font-weight: 650; line-height: 1.25; }
-.card-note { font-size: 0.78rem; }
+.in-short strong { color: var(--accent); text-transform: uppercase; }
+.for-later { margin-top: 1.1rem; border-top: 2px solid var(--ink); }
+.for-later h2 { margin-top: 0.4rem; }
 
 table { width: 100%; border-collapse: collapse; margin-bottom: 0.4rem; font-size: 0.88rem; }
 th, td { text-align: left; vertical-align: top; padding: 0.22rem 0.45rem 0.22rem 0; }
@@ -221,7 +218,6 @@ col.c-points { width: 3.8rem; }
   .masthead, .level { display: block; }
   .meta { margin-top: 0.5rem; }
   .level-word { border-right: 0; border-bottom: 1px solid var(--bar); }
-  .glance { grid-template-columns: 1fr; }
   .answers thead, .answers colgroup { display: none; }
   .answers tr, .answers th, .answers td { display: block; }
   .answers td + th[scope="row"] { padding-left: 0; }
@@ -257,5 +253,15 @@ col.c-points { width: 3.8rem; }
   ul.compact { padding-left: 0; list-style: none; }
   ul.compact li { display: inline; }
   ul.compact li + li::before { content: " \\2022  "; }
+  /* The diary on paper: a smaller chart, the evidence close, the latest entries only. */
+  .print-only { display: block; }
+  .diary-chart { float: left; width: 52%; margin: 0.1rem 1rem 0.2rem 0; }
+  .diary-chart svg { max-width: none; width: 100%; }
+  .diary-entries-heading { clear: both; }
+  .diary-timing { margin: 0.1rem 0; display: flow-root; }
+  .diary h3 { margin: 0.3rem 0 0.1rem; }
+  .diary-timing > li { margin-bottom: 0.05rem; }
+  .diary-timing ul { font-size: 0.8rem; margin: 0; }
+  .diary-entries, .diary-entries-heading { display: none; }
 }
 """

@@ -80,6 +80,7 @@ def _assessment_to_dict(questionnaire: Questionnaire, assessment: Assessment) ->
         "version": __version__,
         "questionnaire_version": questionnaire.version,
         "level": assessment.level.value,
+        "action": assessment.action,
         "pattern": assessment.pattern.id,
         "pattern_support": [_evidence(e) for e in assessment.pattern.evidence],
         "also_consistent_with": list(assessment.pattern.also_consistent_with),
@@ -87,7 +88,10 @@ def _assessment_to_dict(questionnaire: Questionnaire, assessment: Assessment) ->
             "score": assessment.drug_link.score,
             "category": assessment.drug_link.category,
             "items": [_item(item) for item in assessment.drug_link.items],
-            "note": questionnaire.wording.drug_link_note,
+            # Worded for who answered: a clinician's answers are not a self-report.
+            "note": questionnaire.worded_for(assessment.answers.values).wording.drug_link_note,
+            # The other cause ("an infection") that held the band at 'possible', or null.
+            "capped_by": assessment.drug_link.capped or None,
         },
         "risk": {
             "band": assessment.risk.band,

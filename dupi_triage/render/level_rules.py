@@ -35,6 +35,8 @@ def markdown_table(questionnaire: Questionnaire) -> str:
         rows.append(f"| {_cell(rule)} | at least {level_rule.level} | {_cell(level_rule.source)} |")
     rows.append(
         "| Otherwise | routine | SPEC, triage levels: before the next injection, or within two "
-        "weeks, whichever is sooner. |"
+        "weeks, whichever is sooner. An ordinary flare the usual treatment settles: mention it at "
+        "the next review, or contact the prescriber if it has not settled within two weeks "
+        "(NICE CG57). |"
     )
     return "\n".join(rows) + "\n"

@@ -21,6 +21,8 @@ def _escape(text: str) -> str:
     return _MARKUP.sub(r"\\\1", text)
 
 
+escape = _escape  # for the diary's own Markdown (`diary show --format markdown`)
+
 # CommonMark's punctuation that can start markup or an entity; a backslash shows it as written.
 _MARKUP = re.compile(r"([\\`*_\[\]<>|#~&])")
 
@@ -46,6 +48,8 @@ def _diary(diary: DiaryView) -> list[str]:
 
 
 def render_view(view: SummaryView) -> str:
+    """Safety rule 9: the person's part first (ending on the action again), then the detail for
+    the prescriber under its own heading."""
     lines = [
         "# dupi-triage summary",
         "",
@@ -58,35 +62,39 @@ def render_view(view: SummaryView) -> str:
         lines += ["", f"> **{_escape(view.not_screened_warning)}**"]
     if view.red_flags:
         lines += ["", "## Warning signs reported", "", *_bullets(view.red_flags)]
+    lines += ["", "## What to do", "", *_bullets(view.advice)]
     if view.level_reasons:
         lines += ["", "## Why this level", "", *_bullets(view.level_reasons)]
-    if view.emergency:
-        lines += ["", "## What to do", "", *_bullets(view.advice)]
-        lines += ["", f"# {_escape(view.for_later)}", "", f"*{_escape(view.for_later_note)}*"]
-
-    lines += [
-        "",
-        "## Pattern",
-        "",
-        _escape(view.pattern_sentence) + " " + _escape(view.pattern_summary),
-    ]
+    fit = [view.pattern_sentence, view.pattern_summary]
+    lines += ["", "## What the answers fit", "", _escape(" ".join(fit))]
     if view.scope_note:
         lines += ["", f"*{_escape(view.scope_note)}*"]
-    if view.pattern_evidence:
-        lines += ["", "Answers behind it:", ""]
-        lines += _bullets(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence))
     if view.also_consistent_with:
         lines += [
             "",
             "Also consistent with: " + _escape("; ".join(view.also_consistent_with)) + ".",
         ]
+    lines += ["", _escape(view.drug_link_plain)]
+    if view.uncommon:
+        lines += ["", _escape(view.uncommon)]
+    lines += ["", f"## {_escape(view.tell_heading)}", "", *_bullets(view.tell_your_prescriber)]
+    if view.missing and not view.emergency:
+        lines += ["", "## Not answered", "", _escape(", ".join(view.missing)) + "."]
+    lines += ["", f"**{_escape(view.disclaimer)}**"]
+    lines += ["", f"**In short: {view.level_label.upper()}.** {_escape(view.level_action)}"]
 
+    lines += ["", f"# {_escape(view.detail_heading)}", "", f"*{_escape(view.detail_note)}*"]
+    if view.pattern_evidence:
+        lines += ["", "## Answers behind the pattern", ""]
+        lines += _bullets(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence))
     lines += [
         "",
         f"## Link to dupilumab ({_escape(view.drug_link_name)})",
         "",
         _escape(view.drug_link_sentence),
     ]
+    if view.drug_link_capped:
+        lines += ["", _escape(view.drug_link_capped)]
     lines += ["", "| # | Item | Answer | Points | Source |", "|---|---|---|---:|---|"]
     lines += [
         f"| {row.number} | {_escape(row.item)} | {_escape(row.answer)} | {_points(row.points)} "
@@ -102,20 +110,11 @@ def render_view(view: SummaryView) -> str:
             f"| {_escape(r.label)} | {_escape(r.description)} | {_escape(r.impact)} |"
             for r in view.risk_rows
         ]
-
-    if not view.emergency:
-        lines += ["", "## What to do", "", *_bullets(view.advice)]
-    lines += ["", f"## {_escape(view.tell_heading)}", "", *_bullets(view.tell_your_prescriber)]
-    if view.missing and not view.emergency:
-        lines += ["", "## Not answered", "", _escape(", ".join(view.missing)) + "."]
     if view.diary is not None:
         lines += _diary(view.diary)
     lines += ["", "## Sources", "", *_bullets(view.sources)]
     lines += _bullets(tuple(f"{word}: {meaning}" for word, meaning in view.source_key))
-    if view.uncommon:
-        lines += ["", _escape(view.uncommon)]
-    lines += ["", f"**{_escape(view.disclaimer)}**", ""]
-    lines += [f"*dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}.*"]
+    lines += ["", f"*dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}.*"]
     return "\n".join(lines) + "\n"
 
 

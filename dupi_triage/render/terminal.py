@@ -99,7 +99,13 @@ NARROW = 64
 MAX_WIDTH = 100
 
 
+#: Levels whose action is also the last thing on screen (safety rule 9).
+ACT_NOW = frozenset({"urgent", "emergency"})
+
+
 def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
+    """Safety rule 9: the person's part first, then the prescriber's detail under its heading;
+    an urgent or emergency action is drawn again as the last thing on screen."""
     parts: list[RenderableType] = [level_banner(view)]
     if view.completeness:
         parts.append(Text(view.completeness, style="italic"))
@@ -108,63 +114,66 @@ def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
         parts.append(Panel(Text(view.not_screened_warning, style="bold"), border_style="bold red"))
     if view.red_flags:
         parts += [_heading("Warning signs reported"), _bullets(view.red_flags, width)]
+    parts += [_heading("What to do"), _bullets(view.advice, width)]
     if view.level_reasons:
         parts += [_heading("Why this level"), _bullets(view.level_reasons, width)]
-    if view.emergency:
-        parts += [_heading("What to do"), _bullets(view.advice, width)]
-        parts += [
-            Text(""),
-            Panel(
-                Text(view.for_later_note),
-                title=Text(view.for_later),
-                title_align="left",
-                border_style="dim",
-            ),
-        ]
-
     parts += [
-        _heading("Pattern"),
+        _heading("What the answers fit"),
         Text.assemble((view.pattern_sentence, "bold"), " ", view.pattern_summary),
     ]
     if view.scope_note:
         parts.append(Text(view.scope_note, style="italic"))
-    if view.pattern_evidence:
-        parts += [
-            Text("Answers behind it:"),
-            _bullets(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence), width),
-        ]
     if view.also_consistent_with:
         parts.append(Text("Also consistent with: " + "; ".join(view.also_consistent_with) + "."))
+    parts.append(Text(view.drug_link_plain))
+    if view.uncommon:
+        parts.append(Text(view.uncommon))
+    parts += [_heading(view.tell_heading), _bullets(view.tell_your_prescriber, width)]
+    if view.missing and not view.emergency:
+        parts += [_heading("Not answered"), Text(", ".join(view.missing) + ".")]
+    parts += [Text(""), Text(view.disclaimer, style="bold")]
+    parts += [Text(""), Text.assemble(("In short: ", "bold"), view.headline)]
 
+    parts += [
+        Text(""),
+        Panel(
+            Text(view.detail_note),
+            title=Text(view.detail_heading),
+            title_align="left",
+            border_style="dim",
+        ),
+    ]
+    if view.pattern_evidence:
+        parts += [
+            _heading("Answers behind the pattern"),
+            _bullets(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence), width),
+        ]
     parts += [
         _heading(f"Link to dupilumab ({view.drug_link_name})"),
         Text(view.drug_link_sentence, style="bold"),
+    ]
+    if view.drug_link_capped:
+        parts.append(Text(view.drug_link_capped))
+    parts += [
         _drug_link_list(view, width) if width < NARROW else _drug_link_table(view),
         Text(view.drug_link_note, style="italic"),
     ]
     parts += [_heading("Risk factors"), Text(view.risk_sentence)]
     if view.risk_rows:
         parts.append(_risk_list(view, width) if width < NARROW else _risk_table(view))
-
-    if not view.emergency:
-        parts += [_heading("What to do"), _bullets(view.advice, width)]
-    parts += [_heading(view.tell_heading), _bullets(view.tell_your_prescriber, width)]
-    if view.missing and not view.emergency:
-        parts += [_heading("Not answered"), Text(", ".join(view.missing) + ".")]
     if view.diary is not None:
         chart = view.diary.chart_lines(unicode=True, width=max(20, min(60, width - 8)))
         parts += [_heading("Your diary"), Text(view.diary.intro), Text("\n".join(chart))]
         parts += [Text("(`dupi-triage diary show` lists every entry.)", style="dim")]
     parts.append(Text(""))
-    if view.uncommon:
-        parts.append(Text(view.uncommon))
-    parts.append(Text(view.disclaimer, style="bold"))
     parts.append(
         Text(
             f"dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}",
             style="dim",
         )
     )
+    if view.level in ACT_NOW:
+        parts += [Text(""), level_banner(view)]
     return parts
 
 

@@ -34,6 +34,8 @@ def _heading(title: str) -> list[str]:
 
 
 def render_view(view: SummaryView) -> str:
+    """Safety rule 9: the person's part first (ending on the action again), then the detail for
+    the prescriber under its own heading."""
     lines = ["dupi-triage summary", "=" * 19, ""]
     lines += _para(f"How soon: {view.headline}")
     if view.completeness:
@@ -44,24 +46,33 @@ def render_view(view: SummaryView) -> str:
         lines += ["", *_para(view.not_screened_warning)]
     if view.red_flags:
         lines += _heading("Warning signs reported") + _bullets(view.red_flags)
+    lines += _heading("What to do") + _bullets(view.advice)
     if view.level_reasons:
         lines += _heading("Why this level") + _bullets(view.level_reasons)
-    if view.emergency:
-        # Get help first: what to do leads, the rest is for the clinician afterwards.
-        lines += _heading("What to do") + _bullets(view.advice)
-        lines += ["", "", view.for_later, "=" * len(view.for_later), ""]
-        lines += _para(view.for_later_note)
-
-    lines += _heading("Pattern") + _para(view.pattern_sentence) + _para(view.pattern_summary)
+    lines += _heading("What the answers fit") + _para(view.pattern_sentence)
+    lines += _para(view.pattern_summary)
     if view.scope_note:
         lines += _para(view.scope_note)
-    if view.pattern_evidence:
-        lines += ["", "Answers behind it:"]
-        lines += _bullets(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence))
     if view.also_consistent_with:
         lines += _para("Also consistent with: " + "; ".join(view.also_consistent_with) + ".")
+    lines += _para(view.drug_link_plain)
+    if view.uncommon:
+        lines += _para(view.uncommon)
+    lines += _heading(view.tell_heading) + _bullets(view.tell_your_prescriber)
+    if view.missing and not view.emergency:
+        lines += _heading("Not answered") + _para(", ".join(view.missing) + ".")
+    lines += ["", *_para(view.disclaimer)]
+    lines += ["", *_para(f"In short: {view.headline}")]
 
+    heading = view.detail_heading
+    lines += ["", "", heading, "=" * len(heading), ""]
+    lines += _para(view.detail_note)
+    if view.pattern_evidence:
+        lines += _heading("Answers behind the pattern")
+        lines += _bullets(tuple(f"{row.label}: {row.value}" for row in view.pattern_evidence))
     lines += _heading(f"Link to dupilumab ({view.drug_link_name})") + _para(view.drug_link_sentence)
+    if view.drug_link_capped:
+        lines += _para(view.drug_link_capped)
     for row in view.drug_link_rows:
         points = f"{row.points:+d}" if row.points else "0"
         # Points and item numbers right-aligned, so "10." lines up with "9." and the text hangs.
@@ -79,20 +90,14 @@ def render_view(view: SummaryView) -> str:
     lines += _heading("Risk factors") + _para(view.risk_sentence)
     for risk in view.risk_rows:
         lines += _para(f"{risk.label}. {risk.description} {risk.impact}", "  - ")
-
-    if not view.emergency:
-        lines += _heading("What to do") + _bullets(view.advice)
-    lines += _heading(view.tell_heading) + _bullets(view.tell_your_prescriber)
-    if view.missing and not view.emergency:
-        lines += _heading("Not answered") + _para(", ".join(view.missing) + ".")
     if view.diary is not None:
         lines += _diary(view.diary)
     lines += _heading("Sources") + _bullets(view.sources)
     lines += _bullets(tuple(f"{word}: {meaning}" for word, meaning in view.source_key))
-    if view.uncommon:
-        lines += ["", *_para(view.uncommon)]
-    lines += ["", *_para(view.disclaimer)]
-    lines += _para(f"dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}.")
+    lines += [
+        "",
+        *_para(f"dupi-triage {view.tool_version}, questionnaire {view.questionnaire_version}."),
+    ]
     return "\n".join(lines) + "\n"
 
 

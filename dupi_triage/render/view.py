@@ -1,14 +1,18 @@
 """The summary in words, once, for every human-readable format.
 
-Terminal, text, markdown and HTML lay this out differently but say the same things, so a report
-sent to a prescriber matches what the person saw on screen.
+Terminal, text, markdown and HTML lay this out differently but say the same things, in the same
+order (safety rule 9), so a report sent to a prescriber matches what the person saw on screen:
+first the part the person reads (the level and what to do, why, what the answers fit with one
+plain sentence about the drug link, what to tell the prescriber, and the action again), then,
+under a heading that says so, the detail for the prescriber (the answers behind the pattern, the
+drug-link table, the risk factors, the diary, the sources).
 """
 
 from typing import TYPE_CHECKING, NamedTuple
 
 from dupi_triage import __version__
 from dupi_triage.answers import applicable_questions, describe_answer
-from dupi_triage.questionnaire import ABOUT, INDICATION, OTHER_TOPIC, Questionnaire, topic_of
+from dupi_triage.questionnaire import ABOUT, DEFAULT_TOPIC, INDICATION, Questionnaire, topic_of
 from dupi_triage.scoring.model import Assessment
 
 if TYPE_CHECKING:
@@ -83,12 +87,27 @@ class SummaryView(NamedTuple):
     for_later: str = ""
     for_later_note: str = ""
     diary: "DiaryView | None" = None  # assess --from-diary: the diary behind the timing answers
+    #: The one plain sentence about the drug link in the person's part: never a verdict.
+    drug_link_plain: str = ""
+    #: Why the band is held at 'possible' (another cause fits), or "".
+    drug_link_capped: str = ""
+    for_prescriber: str = "For the prescriber"
+    for_prescriber_note: str = ""
     #: Two answers that cannot both be true (kept as given, from an older version): say so.
     answer_warnings: tuple[str, ...] = ()
 
     @property
     def headline(self) -> str:
         return f"{self.level_label.upper()}. {self.level_action}"
+
+    @property
+    def detail_heading(self) -> str:
+        """The heading over the prescriber's part: "for later" beside an emergency."""
+        return self.for_later if self.emergency else self.for_prescriber
+
+    @property
+    def detail_note(self) -> str:
+        return self.for_later_note if self.emergency else self.for_prescriber_note
 
     @property
     def completeness(self) -> str | None:
@@ -204,7 +223,7 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         questionnaire_version=questionnaire.version,
         level=level.id,
         level_label=level.label,
-        level_action=level.action,
+        level_action=assessment.action or level.action,
         level_colour=level.colour,
         level_reasons=tuple(reason.reason for reason in assessment.level_reasons),
         red_flags=tuple(label("red_flags", flag) for flag in assessment.red_flags),
@@ -253,6 +272,16 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         for_later=questionnaire.wording.for_later,
         for_later_note=questionnaire.wording.for_later_note,
         diary=_diary(questionnaire, assessment),
+        drug_link_plain=questionnaire.wording.drug_link_points
+        if assessment.drug_link.score >= 1
+        else questionnaire.wording.drug_link_no_points,
+        drug_link_capped=questionnaire.wording.drug_link_capped.format(
+            cause=assessment.drug_link.capped
+        )
+        if assessment.drug_link.capped
+        else "",
+        for_prescriber=questionnaire.wording.for_prescriber,
+        for_prescriber_note=questionnaire.wording.for_prescriber_note,
         answer_warnings=_contradictions(questionnaire, assessment),
     )
 
@@ -287,7 +316,7 @@ def _diary(questionnaire: Questionnaire, assessment: Assessment) -> "DiaryView |
 
 def _scope_note(questionnaire: Questionnaire, assessment: Assessment) -> str:
     indication = assessment.answers.get(INDICATION)
-    if not isinstance(indication, str) or topic_of(indication) != OTHER_TOPIC:
+    if not isinstance(indication, str) or topic_of(indication) == DEFAULT_TOPIC:
         return ""
     label = questionnaire.question(INDICATION).option(indication).label
     return questionnaire.wording.other_indication.format(indication=label)

@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from dupi_triage.answers import Answers, contradicting, missing, not_applicable
 from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
-from dupi_triage.scoring.advice import build_advice, build_tell_your_prescriber
+from dupi_triage.scoring.advice import (
+    action,
+    build_advice,
+    build_tell_your_prescriber,
+    settled_flare,
+)
 from dupi_triage.scoring.contributions import contributions
 from dupi_triage.scoring.drug_link import score_drug_link
 from dupi_triage.scoring.model import Assessment, TriageLevel
@@ -45,5 +50,6 @@ def assess(questionnaire: Questionnaire, answers: Answers) -> Assessment:
         tell_your_prescriber=build_tell_your_prescriber(questionnaire, answers, pattern),
         missing=unanswered,
         not_applicable=not_applicable(questionnaire, answers),
+        action=action(questionnaire, level, settled_flare(pattern, level, answers)),
         contradictions=tuple(rule.id for rule in contradicting(questionnaire, answers)),
     )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dupi_triage.answers import Answers, AnswerValue, describe_answer
 from dupi_triage.questionnaire import Question, Questionnaire
+from dupi_triage.scoring.causes import bacterial_signs, fits_infection_picture
 from dupi_triage.scoring.model import (
     AdviceLine,
     DrugLink,
@@ -34,11 +35,27 @@ LABEL_HOLD = (
 MHRA_CONTINUE = "MHRA: eye reactions do not usually need dupilumab to be stopped."
 NHS_FIRST_AID = "NHS: anaphylaxis first aid."
 STRONG_LINK = frozenset({"probable", "definite"})
-STEROID_INDICATIONS = frozenset({"asthma", "copd"})
-#: Warning signs of a skin infection (eczema herpeticum, cellulitis).
-INFECTION_SIGNS = ("painful_blisters", "spreading_infection")
+ECZEMA = "atopic_dermatitis"
+CONJUNCTIVITIS = "conjunctivitis"
+ORDINARY_FLARE = "eczema_flare"
 
 ARTICLE_COMMUNICATION = "ARTICLE, 'The Importance of Patient Communication'."
+
+
+def settled_flare(pattern: PatternResult, level: TriageLevel, answers: Answers) -> bool:
+    """An ordinary flare that the usual treatment settles, with nothing raising the level."""
+    return (
+        pattern.id == ORDINARY_FLARE
+        and level is TriageLevel.ROUTINE
+        and answers.get("usual_treatment_helps") == "yes"
+    )
+
+
+def action(questionnaire: Questionnaire, level: TriageLevel, settled: bool) -> str:
+    """What to do, in one sentence: the level's action, or a settled flare's own."""
+    if settled:
+        return questionnaire.advice.settled_action
+    return questionnaire.level(level.value).action
 
 
 def build_advice(
@@ -52,18 +69,27 @@ def build_advice(
 ) -> tuple[AdviceLine, ...]:
     text = questionnaire.advice
     screened = "red_flags" in answers
-    lines = [_contact_line(questionnaire, level)]
+    settled = settled_flare(pattern, level, answers)
+    lines = []
+    if settled:
+        # NICE CG57: self-care the person already knows works comes first.
+        lines.append(AdviceLine(text.settled_flare, text.settled_flare_source))
+    lines.append(_contact_line(questionnaire, level, settled))
     if any(sign.first_aid for sign in signs):
         lines.append(AdviceLine(text.first_aid, NHS_FIRST_AID))
     if not screened:
         lines.append(AdviceLine(text.not_screened, "SPEC safety rule 1."))
     if any(sign.hold_next_dose for sign in signs):
         lines.append(AdviceLine(text.hold_next_dose, LABEL_HOLD))
-    elif signs:
+    elif signs or level.rank >= TriageLevel.URGENT.rank:
+        # Seen today: the clinician hears about dupilumab and decides about the next dose.
         lines.append(AdviceLine(text.tell_clinician, f"{SPEC_RULE_3} {MHRA_CONTINUE}"))
     else:
         lines.append(AdviceLine(text.do_not_stop, ARTICLE_STOPPING))
-    if answers.get("indication") in STEROID_INDICATIONS:
+    if answers.has("alternative_causes", "new_medicine"):
+        lines.append(AdviceLine(text.new_medicine, text.new_medicine_source))
+    indication = answers.get("indication")
+    if isinstance(indication, str) and indication != ECZEMA:
         lines.append(AdviceLine(text.steroids, text.steroids_source))
     if level is TriageLevel.EMERGENCY:
         return tuple(lines)
@@ -72,7 +98,7 @@ def build_advice(
         text.lumps if answers.has("look", "lumps_or_nodules") else text.drug_reaction
     )
     lines.append(AdviceLine(pattern_advice, ARTICLE_COMMUNICATION))
-    applies = _applies(questionnaire, pattern, drug_link, answers)
+    applies = _applies(questionnaire, level, pattern, drug_link, signs, answers)
     for consider in text.consider:
         if applies[consider.id]:
             line = f"The prescriber may consider: {consider.text[:1].lower()}{consider.text[1:]}"
@@ -93,17 +119,19 @@ def _patterns(pattern: PatternResult) -> tuple[str, ...]:
 
 def _applies(
     questionnaire: Questionnaire,
+    level: TriageLevel,
     pattern: PatternResult,
     drug_link: DrugLink,
+    signs: tuple[WarningSignFound, ...],
     answers: Answers,
 ) -> dict[str, bool]:
     """Which of the article's management points fit this result (spec, `advice`), by id."""
     patterns = _patterns(pattern)
     # A possible infection first: no creams, schedule change or pause beside it (the answers may
     # also fit a drug reaction). Creams, tacrolimus above all, do not go on herpes-infected skin.
-    infection_first = pattern.id == "possible_infection" or any(
-        answers.has("red_flags", sign) for sign in INFECTION_SIGNS
-    )
+    infection_first = fits_infection_picture(answers, pattern)
+    # Eyes: no skin creams for a picture led by the eyes (spec, eyes; MHRA).
+    eyes_first = pattern.id == CONJUNCTIVITIS
     drug_reaction = not infection_first and any(
         questionnaire.pattern(p).drug_reaction for p in patterns
     )
@@ -111,18 +139,27 @@ def _applies(
     # Spec, `about`: nothing suggests stopping dupilumab for pregnancy, so in pregnancy or while
     # breastfeeding a pause is left to the prescriber to raise, not listed here.
     pregnant = answers.get("pregnancy") in ("pregnant", "breastfeeding")
+    # Spec, `new_medicine_detail`: beside a severe reaction, the other medicine comes first; and
+    # beside a hypersensitivity sign the next dose is already held, with no plan to restart.
+    other_medicine_first = level.rank >= TriageLevel.URGENT.rank and answers.has(
+        "alternative_causes", "new_medicine"
+    )
+    held = any(sign.hold_next_dose for sign in signs)
     worsening = answers.get("treatment_duration") in (
         "4_to_12_months",
         "over_12_months",
     ) and answers.get("overall_course") in ("same", "worse")
     return {
-        "skin_care": True,
-        "topical_treatments": drug_reaction,
+        # A settled flare already leads with the person's own moisturisers (NICE CG57).
+        "skin_care": not settled_flare(pattern, level, answers),
+        "topical_treatments": drug_reaction and not eyes_first,
         "antiviral": answers.has("red_flags", "painful_blisters"),
-        "antibiotics": "possible_infection" in patterns or answers.has("look", "weeping_crusts"),
+        "antibiotics": bacterial_signs(answers, pattern),
         "schedule_review": drug_reaction
         or (not infection_first and answers.get("injection_pattern") == "yes"),
-        "supervised_pause": drug_reaction and not_helped and not pregnant,
+        "supervised_pause": drug_reaction
+        and not_helped
+        and not (pregnant or eyes_first or other_medicine_first or held),
         "dermatologist": drug_reaction
         or not_helped
         or drug_link.category in STRONG_LINK
@@ -130,14 +167,16 @@ def _applies(
     }
 
 
-def _contact_line(questionnaire: Questionnaire, level: TriageLevel) -> AdviceLine:
-    action = questionnaire.level(level.value).action
+def _contact_line(questionnaire: Questionnaire, level: TriageLevel, settled: bool) -> AdviceLine:
+    said = action(questionnaire, level, settled)
     text = questionnaire.advice
     if level is TriageLevel.EMERGENCY:
-        return AdviceLine(f"{action} {text.emergency_after}", "SPEC safety rule 2.")
+        return AdviceLine(f"{said} {text.emergency_after}", "SPEC safety rule 2.")
     if level is TriageLevel.URGENT:
-        return AdviceLine(action, "SPEC safety rule 2.")
-    return AdviceLine(f"{action} {text.worse_sooner}", "SPEC, triage levels.")
+        return AdviceLine(said, "SPEC safety rule 2.")
+    if settled:
+        return AdviceLine(f"{said} {text.worse_sooner}", "SPEC, settled flares. NICE CG57.")
+    return AdviceLine(f"{said} {text.worse_sooner}", "SPEC, triage levels.")
 
 
 def build_tell_your_prescriber(

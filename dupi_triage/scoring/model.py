@@ -60,6 +60,8 @@ class DrugLink(NamedTuple):
     score: int
     category: str
     items: tuple[DrugLinkItemResult, ...]
+    #: The other cause the answers fit when it held the band at 'possible' ("an infection").
+    capped: str = ""
 
 
 class Evidence(NamedTuple):
@@ -132,6 +134,8 @@ class Assessment:
     # The diary the timing answers came from (assess --from-diary); scoring never reads it.
     diary: "DiaryReport | None" = None
     not_applicable: tuple[str, ...] = ()
+    #: What to do, in one sentence (the level's action; a settled flare's own).
+    action: str = ""
     #: Pairs of answers that cannot both be true ([[contradictions]] ids): only in answers saved
     #: under an older version, which are scored as given and warned about.
     contradictions: tuple[str, ...] = ()

@@ -28,7 +28,7 @@ ORDINARY_FLARE = "eczema_flare"
 
 
 def clause_holds(clause: Clause, answers: Answers) -> bool:
-    return all(sign.chosen(answers.pairs) for sign in clause)
+    return all(sign.holds(answers.pairs) for sign in clause)
 
 
 def pattern_applies(pattern: Pattern, answers: Answers) -> bool:

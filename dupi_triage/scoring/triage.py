@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from dupi_triage.answers import Answers
 from dupi_triage.questionnaire import RED_FLAGS, LevelRule, Questionnaire
+from dupi_triage.scoring.causes import bacterial_signs
 from dupi_triage.scoring.model import (
     DrugLink,
     LevelReason,
@@ -34,6 +35,8 @@ AFTER_STARTING = frozenset({"within_4_weeks", "1_to_4_months", "after_4_months"}
 MONTHS_ON_TREATMENT = frozenset({"4_to_12_months", "over_12_months"})
 NOT_BETTER = frozenset({"same", "worse"})
 SEVERE_NIGHTS = 5  # spec, `about`: 5 or more nights woken by itch counts as impact severe
+PEMPHIGOID = "pemphigoid"
+URTICARIA = "urticaria"
 
 
 class Context(NamedTuple):
@@ -212,8 +215,9 @@ def uncontrolled_drug_reaction(context: Context, rule: LevelRule) -> Iterator[Le
         rule,
         "usual_treatment_helps",
         treatment,
-        f"The answers {fit[1]} {label} and score {drug_link.score} on the adapted drug-link "
-        f"scale (the '{drug_link.category}' band), and {_treatments(context)} do not control it.",
+        f"The answers {fit[1]} {label}, some answers point to dupilumab ({drug_link.score} on "
+        f"the adapted drug-link scale, for the prescriber to weigh), and {_treatments(context)} "
+        "do not control it.",
     )
 
 
@@ -244,12 +248,18 @@ def possible_infection(context: Context, rule: LevelRule) -> Iterator[LevelReaso
         return
     question, answer = ("look", "weeping_crusts") if crusts else _infection_sign(context)
     fits = "fit" if fit is None else fit[1]
+    # Antibiotics only where the signs are of bacteria; never beside a viral picture alone.
+    treatment = (
+        "its own treatment (such as antibiotics)"
+        if bacterial_signs(context.answers, context.pattern)
+        else "its own treatment"
+    )
     yield _reason(
         rule,
         question,
         answer,
-        f"The answers {fits} a possible skin infection, which may need its own treatment "
-        "(such as antibiotics) rather than more eczema treatment.",
+        f"The answers {fits} a possible infection, which may need {treatment} rather than more "
+        f"of {_treatments(context)}.",
     )
 
 
@@ -282,6 +292,93 @@ def joint_or_tendon_pain(context: Context, rule: LevelRule) -> Iterator[LevelRea
         )
 
 
+def purple_spots(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    if context.answers.has("look", "purple_spots"):
+        yield _reason(
+            rule,
+            "look",
+            "purple_spots",
+            "Purple or dark red spots need checking today: they can be a sign of inflamed blood "
+            "vessels, listed on the medicine's label. If they do not fade when a glass is pressed "
+            "on them, it is an emergency.",
+        )
+
+
+def _blisters_count(context: Context) -> bool:
+    """Blisters count; with pemphigoid, only new ones in new places or spreading ones."""
+    answers = context.answers
+    if not answers.has("look", "blisters"):
+        return False
+    if answers.get("indication") != PEMPHIGOID:
+        return True
+    return answers.has("location", "new_areas") or answers.has("location", "widespread")
+
+
+def widespread_blisters(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    if _blisters_count(context) and context.answers.has("location", "widespread"):
+        yield _reason(
+            rule,
+            "look",
+            "blisters",
+            "Blisters over much of the body need checking today.",
+        )
+
+
+def blisters(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    if not _blisters_count(context):
+        return
+    usual = context.answers.get("indication") == PEMPHIGOID
+    yield _reason(
+        rule,
+        "look",
+        "blisters",
+        "New or spreading blisters, beyond the usual ones of pemphigoid, need a clinician's look."
+        if usual
+        else "Blisters need a clinician's look.",
+    )
+
+
+def new_hives(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    answers = context.answers
+    if answers.has("look", "hives") and answers.get("indication") != URTICARIA:
+        yield _reason(
+            rule,
+            "look",
+            "hives",
+            "New hives can be an allergic reaction to the medicine (listed on its label): the "
+            "prescriber should know before the next dose.",
+        )
+
+
+def _red_all_over(context: Context) -> bool:
+    return any(sign.id == "red_all_over" for sign in context.warning_signs)
+
+
+def painful_skin_widespread(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    answers = context.answers
+    if not answers.has("other_symptoms", "skin_pain"):
+        return
+    if answers.has("location", "widespread") or _red_all_over(context):
+        yield _reason(
+            rule,
+            "other_symptoms",
+            "skin_pain",
+            "Skin that hurts over much of the body can be an early sign of a severe reaction to "
+            "a medicine: it needs checking today.",
+        )
+
+
+def skin_pain(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    if context.answers.has("other_symptoms", "skin_pain"):
+        yield _reason(
+            rule,
+            "other_symptoms",
+            "skin_pain",
+            "Skin that hurts or burns can be an early sign of a skin infection or of a reaction "
+            "to a medicine.",
+        )
+
+
 def persistent_worsening(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
     answers = context.answers
     duration = answers.get("treatment_duration")
@@ -309,8 +406,41 @@ def saved_under_1_0(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
         )
 
 
+def saved_before_2_2(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    """Answers saved under 1.0 to 2.1: the uncontrolled drug-reaction rule, with the drug-link
+    score counted as those versions counted items 1 and 5 (migrations.py)."""
+    from dupi_triage.migrations import BEFORE_2_2
+
+    answers = context.answers
+    treatment = answers.get("usual_treatment_helps")
+    if answers.saved_under not in BEFORE_2_2 or treatment not in UNCONTROLLED:
+        return
+    if context.drug_link.score >= 1:
+        return  # the current rule decides, on the current score
+    questionnaire = context.questionnaire
+    fit = _fitting(context, lambda p: questionnaire.pattern(p).drug_reaction)
+    if fit is None:
+        return
+    from dupi_triage.scoring.drug_link import score_before_2_2
+
+    score = score_before_2_2(questionnaire, answers, context.pattern, context.drug_link)
+    if score >= 1:
+        label = questionnaire.pattern(fit[0]).label
+        yield _reason(
+            rule,
+            "usual_treatment_helps",
+            treatment,
+            f"These answers were saved under questionnaire {answers.saved_under}, which scored "
+            f"them {score} on the adapted drug-link scale: they {fit[1]} {label}, and "
+            f"{_treatments(context)} do not control it. A saved result never scores lower.",
+        )
+
+
 RULES: dict[str, Rule] = {
     "warning_sign_described": warning_sign_described,
+    "purple_spots": purple_spots,
+    "widespread_blisters": widespread_blisters,
+    "painful_skin_widespread": painful_skin_widespread,
     "not_screened": not_screened,
     "eye_symptoms": eye_symptoms,
     "very_severe_itch": very_severe_itch,
@@ -322,8 +452,12 @@ RULES: dict[str, Rule] = {
     "possible_infection": possible_infection,
     "lumps_or_nodules": lumps_or_nodules,
     "joint_or_tendon_pain": joint_or_tendon_pain,
+    "blisters": blisters,
+    "new_hives": new_hives,
+    "skin_pain": skin_pain,
     "persistent_worsening": persistent_worsening,
     "saved_under_1_0": saved_under_1_0,
+    "saved_before_2_2": saved_before_2_2,
 }
 
 

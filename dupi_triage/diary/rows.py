@@ -1,0 +1,117 @@
+"""Diary rows as read from SQLite, checked before they become entries.
+
+The file may have been damaged, edited by another program or written by an older version with
+looser checks (an import dated 9999-12-31), so each row is checked as strictly as the commands
+check input: a real id, a day from 2000 to today, a known site, answers the questionnaire
+accepts. Notes are made plain here, once, for every output (the terminal, Markdown, CSV, the
+exports, the reports): no escape sequence, line break or bidirectional override gets through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import re
+from collections.abc import Mapping
+from types import MappingProxyType
+
+from dupi_triage.diary.entries import (
+    INJECTION_SITES,
+    KIND_LABELS,
+    NOTE_LIMIT,
+    AnswerValue,
+    CheckIn,
+    Dose,
+    Entry,
+    Pause,
+    check_day,
+)
+from dupi_triage.errors import InputError, quoted
+from dupi_triage.free_text import clean
+
+QUERIES = {
+    "dose": "SELECT id, day, site, note, recorded FROM dose WHERE day >= ?",
+    "checkin": "SELECT id, day, answers, note, recorded FROM checkin WHERE day >= ?",
+    "pause": (
+        "SELECT id, start, end_day, agreed_with_prescriber, note, recorded FROM pause "
+        "WHERE coalesce(end_day, '9999-12-31') >= ?"
+    ),
+}
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+RECORDED_LIMIT = 40
+
+
+class BadRow(Exception):
+    """A row that cannot be an entry; the message names it by kind and id, for `diary check`."""
+
+
+def entry_from_row(kind: str, row: tuple[object, ...], today: dt.date) -> Entry:
+    """The entry a row holds, or BadRow saying what is wrong with it."""
+    entry_id = row[0]
+    if not isinstance(entry_id, str) or not _UUID.fullmatch(entry_id):
+        name = f"a {KIND_LABELS[kind]} with the id {quoted(entry_id)}"
+        raise BadRow(f"{name}: the id is not one this program writes")
+    try:
+        day = _day(row[1], today)
+        note, recorded = _text(row[-2], NOTE_LIMIT), _text(row[-1], RECORDED_LIMIT)
+        if kind == "dose":
+            site = row[2]
+            if site is not None and site not in INJECTION_SITES:
+                raise ValueError(f"{quoted(site)} is not an injection site")
+            return Dose(entry_id, day, site if isinstance(site, str) else None, note, recorded)
+        if kind == "checkin":
+            return CheckIn(entry_id, day, answers(row[2]), note, recorded)
+        end = None if row[2] is None else _day(row[2], today)
+        if end is not None and end < day:
+            raise ValueError(f"it ends ({end}) before it starts ({day})")
+        if row[3] not in (0, 1):
+            raise ValueError("whether the prescriber agreed is neither yes nor no")
+        return Pause(entry_id, day, end, bool(row[3]), note, recorded)
+    except (ValueError, TypeError) as error:
+        raise BadRow(f"the {KIND_LABELS[kind]} {quoted(entry_id)}: {error}") from None
+
+
+def _day(value: object, today: dt.date) -> dt.date:
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValueError(f"the date {quoted(value)} is not a date")
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"the date {quoted(value)} is not a date") from None
+    try:
+        return check_day(day, "date", today)
+    except InputError as error:
+        raise ValueError(f"the date {error.problem}") from None
+
+
+def _text(value: object, longest: int) -> str:
+    if not isinstance(value, str):
+        raise ValueError("a note or time stamp is not text")
+    if value.isprintable() and "  " not in value and len(value) <= longest:
+        return value.strip()  # already plain (nearly every row): no need to look at each character
+    return clean(value)[:longest].rstrip()
+
+
+@functools.lru_cache(maxsize=4096)
+def answers(text: object) -> Mapping[str, AnswerValue]:
+    """Check-in answers, read-only, checked against the questionnaire's skin questions.
+
+    Cached: years of check-ins repeat a few hundred combinations.
+    """
+    from dupi_triage.diary.exchange import parse_checkin
+    from dupi_triage.questionnaire import load_questionnaire
+
+    if not isinstance(text, str):
+        raise ValueError("the answers are not text")
+    try:
+        raw = json.loads(text)
+    except (ValueError, RecursionError):
+        raise ValueError("the answers are not JSON") from None
+    if not isinstance(raw, dict):
+        raise ValueError("the answers are not a JSON object")
+    try:
+        parsed = parse_checkin(load_questionnaire(), raw, "answers")
+    except InputError as error:
+        raise ValueError(f"{error.field}: {error.problem}") from None
+    return MappingProxyType(parsed)
