@@ -483,7 +483,12 @@ def test_the_terminal_summary_says_the_level_in_words_and_the_pattern(
     assert "EMERGENCY" in summary
     assert "Call your local emergency number now" in summary
     assert "consistent with" in summary
-    for heading in ("Pattern", "Link to dupilumab", "Risk factors", "What to tell your prescriber"):
+    for heading in (
+        "What the answers fit",
+        "Link to dupilumab",
+        "Risk factors",
+        "What to tell your prescriber",
+    ):
         assert heading in summary
 
 

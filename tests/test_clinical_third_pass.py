@@ -364,7 +364,8 @@ def test_point_8_the_steroid_line_for_every_other_indication(
     assessed: Assess, indication: str
 ) -> None:
     advice = _advice(assessed({**ORDINARY_FLARE, "indication": indication}))
-    assert "Do not stop steroid inhalers, nasal sprays or steroid tablets suddenly" in advice
+    assert "steroid inhalers, nasal sprays or steroid tablets as prescribed" in advice
+    assert "never stop them suddenly" in advice
 
 
 def test_point_8_no_steroid_line_for_eczema(assessed: Assess) -> None:

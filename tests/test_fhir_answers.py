@@ -191,6 +191,8 @@ def test_an_empty_red_flags_answer_is_still_not_screened(
 def _answer(question: Question, option_id: str | None = None) -> dict[str, Any]:
     if question.type == "integer":
         return {"valueInteger": question.max}
+    if question.type == "text":
+        return {"valueString": "Some words"}
     code = option_id or question.option_ids[0]
     return {"valueCoding": {"system": code_system(question.id), "code": code}}
 
@@ -270,7 +272,9 @@ def test_an_answer_to_a_question_the_form_hides_is_refused_naming_the_file_and_t
                 assert "give item '" in line, line
         for line in lines[:2]:
             assert path.name in line, "names the file"
-        value = question.max if question.type == "integer" else question.option_ids[0]
+        value: object = {"integer": question.max, "text": "Some words"}.get(
+            question.type, question.option_ids[0] if question.options else None
+        )
         as_json = _write(tmp_path, {**answers, question.id: value}, "a.json")
         assert run_cli("assess", "--no-input", "--answers", str(as_json)).code == 2
 

@@ -128,6 +128,8 @@ def test_drug_link_category_matches_its_score_and_its_items_add_up(raw: dict[str
         if drug_link.score >= 1
         else "doubtful"
     )
+    if drug_link.capped and expected in ("definite", "probable"):
+        expected = "possible"  # another cause fits the answers: it comes first (spec)
     assert drug_link.category == expected
     assert sum(item.points for item in drug_link.items) == drug_link.score
     assert [item.number for item in drug_link.items] == list(range(1, 11))
@@ -137,7 +139,8 @@ def test_drug_link_category_matches_its_score_and_its_items_add_up(raw: dict[str
 @given(raw_answers())
 def test_every_advice_list_names_the_prescriber_and_says_not_to_stop(raw: dict[str, Any]) -> None:
     result = assess(QUESTIONNAIRE, _answers(raw))
-    assert "prescriber" in result.advice[0].lower()
+    # What to do leads; a settled flare leads with the self-care that works, then what to do.
+    assert "prescriber" in " ".join(result.advice[:2]).lower()
     said = " ".join(result.advice).lower()
     if result.hold_next_dose:
         # The label's exception: no further dose until a clinician says it is safe.
@@ -166,6 +169,15 @@ DRUG_REACTIONS = {"facial_redness", "psoriasiform", "seborrheic_like", "injectio
 DESCRIBED_URGENT = (
     ({"look": "bumps_or_pustules", "location": "widespread"}, "widespread_pustules"),
     ({"look": "redness_no_scaling", "location": "widespread"}, "red_all_over"),
+    ({"look": "purple_spots"}, "purple_spots"),
+)
+# Spec, `look`: purple spots are an emergency with a fever or feeling unwell, under 6, or when
+# they do not fade under a glass (they then describe `non_blanching_rash`).
+DESCRIBED_EMERGENCY = (
+    {"look": "purple_spots", "red_flags": "fever_or_unwell"},
+    {"look": "purple_spots", "age_band": "under_2"},
+    {"look": "purple_spots", "age_band": "2_to_5"},
+    {"look": "purple_spots", "spots_fade": "do_not_fade"},
 )
 
 
@@ -210,7 +222,7 @@ def test_every_soon_floor_of_the_contract_holds(raw: dict[str, Any]) -> None:
 
 @FLOOR_EXAMPLES
 @given(raw_answers())
-def test_warning_signs_decide_and_only_a_reported_sign_reaches_emergency(
+def test_warning_signs_decide_and_only_an_emergency_sign_reaches_emergency(
     raw: dict[str, Any],
 ) -> None:
     from dupi_triage.render import render_document
@@ -224,7 +236,10 @@ def test_warning_signs_decide_and_only_a_reported_sign_reaches_emergency(
     for described, sign in DESCRIBED_URGENT:
         if all(answers.has(q, o) for q, o in described.items()):
             assert _rank(result) >= LEVELS.index("urgent"), sign
-    if not any(WARNING_SIGNS[flag].level == "emergency" for flag in reported):
+    emergency = any(all(answers.has(q, o) for q, o in c.items()) for c in DESCRIBED_EMERGENCY)
+    if emergency:
+        assert result.level.value == "emergency"
+    elif not any(WARNING_SIGNS[flag].level == "emergency" for flag in reported):
         assert result.level.value != "emergency"
     said = " ".join(result.advice).lower()
     assert "prescriber" in said
@@ -234,3 +249,32 @@ def test_warning_signs_decide_and_only_a_reported_sign_reaches_emergency(
         shown = render_document("text", QUESTIONNAIRE, result).lower()
         assert "doubtful" not in shown
         assert "uncommon" not in shown
+
+
+# Spec, drug_link items 1 and 5: these answers fit a cause other than dupilumab.
+OTHER_CAUSE_ANSWERS = (
+    ("red_flags", "painful_blisters"),
+    ("red_flags", "spreading_infection"),
+    ("alternative_causes", "recent_infection"),
+    ("alternative_causes", "childhood_infection"),
+    ("alternative_causes", "new_medicine"),
+    ("alternative_causes", "known_allergen"),
+)
+
+
+@EXAMPLES
+@given(raw_answers())
+def test_no_result_that_fits_an_infection_or_another_named_cause_is_probable_or_definite(
+    raw: dict[str, Any],
+) -> None:
+    result = assess(QUESTIONNAIRE, _answers(raw))
+    patterns = {result.pattern.id, *result.pattern.also_consistent_with}
+    other_cause = "possible_infection" in patterns or any(
+        result.answers.has(question, option) for question, option in OTHER_CAUSE_ANSWERS
+    )
+    if other_cause:
+        assert result.drug_link.category not in ("probable", "definite")
+        items = {item.number: item.points for item in result.drug_link.items}
+        assert items[5] <= 0, "another cause the answers fit never earns 'no other cause'"
+    if "possible_infection" in patterns or result.answers.has("red_flags", "painful_blisters"):
+        assert {item.number: item.points for item in result.drug_link.items}[1] == 0

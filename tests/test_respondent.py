@@ -27,6 +27,7 @@ RESPONDENTS = ("self", "parent_or_carer", "clinician")
 AGE_BANDS = ("under_2", "2_to_5", "6_to_11", "12_to_17", "adult")
 HUMAN_FORMATS = ("rich", "text", "markdown", "html")
 SAVED_2_0 = PROJECT_ROOT / "tests" / "fixtures" / "saved_answers_2_0.json"
+SAVED_2_1 = PROJECT_ROOT / "tests" / "fixtures" / "saved_answers_2_1.json"
 
 
 YOUNG = ("under_2", "2_to_5")
@@ -235,14 +236,15 @@ def test_the_questions_after_the_indication_use_its_words(questionnaire: Questio
 
 
 @pytest.mark.parametrize(("indication", "steroids"), [("asthma", True), ("copd", True),
-                                                      ("nasal_polyps", False),
+                                                      ("nasal_polyps", True),
                                                       ("atopic_dermatitis", False)])  # fmt: skip
-def test_with_asthma_or_copd_the_advice_says_not_to_stop_steroids_suddenly(
+def test_for_another_indication_the_advice_says_not_to_stop_steroids_suddenly(
     assessed: Assess, indication: str, steroids: bool
 ) -> None:
+    """Spec, `about` (2.2): every indication other than atopic dermatitis, emergencies too."""
     for answers in (ORDINARY_FLARE, {"red_flags": ["breathing_or_swelling"]}):
         said = " ".join(assessed({**answers, "indication": indication}).advice)
-        assert ("steroid inhalers or steroid tablets as prescribed" in said) is steroids
+        assert ("never stop them suddenly" in said) is steroids
 
 
 def test_with_chronic_hives_hives_alone_are_not_the_days_later_sign(
@@ -321,14 +323,14 @@ def test_the_midwife_line_is_only_for_itch_in_pregnancy(
     assert "midwife" not in said
 
 
-def test_pregnancy_is_only_asked_of_the_person_themselves_from_12(
-    questionnaire: Questionnaire,
-) -> None:
+def test_pregnancy_is_asked_whoever_answers_from_12(questionnaire: Questionnaire) -> None:
+    """Spec, `about` (2.2): for every respondent when the person with the rash is 12 or over."""
     pregnancy = questionnaire.question("pregnancy")
     assert pregnancy.when is not None
-    assert pregnancy.when.state({"respondent": "self", "age_band": "adult"}) is True
-    assert pregnancy.when.state({"respondent": "parent_or_carer", "age_band": "adult"}) is False
-    assert pregnancy.when.state({"respondent": "self", "age_band": "6_to_11"}) is False
+    for respondent in ("self", "parent_or_carer", "clinician"):
+        for age in ("12_to_17", "adult"):
+            assert pregnancy.when.state({"respondent": respondent, "age_band": age}) is True
+        assert pregnancy.when.state({"respondent": respondent, "age_band": "6_to_11"}) is False
 
 
 # --- the 2.0 safety invariants hold for every respondent and age ----------------------------------
@@ -352,26 +354,30 @@ def test_each_warning_sign_keeps_its_level_and_dose_advice_for_everyone(
             assert "do not stop" not in said
     routine = assessed(_flare_at(age, respondent))
     assert routine.level is TriageLevel.ROUTINE
-    assert "Act at once if any warning sign appears" in _flat(render_as(routine, "text"))
+    assert "Act at once if a warning sign appears" in _flat(render_as(routine, "text"))
 
 
 # --- answers saved before this change -------------------------------------------------------------
 
 
-def test_answers_saved_under_2_0_load_and_score_the_same(run_cli: RunCli, tmp_path: Path) -> None:
-    """Scored by questionnaire 2.0 before the `about` section was added (see the fixture)."""
-    saved: dict[str, dict[str, Any]] = json.loads(SAVED_2_0.read_text(encoding="utf-8"))
+LEVELS = ("routine", "soon", "urgent", "emergency")
+
+
+@pytest.mark.parametrize("fixture", [SAVED_2_0, SAVED_2_1], ids=["2.0", "2.1"])
+def test_answers_saved_under_2_0_and_2_1_load_and_never_score_lower(
+    run_cli: RunCli, tmp_path: Path, fixture: Path
+) -> None:
+    """Scored by the code of questionnaire 2.0 and 2.1 (see the fixtures); 2.2 changed how the
+    drug-link items 1 and 5 count, so the score and pattern may change, never the level down."""
+    saved: dict[str, dict[str, Any]] = json.loads(fixture.read_text(encoding="utf-8"))
     for name, case in saved.items():
         path = tmp_path / f"{name}.json"
         path.write_text(json.dumps(case["answers"]))
-        result = run_cli("report", str(path), "--format", "json")
-        assert result.code == 0, (name, result.err)
-        now = json.loads(result.out)
-        assert (now["level"], now["pattern"], now["drug_link"]["score"]) == (
-            case["level"],
-            case["pattern"],
-            case["drug_link_score"],
-        ), name
+        for args in (("report", str(path)), ("assess", "--no-input", "--answers", str(path))):
+            result = run_cli(*args, "--format", "json")
+            assert result.code == 0, (name, result.err)
+            now = json.loads(result.out)
+            assert LEVELS.index(now["level"]) >= LEVELS.index(case["level"]), (name, now)
 
 
 # --- a parent of a three-year-old, in a real terminal ---------------------------------------------
@@ -473,7 +479,7 @@ def test_a_carer_of_an_adult_is_not_told_about_their_child(
     result = assessed(_flare_at("adult", "parent_or_carer"))
     said = _flat(html.unescape(render_as(result, fmt)))
     assert not re.search(r"(your|my) child|has your child", said, re.I)
-    assert "Tell their prescriber before the next injection" in said
+    assert "contact their prescriber if it has not settled within two weeks" in said
     teen = _flat(render_as(assessed(_flare_at("12_to_17", "parent_or_carer")), fmt))
     assert "your child's prescriber" in html.unescape(teen)
 

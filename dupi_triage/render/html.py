@@ -138,13 +138,14 @@ def _level(view: SummaryView) -> str:
 
 
 def _advice(view: SummaryView) -> str:
-    return _section("What to do", _list(view.advice, "advice"), "keep")
+    # Long lists may break across pages: kept whole they leave half a page empty.
+    return _section("What to do", _list(view.advice, "advice"))
 
 
 def _why(view: SummaryView) -> str:
     if not view.level_reasons:
         return ""
-    return _section("Why this level", _list(view.level_reasons, "why"), "keep")
+    return _section("Why this level", _list(view.level_reasons, "why"))
 
 
 def _fit(view: SummaryView) -> str:
@@ -354,7 +355,7 @@ def _sources(view: SummaryView) -> str:
 def _footer(view: SummaryView) -> str:
     return (
         '<footer class="colophon">'
-        "<p>Made by dupi-triage {_e(view.tool_version)} (questionnaire "
+        f"<p>Made by dupi-triage {_e(view.tool_version)} (questionnaire "
         f"{_e(view.questionnaire_version)}) on this computer; nothing was sent anywhere.</p>"
         "</footer>"
     )

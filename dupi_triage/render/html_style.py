@@ -249,6 +249,14 @@ col.c-points { width: 3.8rem; }
   /* Wider question cells on paper: a label wrapping to three lines beside a "Yes" wastes rows. */
   .answers col.c-q { width: 19%; }
   .answers col.c-a { width: 31%; }
+  /* The prescriber's tables, denser on paper: the person's part keeps its size. */
+  table.drug-link, table.risk { font-size: 0.8rem; }
+  .drug-link col.c-item { width: 33%; }
+  .drug-link col.c-answer { width: 43%; }
+  .notes-box .line:nth-child(n+3) { display: none; }
+  .for-later .note { display: none; }
+  .sources, .source-key { font-size: 0.6rem; line-height: 1.1; }
+  ul.why, ul.advice { margin-bottom: 0.2rem; }
   /* On paper the answers behind the pattern run on as one paragraph: they are in the table too. */
   ul.compact { padding-left: 0; list-style: none; }
   ul.compact li { display: inline; }

@@ -116,7 +116,8 @@ def warning_sign_described(context: Context, rule: LevelRule) -> Iterator[LevelR
             sign.level,
             first_question,
             answers if len(answers) > 1 else answers[0],
-            f"These answers describe a warning sign ({words}): {option.label}. {option.help}",
+            # The sign's label, not its help: the answers that describe it are the explanation.
+            f"These answers describe a warning sign ({words}): {option.label}.",
             f"{rule.source} {option.source or ''}".strip(),
         )
 
