@@ -92,7 +92,9 @@ def medians(probes: dict[str, Callable[[], float]], rounds: int) -> dict[str, fl
 
 
 def generate_rows(count: int, path: Path, seed: int = 2026) -> None:
-    """Random but valid answer sets drawn from the questionnaire itself, about 90 % complete."""
+    """Random but valid answer sets drawn from the questionnaire itself, about 90 % complete
+    (never two answers that cannot both be true: the questionnaire's contradictions)."""
+    from dupi_triage.answers import ruled_out
     from dupi_triage.questionnaire import NONE_OPTION, load_questionnaire
 
     questionnaire = load_questionnaire()
@@ -110,7 +112,10 @@ def generate_rows(count: int, path: Path, seed: int = 2026) -> None:
                     assert question.max is not None
                     row[question.id] = rng.randint(question.min, question.max)
                 elif question.type == "single":
-                    row[question.id] = rng.choice(question.option_ids)
+                    impossible = ruled_out(questionnaire, question.id, row)
+                    row[question.id] = rng.choice(
+                        [o for o in question.option_ids if o not in impossible]
+                    )
                 elif question.type == "text":
                     row[question.id] = rng.choice(["", "worse since the new cream"])
                 elif NONE_OPTION in question.option_ids and rng.random() < 0.4:

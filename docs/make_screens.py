@@ -31,6 +31,10 @@ DOWN = "Down"
 OWN_WORDS = "It started after I changed washing powder; photos on my phone."
 ANSWERS: dict[str, object] = {
     "red_flags": ["none"],
+    "respondent": "self",
+    "age_band": "adult",
+    "indication": "atopic_dermatitis",
+    "pregnancy": "neither",
     "onset": "before_starting",
     "injection_pattern": "no",
     "location": ["usual_eczema_areas", "new_areas"],
@@ -98,14 +102,16 @@ def chosen(question_id: str) -> object:
     return question.option_ids[0]
 
 
-def answer_keys(question_id: str) -> list[str]:
-    """Keys that give chosen(question_id), from the first option."""
+def answer_keys(question_id: str, given: dict[str, object]) -> list[str]:
+    """Keys that give chosen(question_id): an option's number, or from the first option."""
     question = load_questionnaire().question(question_id)
     value = chosen(question_id)
     if question.type in ("integer", "text"):
         return [str(value), "Enter"]
-    if question.type == "single":
-        return [DOWN] * question.option_ids.index(str(value)) + ["Enter"]
+    if question.type == "single":  # its number: Enter alone on an untouched choice waits
+        earlier = parse_answers(load_questionnaire(), given).values
+        offered = [option.id for option in question.offered(earlier)]
+        return [str(offered.index(str(value)) + 1), "Enter"]
     keys: list[str] = []
     position = 0
     assert isinstance(value, list)
@@ -147,7 +153,7 @@ def terminal_captures(work: Path, home: Path) -> None:
                 follow_up_saved = True
             if question.type == "text":
                 term.save("05-own-words.txt")
-            term.keys(*answer_keys(question.id))
+            term.keys(*answer_keys(question.id, given))
             given[question.id] = chosen(question.id)
         term.wait_for("Review your answers")
         term.save("06-review.txt")

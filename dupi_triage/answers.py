@@ -16,7 +16,13 @@ from typing import Any
 
 from dupi_triage.errors import InputError, quoted
 from dupi_triage.migrations import VERSION_KEY, migrate
-from dupi_triage.questionnaire import NONE_OPTION, Question, Questionnaire, When
+from dupi_triage.questionnaire import (
+    NONE_OPTION,
+    Contradiction,
+    Question,
+    Questionnaire,
+    When,
+)
 
 AnswerValue = str | int | tuple[str, ...]
 # A free-text question left empty (Enter at its prompt, or "" in a file): asked, nothing to add.
@@ -272,6 +278,49 @@ def check_conditions(
             )
         given = _given(questionnaire, question.when, answers, field_name)
         raise InputError(field_name(question), f"only applies when {condition}, but {given}")
+    _check_contradictions(questionnaire, answers, field_name)
+
+
+def contradicting(questionnaire: Questionnaire, answers: Answers) -> tuple[Contradiction, ...]:
+    """The pairs of these answers that cannot both be true ([[contradictions]] in the data)."""
+    return tuple(rule for rule in questionnaire.contradictions if rule.holds(answers.pairs))
+
+
+def ruled_out(
+    questionnaire: Questionnaire, question_id: str, answers: Mapping[str, object]
+) -> frozenset[str]:
+    """Options of a question that cannot be true with these answers (option ids, or tuples of
+    them): what a form, the benchmark or a test leaves out to draw answers that are valid."""
+    given = Answers({k: v for k, v in answers.items() if isinstance(v, str | tuple)})
+    out: set[str] = set()
+    for rule in questionnaire.contradictions:
+        for this, other in (rule.signs, rule.signs[::-1]):
+            if this.question == question_id and other.chosen(given.pairs):
+                out.update(this.options)
+    return frozenset(out)
+
+
+def _check_contradictions(
+    questionnaire: Questionnaire, answers: Answers, field_name: FieldName
+) -> None:
+    """Two answers that cannot both be true are refused, naming both and what each was given.
+
+    Not for answers saved under an older version: they keep loading, scored as they were, and
+    the result carries a warning instead (scoring reads `contradicting`).
+    """
+    if answers.saved_under is not None:
+        return
+    for rule in contradicting(questionnaire, answers):
+        order = questionnaire.questions
+        earlier, later = sorted(
+            (questionnaire.question(sign.question) for sign in rule.signs), key=order.index
+        )
+        raise InputError(
+            field_name(later),
+            f"is {_shown(answers.get(later.id))}, but {field_name(earlier)} is "
+            f"{_shown(answers.get(earlier.id))}, and both cannot be true ({rule.message}); "
+            "change one of them",
+        )
 
 
 def _check_offered(questionnaire: Questionnaire, answers: Answers, field_name: FieldName) -> None:

@@ -445,11 +445,14 @@ def _usage_message(group: typer.core.TyperGroup, error: Exception) -> str:
     context = getattr(error, "ctx", None)
     option = getattr(error, "option_name", None)
     owner = _subcommand_with_option(group, option) if option else None
-    where = PROG
+    from dupi_triage.invocation import invoked
+
+    # The command as the person ran it (.venv/bin/dupi-triage ...): it runs as printed.
+    where = invoked()
     if context is not None and context.command is not group:
-        where = context.command_path
+        where += context.command_path[len(PROG) :]
     elif owner is not None:
-        where = f"{PROG} {owner}"
+        where += f" {owner}"
         if context is not None:  # given before the subcommand's name
             message += f"; it belongs after '{where}'"
     question = _question_with_flag(option) if option else None

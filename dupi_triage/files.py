@@ -54,6 +54,32 @@ def check_writable(path_text: str, *, force: bool, field: str) -> Path:
     return path
 
 
+def private_folder(folder: Path, field: str, *, create: bool = True) -> Path:
+    """A folder for health data: made owner-only (0700) if missing (with `create`); refused if
+    another user owns it or others can write in it (they could read, swap or plant what is kept
+    there), for reading as for writing."""
+    shown = quoted_path(folder)
+    try:
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.stat(folder)
+    except OSError as error:
+        raise InputError(field, f"cannot use folder {shown}: {error.strerror or error}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise InputError(field, f"{shown} is not a folder")
+    if info.st_uid != os.geteuid():
+        raise InputError(field, f"folder {shown} belongs to another user, so it is not used")
+    if info.st_mode & 0o022:
+        raise InputError(
+            field,
+            f"others can write in folder {shown}, so it is not used (chmod 700 makes it yours)",
+        )
+    if info.st_mode & 0o077:
+        with contextlib.suppress(OSError):
+            os.chmod(folder, 0o700)  # ours, readable by others: made private
+    return folder
+
+
 def _stat(path: Path, field: str, *, follow: bool) -> os.stat_result | None:
     """The file's status, None when there is no such file; any other refusal is an input error."""
     try:

@@ -64,7 +64,9 @@ MIGRATIONS: Mapping[str, Migration] = MappingProxyType(
         # medicine's name; every 2.1 id means what it meant (dose_paused now also counts a
         # missed dose: a 2.1 "no" stays "no"). Items 1 and 5 of the drug-link scale changed, so
         # the 2.1 way of counting them is kept for the one level rule that reads the score
-        # (triage rule `saved_before_2_2`, tested against saved results).
+        # (triage rule `saved_before_2_2`, tested against saved results). 2.2 also refuses two
+        # answers that cannot both be true ([[contradictions]]): older answers holding such a
+        # pair load and score as they did, with a warning in the result.
         "2.1": Migration(
             options=MappingProxyType({}),
             red_flag_levels=_BEFORE_2_2_RED_FLAG_LEVELS,

@@ -1,8 +1,10 @@
-"""The interactive walk through the questionnaire, with questionary.
+"""The interactive walk through the questionnaire.
 
 Only the interactive path imports this module (and with it questionary and prompt_toolkit).
 Red flags come first and an emergency is shown at once; conditional questions follow their
-condition; a review step at the end lets the person change any answer before the result.
+condition; Esc goes back one question, keeping the answers after it that still apply; two
+answers that cannot both be true are caught as the second is given; a review step at the end
+lets the person change any answer before the result. Each prompt is built in prompt_kit.py.
 """
 
 from __future__ import annotations
@@ -11,28 +13,31 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol, TextIO
 
-import questionary
-from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
-from prompt_toolkit.keys import Keys
-from questionary import Choice, Separator
+from questionary import Separator
 
 from dupi_triage.answers import (
     Answers,
     AnswerValue,
     applicable_questions,
+    contradicting,
     describe_answer,
     is_applicable,
     parse_value,
     prune_inapplicable,
 )
-from dupi_triage.questionnaire import (
-    NONE_OPTION,
-    RED_FLAGS,
-    Question,
-    Questionnaire,
+from dupi_triage.prompt_fit import Line, screen_width
+from dupi_triage.prompt_kit import (
+    ESC_GOES_BACK,
+    GoBack,
+    Offer,
+    ask,
+    choose_many,
+    choose_one,
+    type_in,
 )
+from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Question, Questionnaire
 from dupi_triage.signals import Terminated
-from dupi_triage.wrapping import fill, hanging, terminal_width, usable
+from dupi_triage.wrapping import fill
 
 # prompt_toolkit asks the terminal for the cursor position and warns when no answer comes (dumb
 # terminals, some multiplexers). Our prompts are short, so that information is not needed.
@@ -41,6 +46,10 @@ os.environ.setdefault("PROMPT_TOOLKIT_NO_CPR", "1")
 DONE = "__done__"
 STOP = "stop"
 CONTINUE = "continue"
+QUOTE = "'"  # around a question's or an option's words in a note
+BACK_TO_SIGNS = "Esc goes back to the warning signs."
+BACK_TO_LIST = "Esc goes back to the list."
+BACK_TO_LAST = "Esc goes back to the last question."
 
 
 class Printer(Protocol):
@@ -55,7 +64,7 @@ _ANSI = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "d
 
 
 class TerminalNotes:
-    """Prints section headings, progress and warnings between prompts.
+    """Prints section headings, alerts and notes between prompts.
 
     A few ANSI styles written by hand: loading rich for this would cost more start-up than the
     first prompt itself (rich is loaded later, for the summary).
@@ -91,30 +100,6 @@ class Interrupted(Exception):
         self.exit_code = exit_code
 
 
-def _end_on_ctrl_d() -> KeyBindings:
-    bindings = KeyBindings()
-
-    @bindings.add(Keys.ControlD, eager=True)
-    def _(event: Any) -> None:
-        event.app.exit(exception=EOFError, style="class:aborting")
-
-    return bindings
-
-
-def _run(prompt: questionary.Question) -> Any:
-    """Ask with Ctrl-C and Ctrl-D both ours to handle (plain `ask()` swallows Ctrl-C)."""
-    application = prompt.application
-    application.key_bindings = merge_key_bindings(
-        [application.key_bindings or KeyBindings(), _end_on_ctrl_d()]
-    )
-    from dupi_triage.signals import raise_pending
-
-    try:
-        return prompt.unsafe_ask()
-    finally:
-        raise_pending()  # a hangup as the prompt closed is not lost
-
-
 class Walk:
     """One person's pass through the questionnaire; `io` is prompt_toolkit input/output (tests)."""
 
@@ -136,92 +121,99 @@ class Walk:
         # Answers filled from the diary: (value, evidence), shown as such in the review.
         self.origins = dict(origins or {})
         self.diary_offer = diary_offer
+        #: The questions asked in this walk, in order: where Esc goes back to.
+        self.trail: list[str] = []
+        #: Questions gone back past: asked again on the way forward, their answers shown.
+        self.revisit: set[str] = set()
+        self.asked = False
         self._section: str | None = None
         self._shown_total: int | None = None
         self._shown_number: int | None = None
+        self._shown_for: str | None = None
 
     # -- asking ----------------------------------------------------------------------------------
 
-    def ask(self, question: Question) -> AnswerValue:
+    def ask(
+        self, question: Question, *, back: str | None = None, header: tuple[Line, ...] = ()
+    ) -> AnswerValue:
+        """One question; raises GoBack for Esc (when `back` says where it goes)."""
         current = self.answers.get(question.id)
-        width = self.width()
+        offers = [Offer(o.id, o.label, o.help) for o in question.offered(self.answers.values)]
         if question.type == "single":
-            choices = [
-                Choice(hanging(o.label, width, SELECT_INDENT), value=o.id, description=o.help)
-                for o in question.offered(self.answers.values)
-            ]
-            prompt = questionary.select(
-                _message(question.text, width),
-                choices=choices,
-                default=current if isinstance(current, str) else None,
-                instruction=_instruction(SELECT_KEYS, width),
-                show_description=False,
+            prompt = choose_one(
+                question.text,
+                offers,
+                current=current if isinstance(current, str) else None,
+                back=back,
+                header=header,
                 **self.io,
             )
         elif question.type == "multi":
-            chosen = current if isinstance(current, tuple) else ()
-            choices = [
-                Choice(
-                    hanging(o.label, width, CHECKBOX_INDENT),
-                    value=o.id,
-                    description=o.help,
-                    checked=o.id in chosen,
-                )
-                for o in question.offered(self.answers.values)
-            ]
-            prompt = questionary.checkbox(
-                _message(question.text, width),
-                choices=choices,
+            prompt = choose_many(
+                question.text,
+                offers,
+                chosen=current if isinstance(current, tuple) else (),
                 validate=lambda picked: _check_multi(question, picked),
-                instruction=_instruction(CHECKBOX_KEYS, width),
-                show_description=False,
+                back=back,
+                header=header,
                 **self.io,
             )
         elif question.type == "text":
-            prompt = questionary.text(
-                _message(question.text, width),
-                default="" if current is None else str(current),
-                validate=lambda text: _check_text(question, text, width),
+            prompt = type_in(
+                question.text,
+                current=None if current is None else str(current),
+                keep_current=False,
+                validate=lambda text: _check_text(question, text, screen_width(self.io)),
+                back=back,
+                header=header,
                 **self.io,
             )
         else:
-            prompt = questionary.text(
-                _message(f"{question.text} ({question.min} to {question.max})", width),
-                default="" if current is None else str(current),
+            prompt = type_in(
+                f"{question.text} ({question.min} to {question.max})",
+                current=None if current is None else str(current),
                 validate=lambda text: _check_integer(question, text),
+                keys="Type a number, then press Enter.",
+                back=back,
+                header=header,
                 **self.io,
             )
-        _notes_below_choices(prompt, width)
-        _answer_below(prompt, width)
-        return parse_value(question, _run(prompt), question.id)
+        return parse_value(question, ask(prompt), question.id)
 
-    def width(self) -> int:
-        """Columns to fit every line in, measured at each prompt (the window may be resized)."""
-        return usable(terminal_width(self.io.get("output")))
-
-    def _show_progress(self, question: Question) -> None:
-        sections = self.questionnaire.sections
+    def _header(self, question: Question) -> tuple[Line, ...]:
+        """Above the question: the section when it changes (printed), then progress and help."""
         if question.section != self._section:
             self._section = question.section
+            sections = self.questionnaire.sections
             section = self.questionnaire.section(question.section)
             number = [s.id for s in sections].index(section.id) + 1
             self.say()
             self.say(f"Section {number} of {len(sections)}: {section.title}", "bold")
             self.say(section.intro)
-        self.say(self._progress_line(), "dim")
-        self.say(question.help, "dim")
+        return (("dim", self._progress_line(question)), ("dim", question.help))
 
-    def _progress_line(self) -> str:
+    def _progress_line(self, question: Question) -> str:
         """Progress as "Question N of M": N goes up by one per question; a change in M is explained.
 
         Answers already given (a resumed answers file, flags) count as done, so a resumed walk
-        carries on from where it stopped rather than starting again at 1.
+        carries on from where it stopped rather than starting again at 1. Going back counts back.
         """
         applicable = applicable_questions(self.questionnaire, self.answers)
-        done = sum(1 for q in applicable if q.id in self.answers)
-        # An answer dropped by a later one (the itch scale, once the age is under 6) was still
-        # asked: the count goes on from the last number shown, never back to it.
-        number = done + 1 if self._shown_number is None else max(done + 1, self._shown_number + 1)
+        done = sum(
+            1
+            for q in applicable
+            if q.id in self.answers and q.id != question.id and q.id not in self.revisit
+        )
+        number = done + 1
+        going_back = self._shown_number is not None and question.id in self.revisit
+        again = question.id == self._shown_for and self._shown_number is not None
+        self._shown_for = question.id
+        if again:  # asked again at once (two answers that cannot both be true)
+            number = self._shown_number or number
+        elif self._shown_number is not None and not going_back:
+            # An answer dropped by a later one (the itch scale, once the age is under 6) was
+            # still asked: going forward, the count goes on from the last number shown.
+            number = max(number, self._shown_number + 1)
         total = number - 1 + len(applicable) - done
         self._shown_number = number
         line = f"Question {number} of {total}."
@@ -229,6 +221,8 @@ class Walk:
         if previous is None:
             if done:
                 line += f" {_count(done, 'question')} already answered."
+        elif going_back or again:
+            pass
         elif total > previous:
             added = total - previous
             line += f" {_count(added, 'follow-up question')} added by your last answer."
@@ -239,7 +233,7 @@ class Walk:
 
     def say(self, text: str = "", style: str = "", *, first: str = "", indent: str = "") -> None:
         """A line for the person, wrapped between words; `first` and `indent` as in `fill`."""
-        shown = fill(text, self.width(), indent=indent, first=first)
+        shown = fill(text, screen_width(self.io), indent=indent, first=first)
         self.console.print(shown, style=style, markup=False, highlight=False)
 
     def _record(self, question: Question, value: AnswerValue) -> None:
@@ -268,13 +262,43 @@ class Walk:
                     "dim",
                 )
 
-    def _next_missing(self, *, own_words: bool = True) -> Question | None:
-        """The next question to ask. The person's own words (a text question) come only in a
-        walk that asked something else: answers complete without them are not held up."""
-        for question in self.questionnaire:
-            if question.type == "text" and not own_words:
+    def _contradiction(self, question: Question, value: AnswerValue) -> bool:
+        """Say why, if this answer cannot be true with one already given (it is then asked
+        again); False when it can."""
+        found = contradicting(self.questionnaire, self.answers.with_answer(question.id, value))
+        for rule in found:
+            if question.id not in (sign.question for sign in rule.signs):
                 continue
-            if question.id not in self.answers and is_applicable(question, self.answers):
+            other = next(s.question for s in rule.signs if s.question != question.id)
+            given = self.questionnaire.question(other)
+            other_value = self.answers.get(other)
+            assert other_value is not None
+            where = (
+                "press Esc to go back to it"
+                if self.trail and self.trail[-1] == other
+                else "change it in the review at the end"
+            )
+            self.say(
+                f"These two answers cannot both be true: '{given.short}' is "
+                f"'{describe_answer(given, other_value)}', and '{question.short}' is "
+                f"'{describe_answer(question, value)}'. {_sentence(rule.message)} "
+                f"Pick again; or, if '{given.short}' is the one to change, {where}.",
+                "bold",
+            )
+            return True
+        return False
+
+    def _next(self, after: Question | None) -> Question | None:
+        """The next question: after `after`, the first one not answered yet or gone back past;
+        then anything still unanswered. The person's own words (a text question) come only in a
+        walk that asked something else: answers complete without them are not held up."""
+        questions = self.questionnaire.questions
+        start = 0 if after is None else questions.index(self.questionnaire.question(after.id)) + 1
+        for question in (*questions[start:], *questions[:start]):
+            if question.type == "text" and not self.asked:
+                continue
+            wanted = question.id not in self.answers or question.id in self.revisit
+            if wanted and is_applicable(question, self.answers):
                 return question
         return None
 
@@ -313,29 +337,64 @@ class Walk:
 
     def run(self) -> Answers:
         try:
-            asked = False
             # Warning signs given as flags are not asked again, but their advice still comes first.
             if self.answers.choices(RED_FLAGS):
-                if self._red_flag_alert() == STOP:
+                if self._red_flag_alert(back=None) == STOP:
                     return self.answers
                 self._after_red_flags()
-            while (question := self._next_missing(own_words=asked)) is not None:
-                self._show_progress(question)
-                self._record(question, self.ask(question))
-                asked = True
-                if question.id == RED_FLAGS:
-                    if self._red_flag_alert() == STOP:
-                        return self.answers
-                    self._after_red_flags()
-            if asked:
-                self.review()
+            start: Question | None = None
+            while True:
+                if self._walk(start) == STOP or not self.asked:
+                    return self.answers
+                try:
+                    self.review()
+                    return self.answers
+                except GoBack:  # Esc in the review: back to the last question asked
+                    start = self.questionnaire.question(self.trail.pop())
+                    self.revisit.add(start.id)
         except (KeyboardInterrupt, EOFError):
             raise Interrupted(self.answers) from None
         except Terminated as ended:
             raise Interrupted(self.answers, ended.exit_code) from None
-        return self.answers
 
-    def _red_flag_alert(self) -> str:
+    def _walk(self, question: Question | None, *, leave_with_esc: bool = False) -> str:
+        """Ask from `question` (else the first one unanswered) until none is left.
+
+        Esc goes back along the trail of questions asked; at its start, it leaves the walk
+        (GoBack) when `leave_with_esc`, and otherwise says there is nothing to go back to.
+        """
+        question = question or self._next(None)
+        while question is not None:
+            can_go_back = bool(self.trail) or leave_with_esc
+            try:
+                value = self.ask(
+                    question,
+                    back=ESC_GOES_BACK if can_go_back else None,
+                    header=self._header(question),
+                )
+                if self._contradiction(question, value):
+                    continue
+                self._record(question, value)
+                self.asked = True
+                self.trail.append(question.id)
+                self.revisit.discard(question.id)
+                if question.id == RED_FLAGS:
+                    if self._red_flag_alert(back=BACK_TO_SIGNS) == STOP:
+                        return STOP
+                    self._after_red_flags()
+            except GoBack:
+                if not self.trail:
+                    raise  # only with leave_with_esc: the caller goes back
+                previous = self.trail.pop()
+                if previous != question.id:  # (the same: Esc at the emergency choice)
+                    self.revisit.add(question.id)
+                question = self.questionnaire.question(previous)
+                self.revisit.add(previous)
+                continue
+            question = self._next(question)
+        return CONTINUE
+
+    def _red_flag_alert(self, *, back: str | None) -> str:
         """Emergency advice at once, before any further question; urgent advice too."""
         question = self.questionnaire.question(RED_FLAGS)
         flagged = [question.option(o) for o in self.answers.choices(RED_FLAGS) if o != NONE_OPTION]
@@ -345,7 +404,7 @@ class Walk:
         level = self.questionnaire.level("emergency" if emergency else "urgent")
         advice = self.questionnaire.advice
         heading = f"==== {level.label.upper()} "
-        rule = heading + "=" * max(4, min(56, self.width()) - len(heading))
+        rule = heading + "=" * max(4, min(56, screen_width(self.io)) - len(heading))
         self.say()
         self.say(rule, f"bold {level.colour}")
         self.say(f"{level.label.upper()}: {level.action}", f"bold {level.colour}")
@@ -362,26 +421,29 @@ class Walk:
         self.say("=" * len(rule), f"bold {level.colour}")
         if not emergency:
             return CONTINUE
-        width = self.width()
-        prompt = questionary.select(
-            _message("Get help now. Stop here, or finish the questions for your summary?", width),
-            choices=[
-                Choice("Stop here and show the summary", value=STOP),
-                Choice("Finish the questions", value=CONTINUE),
+        # Enter alone stops: the safer of the two, and not an answer to the questionnaire.
+        prompt = choose_one(
+            "Get help now. Stop here, or finish the questions for your summary?",
+            [
+                Offer(STOP, "Stop here and show the summary"),
+                Offer(CONTINUE, "Finish the questions"),
             ],
-            default=STOP,
-            instruction=_instruction(SELECT_KEYS, width),
+            current=STOP,
+            back=back,
+            nothing_before=None,
             **self.io,
         )
-        _answer_below(prompt, width)
-        return str(_run(prompt))
+        return str(ask(prompt))
 
     def review(self) -> None:
-        """List every answer; pick one to change, or accept (the default) to see the result."""
+        """List every answer; pick one to change, or accept (the default) to see the result.
+
+        Esc goes back to the last question asked (GoBack); while an answer is being changed, Esc
+        goes back to the list, leaving it as it was.
+        """
         while True:
-            width = self.width()
-            choices: list[Choice | Separator] = [
-                Choice("Looks right: show my result", value=DONE),
+            offers: list[Offer | Separator] = [
+                Offer(DONE, "Looks right: show my result"),
                 Separator(),
             ]
             for question in applicable_questions(self.questionnaire, self.answers):
@@ -389,147 +451,48 @@ class Walk:
                 shown = "not answered" if value is None else describe_answer(question, value)
                 if self._from_diary(question):
                     shown += " (from your diary)"
-                choices.append(_review_choice(question.short, shown, question.id, width))
-            prompt = questionary.select(
-                _message(
-                    "Review your answers. Pick one to change, or press Enter to see your result.",
-                    width,
-                ),
-                choices=choices,
-                default=DONE,
-                instruction=_instruction(SELECT_KEYS, width),
+                offers.append(Offer(question.id, f"{question.short}: {shown}"))
+            prompt = choose_one(
+                "Review your answers. Pick one to change, or press Enter to see your result.",
+                offers,
+                current=DONE,
+                back=BACK_TO_LAST if self.trail else None,
+                nothing_before=None,
                 **self.io,
             )
-            _answer_below(prompt, width)
-            picked = _run(prompt)
+            picked = ask(prompt)
             if picked == DONE:
                 return
             question = self.questionnaire.question(str(picked))
-            self.say(question.help, "dim")
             if self._from_diary(question):
                 for line in self.origins[question.id][1]:
                     self.say(f"From your diary: {line}", "dim")
-            self._record(question, self.ask(question))
-            if question.id == RED_FLAGS and self._red_flag_alert() == STOP:
-                return
-            while (follow_up := self._next_missing()) is not None:
-                self._show_progress(follow_up)
-                self._record(follow_up, self.ask(follow_up))
+            walked, self.trail = self.trail, []
+            try:
+                if self._change(question) == STOP:
+                    return
+            except GoBack:
+                pass
+            finally:
+                self.trail, self.revisit = walked, set()
+
+    def _change(self, question: Question) -> str:
+        """Change one answer from the review, then ask what it added (Esc: back to the list)."""
+        self._section = question.section  # no section heading for one answer
+        while True:
+            value = self.ask(question, back=BACK_TO_LIST, header=(("dim", question.help),))
+            if not self._contradiction(question, value):
+                break
+        self._record(question, value)
+        if question.id == RED_FLAGS and self._red_flag_alert(back=None) == STOP:
+            return STOP
+        self.trail = [question.id]
+        return self._walk(self._next(question), leave_with_esc=True)
 
 
-# --- fitting prompts to the screen -------------------------------------------------------------
-
-# Columns before a choice's title: the pointer (" » "), and in a checkbox the box ("○ ") too.
-SELECT_INDENT = 3
-QUOTE = "'"  # around a question's or an option's words in a note
-CHECKBOX_INDENT = 5
-SELECT_KEYS = "(Use the arrow keys, then Enter)"
-CHECKBOX_KEYS = (
-    "(Use the arrow keys to move, the space bar to pick or unpick, Enter when done; "
-    "a picks all, i inverts)"
-)
-
-
-def _message(text: str, width: int) -> str:
-    """The question after questionary's "? ", broken between words to fit the screen."""
-    return fill(text, width, indent="  ", first="? ")[2:]
-
-
-def _instruction(text: str, width: int) -> str:
-    """The key hint on its own lines under the question, never split inside a word."""
-    return "\n" + fill(text, width, indent="  ", first="  ")
-
-
-def _review_choice(short: str, shown: str, value: str, width: int) -> Choice:
-    return Choice(hanging(f"{short}: {shown}", width, SELECT_INDENT), value=value)
-
-
-def _notes_below_choices(prompt: questionary.Question, width: int) -> None:
-    """Show the pointed-at option's help, and why Enter did nothing, right under that option.
-
-    questionary prints a description on one line at the foot of the list, which the screen cuts,
-    and shows a refused answer's reason in a bottom toolbar that prompt_toolkit draws only once
-    it knows the cursor position (never with PROMPT_TOOLKIT_NO_CPR, which we set): Enter would
-    then do nothing, silently. Both are drawn here instead, wrapped, under the pointed option,
-    and the list scrolls so that they stay on screen however short the terminal is.
-    """
-    from prompt_toolkit.layout.containers import ScrollOffsets
-    from questionary.prompts.common import InquirerControl
-
-    layout = prompt.application.layout
-    controls = [c for c in layout.find_all_controls() if isinstance(c, InquirerControl)]
-    if not controls:
-        return
-    control: Any = controls[0]
-    choice_tokens = control.text
-    lines_below_cursor = [0]
-
-    def tokens() -> list[tuple[str, str]]:
-        shown = list(choice_tokens())
-        if shown and shown[-1] == ("", "\n"):
-            shown.pop()
-        notes: list[tuple[str, str]] = []
-        help_text = getattr(control.get_pointed_at(), "description", None)
-        # The help sits two columns in from the option's words, so it reads as the option's note.
-        indent = " " * (2 + (CHECKBOX_INDENT if control.use_indicator else SELECT_INDENT))
-        if help_text:
-            notes += [
-                ("", "\n"),
-                ("class:text", fill(help_text, width, indent=indent, first=indent)),
-            ]
-        if control.error_message:
-            reason = "".join(part[1] for part in control.error_message)
-            notes += [
-                ("", "\n"),
-                ("class:validation-toolbar", fill(reason, width, indent="  ", first="! ")),
-            ]
-        cursor = next(i for i, t in enumerate(shown) if t[0] == "[SetCursorPosition]")
-        end = next((i for i in range(cursor, len(shown)) if shown[i] == ("", "\n")), len(shown))
-        shown[end:end] = notes
-        lines_below_cursor[0] = sum(t[1].count("\n") for t in shown[cursor : end + len(notes)])
-        return shown
-
-    control.text = tokens
-    for window in layout.find_all_windows():
-        if window.content is control:
-            window.scroll_offsets = ScrollOffsets(bottom=lambda: lines_below_cursor[0])
-
-
-def _answer_below(prompt: questionary.Question, width: int) -> None:
-    """Once answered, show the picked option on its own lines under the question.
-
-    questionary writes it after the question, on the question's last line: a long option then
-    runs past the edge, and prompt_toolkit, which sized that line for one row, drops the rows in
-    between ("A pa" ... "someone I look after"). So the moment Enter is accepted, and before
-    the answered line is drawn, each option's title becomes its label wrapped between words
-    under the question. (A title given as fragments is printed as is, with no brackets.)
-    """
-    from prompt_toolkit.keys import Keys
-    from questionary.prompts.common import InquirerControl
-
-    app = prompt.application
-    controls = [c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl)]
-    if not controls or app.key_bindings is None:
-        return
-    control: Any = controls[0]
-
-    def answered_titles() -> None:
-        for choice in control.choices:
-            if isinstance(choice, Choice) and isinstance(choice.title, str):
-                label = " ".join(choice.title.split())
-                choice.title = [("", "\n" + fill(label, width, indent="  ", first="  "))]
-
-    for binding in app.key_bindings.bindings:
-        if binding.keys == (Keys.ControlM,):
-            accept = binding.handler
-
-            def handler(event: Any, accept: Any = accept) -> Any:
-                result = accept(event)
-                if control.is_answered:  # not when a multi-choice answer was refused
-                    answered_titles()
-                return result
-
-            binding.handler = handler
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def _count(number: int, noun: str) -> str:
@@ -582,11 +545,12 @@ def _check_integer(question: Question, text: str) -> bool | str:
 
 def ask_yes_no(message: str, **io: Any) -> bool:
     """A wrapped yes/no question whose default (Enter alone) is no. Raises KeyboardInterrupt."""
-    width = usable(terminal_width(io.get("output")))
-    answer = _run(
-        questionary.confirm(_message(message, width), default=False, instruction="", **io)
-    )
-    return bool(answer)
+    import questionary
+
+    from dupi_triage.prompt_fit import question_text
+
+    text: Any = question_text(message)  # wrapped at each draw: questionary formats it then
+    return bool(ask(questionary.confirm(text, default=False, instruction="", **io)))
 
 
 def run_questionnaire(
@@ -604,11 +568,13 @@ def run_questionnaire(
 
 def offer_diary(path: str, **io: Any) -> bool:
     """Take the timing answers from the person's diary? Yes by default; Ctrl-C stops."""
-    from dupi_triage.errors import printable
+    import questionary
 
-    width = usable(terminal_width(io.get("output")))
-    message = (
+    from dupi_triage.errors import printable
+    from dupi_triage.prompt_fit import question_text
+
+    message: Any = question_text(
         f"You keep a diary ({printable(path)}). Answer the timing questions from it? "
         "You can check and change each answer before your result."
     )
-    return bool(_run(questionary.confirm(_message(message, width), default=True, **io)))
+    return bool(ask(questionary.confirm(message, default=True, **io)))

@@ -283,6 +283,22 @@ class Question:
         return ", ".join(self.option_ids)
 
 
+class Contradiction(NamedTuple):
+    """Two answers that cannot both be true (questionnaire.toml, [[contradictions]]).
+
+    Refused from flags and files, asked again in a walk; answers saved under an older version
+    keep loading, scored as given, with a warning in the result.
+    """
+
+    id: str
+    signs: tuple[Sign, Sign]
+    message: str
+    source: str
+
+    def holds(self, pairs: frozenset[tuple[str, str]]) -> bool:
+        return all(sign.chosen(pairs) for sign in self.signs)
+
+
 class Section(NamedTuple):
     id: str
     title: str
@@ -415,6 +431,7 @@ class Questionnaire:
     wording: Wording
     level_rules: tuple[LevelRule, ...]
     advice: Advice
+    contradictions: tuple[Contradiction, ...] = ()
     #: Who the texts speak to (a `respondent` option id), about what (`topic_of` the
     #: indication), and the data to speak to another.
     respondent: str = DEFAULT_RESPONDENT

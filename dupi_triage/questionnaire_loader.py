@@ -28,6 +28,7 @@ from dupi_triage.questionnaire import (
     Clause,
     Condition,
     Consider,
+    Contradiction,
     DrugLinkItem,
     DrugLinkScale,
     Level,
@@ -158,6 +159,7 @@ def parse_questionnaire(
         wording=_wording(_table(data, "report")),
         level_rules=level_rules,
         advice=_advice(_table(data, "advice")),
+        contradictions=_contradictions(data, by_id),
     )
 
 
@@ -621,6 +623,35 @@ def _level_rule(data: Mapping[str, Any]) -> LevelRule:
         summary=_text(data, "summary", where),
         source=_text(data, "source", where),
     )
+
+
+def _contradictions(
+    data: Mapping[str, Any], by_id: Mapping[str, Question]
+) -> tuple[Contradiction, ...]:
+    """Pairs of answers that cannot both be true, each with its reason and where it comes from."""
+    found = []
+    for entry in data.get("contradictions", []):
+        rule_id = _text(entry, "id", "contradiction")
+        where = f"contradiction {rule_id!r}"
+        raw = entry.get("answers")
+        if not isinstance(raw, list) or len(raw) != 2:
+            raise QuestionnaireError(f"{where}: 'answers' must be two signs")
+        first, second = (_sign(text, where, by_id) for text in raw)
+        if first.question == second.question:
+            raise QuestionnaireError(f"{where}: the two answers must be to different questions")
+        if RED_FLAGS in (first.question, second.question):
+            # A warning sign is never refused: the most serious reading always wins.
+            raise QuestionnaireError(f"{where}: a warning sign is never refused")
+        found.append(
+            Contradiction(
+                id=rule_id,
+                signs=(first, second),
+                message=_text(entry, "message", where),
+                source=_text(entry, "source", where),
+            )
+        )
+    _check_unique("contradiction", [rule.id for rule in found])
+    return tuple(found)
 
 
 def _advice(data: Mapping[str, Any]) -> Advice:

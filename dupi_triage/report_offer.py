@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dupi_triage import PROG
 from dupi_triage.errors import InputError
+from dupi_triage.invocation import invoked
 from dupi_triage.questionnaire import Questionnaire
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ def offer_report(
     )
     wanted = ask_yes_no(question, **io)
     if not wanted:
-        say(f"No report saved. To save one later, run {PROG} again with --output FILE.html.")
+        say(f"No report saved. To save one later, run {invoked()} again with --output FILE.html.")
         return None
     return _save(questionnaire, assessment, path, say, print_line)
 
@@ -86,7 +87,7 @@ def _save(
         except InputError as error:
             if not path.exists():  # not a name taken meanwhile: the folder refused
                 say(f"The report could not be saved: {error.problem}.")
-                say(f"Run {PROG} again with --output PATH to save it somewhere else.")
+                say(f"Run {invoked()} again with --output PATH to save it somewhere else.")
                 return None
             path = report_path(path.parent, datetime.date.today())
             continue

@@ -43,7 +43,9 @@ class Terminal:
         rows: int = 60,
         env: dict[str, str] | None = None,
         cwd: Path | None = None,
+        command: list[str] | None = None,
     ) -> None:
+        """`dupi-triage ARGS` as `python -m dupi_triage`, or `command` exactly as given."""
         base = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "FORCE_COLOR")}
         base.pop("COLUMNS", None)
         base.pop("LINES", None)
@@ -51,9 +53,10 @@ class Terminal:
         self.screen = pyte.Screen(columns, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.raw = bytearray()
+        program, *arguments = command or [sys.executable, "-m", "dupi_triage", *args]
         self.child: Any = pexpect.spawn(
-            sys.executable,
-            ["-m", "dupi_triage", *args],
+            program,
+            arguments,
             env={**base, "TERM": "xterm", **(env or {})},
             cwd=str(cwd or PROJECT_ROOT),
             dimensions=(rows, columns),
@@ -108,6 +111,13 @@ class Terminal:
 
     def send(self, keys: str) -> None:
         self.child.send(keys)
+
+    def resize(self, columns: int, rows: int | None = None) -> None:
+        """The window changes size: the terminal (pyte) and the program (SIGWINCH) both see it."""
+        rows = rows or self.screen.lines
+        self.columns = columns
+        self.screen.resize(rows, columns)
+        self.child.setwinsize(rows, columns)
 
     def finish(self, timeout: float = TIMEOUT) -> int:
         deadline = time.monotonic() + timeout

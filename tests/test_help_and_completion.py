@@ -29,7 +29,8 @@ def test_a_question_flag_without_a_value_names_assess_help_and_the_allowed_value
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith("dupi-triage: error: --red-flags")
-    assert "dupi-triage assess --help" in line
+    # The command as it was run (here `python -m dupi_triage`), so that it runs as printed.
+    assert "-m dupi_triage assess --help" in line
     for option in questionnaire.question(RED_FLAGS).options:
         assert option.id in line, f"{option.id} is not listed as allowed"
 
@@ -38,7 +39,7 @@ def test_a_question_flag_at_the_top_level_points_to_assess(questionnaire: Questi
     result = run_module("--red-flags", "none")
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
-    assert "dupi-triage assess" in line
+    assert "-m dupi_triage assess" in line
 
 
 @pytest.mark.parametrize("value", ["none, ", "none,", " none ,, "])

@@ -94,15 +94,15 @@ def test_stopping_in_the_middle_saves_the_answers_so_far_and_a_later_run_resumes
     child.expect(FIRST_QUESTION)
     child.send("\x1b[A" + SPACE + ENTER)  # up from the first option wraps to "None of these"
     child.expect("When did this new or worse rash start")
-    child.send(ENTER)  # It was there before I started dupilumab, as usual
+    child.send("1" + ENTER)  # It was there before I started dupilumab, as usual
     child.expect("been on dupilumab")
-    child.send(ENTER)  # less than 4 months
+    child.send("1" + ENTER)  # less than 4 months
     child.expect(INJECTION_QUESTION)
     child.send(CTRL_C)
     assert finish(child) == 130
     text = transcript.getvalue()
     assert "Traceback" not in text
-    assert f"saved in '{saved}'" in text
+    assert f"saved in:\r\n'{saved}'\r\n" in text, "the file on a line of its own, whole"
     assert not report.exists()
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     partial = json.loads(saved.read_text())
@@ -208,7 +208,7 @@ def test_a_hangup_or_kill_at_a_prompt_keeps_the_answers_like_ctrl_c(
     saved = tmp_path / "answers.json"
     child, transcript = spawn("assess", *ABOUT, "--save-answers", str(saved), "--red-flags", "none")
     child.expect("When did this new or worse rash start")
-    child.send(ENTER)  # It was there before I started dupilumab, as usual
+    child.send("1" + ENTER)  # It was there before I started dupilumab, as usual
     child.expect("been on dupilumab")
     child.kill(signum)
     assert finish(child) == 128 + signum

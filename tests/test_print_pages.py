@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from dupi_triage.answers import applicable_questions, parse_answers
+from dupi_triage.answers import applicable_questions, parse_answers, ruled_out
 from dupi_triage.questionnaire import ABOUT, NONE_OPTION, RED_FLAGS, Questionnaire
 from dupi_triage.render import render_document
 from dupi_triage.scoring import assess
@@ -65,8 +65,14 @@ def fullest_answers(questionnaire: Questionnaire, red_flags: str) -> dict[str, o
         elif question.type == "integer":
             raw[question.id] = question.max
         elif question.options:
-            # Not an answer that describes an emergency: that changes the report's layout.
-            fits = [o for o in offered if (question.id, o.id) not in EMERGENCY_ANSWERS]
+            # Not an answer that describes an emergency: that changes the report's layout; and
+            # never two answers that cannot both be true (refused together).
+            impossible = ruled_out(questionnaire, question.id, raw)
+            fits = [
+                o
+                for o in offered
+                if (question.id, o.id) not in EMERGENCY_ANSWERS and o.id not in impossible
+            ]
             raw[question.id] = max(fits, key=lambda o: len(o.label)).id
     applicable = {
         q.id for q in applicable_questions(questionnaire, parse_answers(questionnaire, raw))
@@ -194,7 +200,9 @@ def test_with_the_diary_the_report_still_prints_on_two_pages(
     assert str(diary) not in printed
 
 
-@pytest.mark.parametrize("extra", [{}, {"red_flags": ["eye_pain_or_vision"]}], ids=["soon", "urgent"])
+@pytest.mark.parametrize(
+    "extra", [{}, {"red_flags": ["eye_pain_or_vision"]}], ids=["soon", "urgent"]
+)
 def test_a_complete_realistic_answer_set_prints_on_two_pages(
     questionnaire: Questionnaire, tmp_path: Path, extra: dict[str, object]
 ) -> None:

@@ -1,20 +1,23 @@
 """Every prompt, driven with real key presses through prompt_toolkit's pipe input.
 
-As in questionary's own tests, keys go into a pipe and the screen output is discarded; what the
-tool prints between prompts (progress, warnings) goes to a rich console we read back. The pipe is
-closed after the keys, so a walk that asks more than expected ends (as an interruption) instead
-of waiting for keys that never come.
+As in questionary's own tests, keys go into a pipe. What the prompts draw (progress, help, the
+question, its options and notes) and what the tool prints between them (headings, alerts) go to
+one buffer, read back as text without the escape codes. The pipe is closed after the keys, so a
+walk that asks more than expected ends (as an interruption) instead of waiting for keys that
+never come.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pytest
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
-from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.output.vt100 import Vt100_Output
 from rich.console import Console
 
 from dupi_triage.answers import Answers, applicable_questions, parse_answers
@@ -29,8 +32,14 @@ SPACE = " "
 BACKSPACE = "\x7f"
 CTRL_C = "\x03"
 CTRL_D = "\x04"
+ESC = "\x1b"
 # The review lists "Looks right" first, then every question that applies, in order.
 REVIEW_ACCEPT = ENTER
+
+
+def pick(number: int) -> str:
+    """Type an option's number (1 for the first), then Enter."""
+    return f"{number}{ENTER}"
 
 
 @dataclass(frozen=True)
@@ -40,20 +49,31 @@ class Walked:
     interrupted: bool
 
 
-def walk(questionnaire: Questionnaire, preset: Mapping[str, object], keys: str) -> Walked:
+ESCAPES = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>78]|\r")
+
+
+def walk(
+    questionnaire: Questionnaire, preset: Mapping[str, object], keys: str, columns: int = 100
+) -> Walked:
     screen = io.StringIO()
-    console = Console(file=screen, width=100, color_system=None)
+    console = Console(file=screen, width=columns, color_system=None)
+    output = Vt100_Output(screen, lambda: Size(rows=60, columns=columns), enable_cpr=False)
     given = parse_answers(questionnaire, preset, orphans=True)  # as an interactive run allows
     with create_pipe_input() as pipe:
         pipe.send_text(keys)
         pipe.close()
         try:
             answers = run_questionnaire(
-                questionnaire, given, console=console, input=pipe, output=DummyOutput()
+                questionnaire, given, console=console, input=pipe, output=output
             )
         except Interrupted as stop:
-            return Walked(stop.answers, screen.getvalue(), interrupted=True)
-    return Walked(answers, screen.getvalue(), interrupted=False)
+            return Walked(stop.answers, _text(screen), interrupted=True)
+    return Walked(answers, _text(screen), interrupted=False)
+
+
+def _text(screen: io.StringIO) -> str:
+    """What was drawn, as text: the escape codes (colours, cursor moves) taken out."""
+    return ESCAPES.sub("", screen.getvalue())
 
 
 def _all_but(*question_ids: str) -> dict[str, object]:
@@ -138,7 +158,7 @@ def test_red_flags_are_asked_first_with_progress(questionnaire: Questionnaire) -
 
 
 def test_the_conditional_questions_follow_dose_paused_yes(questionnaire: Questionnaire) -> None:
-    keys = ENTER + ENTER + DOWN + DOWN + ENTER + REVIEW_ACCEPT
+    keys = pick(1) + pick(1) + pick(3) + REVIEW_ACCEPT
     result = walk(questionnaire, _all_but("dose_paused"), keys)
     assert not result.interrupted
     assert result.answers.get("dose_paused") == "yes"
@@ -273,7 +293,7 @@ def test_the_review_changes_an_answer_and_returns_to_the_review(
 
 def test_the_review_can_change_an_answer_given_up_front(questionnaire: Questionnaire) -> None:
     preset = _all_but("itch")
-    change_itch = _review_pick(questionnaire, preset, "itch") + BACKSPACE + "9" + ENTER
+    change_itch = _review_pick(questionnaire, preset, "itch") + "9" + ENTER
     keys = "4" + ENTER + change_itch + ENTER
     result = walk(questionnaire, preset, keys)
     assert not result.interrupted
@@ -285,7 +305,7 @@ def test_changing_dose_paused_to_yes_in_the_review_asks_the_two_conditional_ques
 ) -> None:
     preset = _all_but("itch")
     keys = "4" + ENTER + _review_pick(questionnaire, preset, "dose_paused") + UP + ENTER
-    keys += ENTER + DOWN + ENTER + ENTER
+    keys += pick(1) + pick(2) + ENTER
     result = walk(questionnaire, preset, keys)
     assert not result.interrupted
     assert result.answers.get("dose_paused") == "yes"
@@ -332,9 +352,9 @@ def test_adding_an_emergency_red_flag_in_the_review_shows_the_emergency_advice(
     ("unanswered", "before"),
     [
         (("onset", "impact"), DOWN + ENTER),  # stops at a select
-        (("onset", "location"), ENTER),  # stops at a checkbox
-        (("onset", "itch"), ENTER),  # stops at the number
-        (("onset",), ENTER),  # stops at the review
+        (("onset", "location"), pick(1)),  # stops at a checkbox
+        (("onset", "itch"), pick(1)),  # stops at the number
+        (("onset",), pick(1)),  # stops at the review
     ],
 )
 def test_ctrl_c_and_ctrl_d_stop_with_the_answers_so_far(

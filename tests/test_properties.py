@@ -13,7 +13,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dupi_triage.answers import Answers, parse_answers
+from dupi_triage.answers import Answers, parse_answers, ruled_out
 from dupi_triage.questionnaire import NONE_OPTION, Question, load_questionnaire
 from dupi_triage.render.json import assessment_to_dict
 from dupi_triage.scoring import assess
@@ -31,8 +31,10 @@ def _spelling(option_id: str) -> st.SearchStrategy[str]:
 
 
 def _value(question: Question, earlier: dict[str, Any] | None = None) -> st.SearchStrategy[Any]:
-    """A valid answer, from the options offered given the earlier answers (nappy_area: young)."""
-    offered = [option.id for option in question.offered(earlier or {})]
+    """A valid answer, from the options offered given the earlier answers (nappy_area: young),
+    and none that cannot be true with them (the questionnaire's contradictions)."""
+    impossible = ruled_out(QUESTIONNAIRE, question.id, earlier or {})
+    offered = [o.id for o in question.offered(earlier or {}) if o.id not in impossible]
     if question.type == "integer":
         assert question.min is not None
         assert question.max is not None

@@ -28,12 +28,21 @@ def test_the_flags_example_prints_what_the_readme_shows(run_cli: RunCli) -> None
     [(args, shown)] = [
         (args, shown)
         for args, shown in _console_blocks()
-        if args[:3] == ["dupi-triage", "assess", "--no-input"]
+        if args[:3] == ["dupi-triage", "assess", "--no-input"] and "   ..." in shown
     ]
     result = run_cli(*args[1:])
     assert result.code == 0
     expected = shown[: shown.index("   ...")]
     assert result.out.splitlines()[: len(expected)] == expected
+
+
+def test_the_contradiction_example_is_refused_as_the_readme_shows(run_cli: RunCli) -> None:
+    [(args, shown)] = [
+        (args, shown) for args, shown in _console_blocks() if "--treatment-duration" in args
+    ]
+    result = run_cli(*args[1:])
+    assert result.code == 2
+    assert result.err.splitlines() == shown
 
 
 def test_the_answers_file_example_gives_what_the_readme_shows(

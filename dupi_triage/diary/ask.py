@@ -1,7 +1,9 @@
 """Short questions for diary entries when a command runs bare on a terminal (questionary).
 
-The check-in asks the questionnaire's own skin questions, with their own wording and options.
-Ctrl-C or Ctrl-D stops without writing anything.
+The check-in asks the questionnaire's own skin questions, with their own wording and options,
+through the walk's own prompts (prompt_kit.py): Enter on a choice nobody moved to says how to
+pick, and a value already given (`diary edit`) is shown, not typed in, so that typing replaces
+it. Ctrl-C or Ctrl-D stops without writing anything.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from dupi_triage.errors import InputError, Stopped
 from dupi_triage.questionnaire import Question, Questionnaire
 
 SKIP = "__skip__"
+CLEAR = "-"  # typed over a number already given: leave it out
 
 
 def _ask(prompt: questionary.Question) -> Any:
@@ -49,15 +52,17 @@ def _valid_day(text: str) -> bool | str:
 
 
 def ask_day(default: str = "today") -> str:
-    return str(
-        _ask(
-            questionary.text(
-                "Date (YYYY-MM-DD, today, yesterday, 3 days ago, monday):",
-                default=default,
-                validate=_valid_day,
-            )
+    from dupi_triage.prompt_kit import type_in
+
+    typed = _ask(
+        type_in(
+            "Date (YYYY-MM-DD, today, yesterday, 3 days ago, monday):",
+            current=default,
+            validate=_valid_day,
+            nothing_before=None,
         )
     )
+    return str(typed) or default
 
 
 def _valid_note(text: str) -> bool | str:
@@ -85,6 +90,8 @@ def ask_dose() -> tuple[str, str | None, str]:
 
 def ask_question(question: Question, current: AnswerValue | None = None) -> AnswerValue | None:
     """One skin question; leaving it empty (or Skip) records nothing for it."""
+    from dupi_triage.prompt_kit import Offer, choose_one, type_in
+
     if question.type == "multi":
         chosen = current if isinstance(current, tuple) else ()
         picked = _ask(
@@ -98,20 +105,19 @@ def ask_question(question: Question, current: AnswerValue | None = None) -> Answ
         )
         return parse_value(question, list(picked), question.id) if picked else None
     if question.type == "single":
+        offers = [Offer(o.id, o.label, o.help) for o in question.options]
         picked = _ask(
-            questionary.select(
+            choose_one(
                 question.text,
-                choices=[
-                    *(Choice(o.label, value=o.id, description=o.help) for o in question.options),
-                    Choice("Skip", value=SKIP),
-                ],
-                default=current if isinstance(current, str) else None,
+                [*offers, Offer(SKIP, "Skip")],
+                current=current if isinstance(current, str) else None,
+                nothing_before=None,
             )
         )
         return None if picked == SKIP else parse_value(question, picked, question.id)
 
     def valid(text: str) -> bool | str:
-        if not text.strip():
+        if not text.strip() or (current is not None and text.strip() == CLEAR):
             return True
         try:
             parse_value(question, text, question.id)
@@ -119,14 +125,20 @@ def ask_question(question: Question, current: AnswerValue | None = None) -> Answ
             return f"Type a whole number from {question.min} to {question.max}, or leave it empty."
         return True
 
-    typed = _ask(
-        questionary.text(
-            f"{question.text} ({question.min} to {question.max}; empty to skip)",
-            default="" if current is None else str(current),
-            validate=valid,
+    typed = str(
+        _ask(
+            type_in(
+                f"{question.text} ({question.min} to {question.max}; empty to skip)",
+                current=None if current is None else str(current),
+                validate=valid,
+                nothing_before=None,
+                clear=CLEAR,
+            )
         )
-    )
-    return parse_value(question, typed, question.id) if str(typed).strip() else None
+    ).strip()
+    if not typed or typed == CLEAR:
+        return None
+    return parse_value(question, typed, question.id)
 
 
 def ask_checkin(questionnaire: Questionnaire) -> tuple[str, dict[str, AnswerValue], str]:

@@ -271,10 +271,13 @@ def open_diary(path: Path, *, write: bool, checking: bool = False) -> Diary:
     """
     exists = place.check_file(path, write=write)
     if not exists and not write:
+        from dupi_triage.invocation import invoked
+
+        command = invoked()  # as this run was started: it runs as printed
         raise InputError(
             FIELD,
-            f"no diary at {quoted_path(path)} yet; start one with '{PROG} diary dose' or "
-            f"'{PROG} diary skin'",
+            f"no diary at {quoted_path(path)} yet; start one with '{command} diary dose' or "
+            f"'{command} diary skin'",
         )
     if not exists:
         place.create_file(path)

@@ -125,6 +125,7 @@ def _level(view: SummaryView) -> str:
     ]
     if view.completeness:
         parts.append(f'<p class="completeness">{_e(view.completeness)}</p>')
+    parts += [f'<p class="completeness">{_e(warning)}</p>' for warning in view.answer_warnings]
     if not view.red_flags_screened:
         parts.append(f'<p class="alert" role="alert">{_e(view.not_screened_warning)}</p>')
     if view.red_flags:

@@ -106,7 +106,23 @@ def _assessment_to_dict(questionnaire: Questionnaire, assessment: Assessment) ->
         "tell_your_prescriber": list(assessment.tell_your_prescriber),
         "answers": assessment.answers.to_json(questionnaire),
         "missing": list(assessment.missing),
+        "contradictions": [
+            _contradiction(questionnaire, assessment, c) for c in assessment.contradictions
+        ],
         "disclaimer": questionnaire.wording.disclaimer,
+    }
+
+
+def _contradiction(
+    questionnaire: Questionnaire, assessment: Assessment, rule_id: str
+) -> dict[str, Any]:
+    """Two answers that cannot both be true, kept as given (saved under an older version)."""
+    rule = next(c for c in questionnaire.contradictions if c.id == rule_id)
+    answers = assessment.answers
+    return {
+        "id": rule.id,
+        "answers": {sign.question: _plain(answers.get(sign.question)) for sign in rule.signs},
+        "message": rule.message,
     }
 
 

@@ -57,6 +57,7 @@ def render_view(view: SummaryView) -> str:
     ]
     if view.completeness:
         lines += ["", f"*{_escape(view.completeness)}*"]
+    lines += [line for warning in view.answer_warnings for line in ("", f"> {_escape(warning)}")]
     if not view.red_flags_screened:
         lines += ["", f"> **{_escape(view.not_screened_warning)}**"]
     if view.red_flags:

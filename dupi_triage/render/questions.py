@@ -74,6 +74,18 @@ def render(fmt: str, questionnaire: Questionnaire) -> str:
         "questionnaire_version": questionnaire.version,
         "sections": [{"id": s.id, "title": s.title} for s in questionnaire.sections],
         "questions": [question_to_dict(question) for question in questionnaire],
+        # Pairs of answers that cannot both be true: refused together, so never draw both.
+        "contradictions": [
+            {
+                "id": rule.id,
+                "answers": [
+                    {"question": sign.question, "in": list(sign.options)} for sign in rule.signs
+                ],
+                "message": rule.message,
+                "source": rule.source,
+            }
+            for rule in questionnaire.contradictions
+        ],
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 

@@ -109,6 +109,7 @@ def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
     parts: list[RenderableType] = [level_banner(view)]
     if view.completeness:
         parts.append(Text(view.completeness, style="italic"))
+    parts += [Text(warning, style="bold") for warning in view.answer_warnings]
     if not view.red_flags_screened:
         parts.append(Panel(Text(view.not_screened_warning, style="bold"), border_style="bold red"))
     if view.red_flags:

@@ -40,6 +40,8 @@ def render_view(view: SummaryView) -> str:
     lines += _para(f"How soon: {view.headline}")
     if view.completeness:
         lines += _para(view.completeness)
+    for warning in view.answer_warnings:
+        lines += _para(warning)
     if not view.red_flags_screened:
         lines += ["", *_para(view.not_screened_warning)]
     if view.red_flags:

@@ -93,6 +93,8 @@ class SummaryView(NamedTuple):
     drug_link_capped: str = ""
     for_prescriber: str = "For the prescriber"
     for_prescriber_note: str = ""
+    #: Two answers that cannot both be true (kept as given, from an older version): say so.
+    answer_warnings: tuple[str, ...] = ()
 
     @property
     def headline(self) -> str:
@@ -280,7 +282,28 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         else "",
         for_prescriber=questionnaire.wording.for_prescriber,
         for_prescriber_note=questionnaire.wording.for_prescriber_note,
+        answer_warnings=_contradictions(questionnaire, assessment),
     )
+
+
+def _contradictions(questionnaire: Questionnaire, assessment: Assessment) -> tuple[str, ...]:
+    answers = assessment.answers
+    saved = f" (saved under questionnaire {answers.saved_under})" if answers.saved_under else ""
+    warnings = []
+    for rule in questionnaire.contradictions:
+        if rule.id not in assessment.contradictions:
+            continue
+        shown = [
+            f"'{question.short}' is '{describe_answer(question, value)}'"
+            for sign in rule.signs
+            if (value := answers.get((question := questionnaire.question(sign.question)).id))
+            is not None
+        ]
+        warnings.append(
+            f"Two answers{saved} cannot both be true: {' and '.join(shown)} ({rule.message}). "
+            "They are scored as given; check which is right."
+        )
+    return tuple(warnings)
 
 
 def _diary(questionnaire: Questionnaire, assessment: Assessment) -> "DiaryView | None":

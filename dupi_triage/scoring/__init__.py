@@ -6,7 +6,7 @@ The same answers always give the same Assessment, and every answer that moved it
 
 from __future__ import annotations
 
-from dupi_triage.answers import Answers, missing, not_applicable
+from dupi_triage.answers import Answers, contradicting, missing, not_applicable
 from dupi_triage.questionnaire import RED_FLAGS, Questionnaire
 from dupi_triage.scoring.advice import (
     action,
@@ -51,4 +51,5 @@ def assess(questionnaire: Questionnaire, answers: Answers) -> Assessment:
         missing=unanswered,
         not_applicable=not_applicable(questionnaire, answers),
         action=action(questionnaire, level, settled_flare(pattern, level, answers)),
+        contradictions=tuple(rule.id for rule in contradicting(questionnaire, answers)),
     )

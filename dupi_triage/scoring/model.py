@@ -136,6 +136,9 @@ class Assessment:
     not_applicable: tuple[str, ...] = ()
     #: What to do, in one sentence (the level's action; a settled flare's own).
     action: str = ""
+    #: Pairs of answers that cannot both be true ([[contradictions]] ids): only in answers saved
+    #: under an older version, which are scored as given and warned about.
+    contradictions: tuple[str, ...] = ()
 
     @property
     def advice(self) -> tuple[str, ...]:
