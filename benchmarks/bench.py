@@ -92,33 +92,44 @@ def medians(probes: dict[str, Callable[[], float]], rounds: int) -> dict[str, fl
 
 
 def generate_rows(count: int, path: Path, seed: int = 2026) -> None:
-    """Random but valid answer sets drawn from the questionnaire itself, about 90 % complete."""
+    """Random but valid answer sets drawn from the questionnaire itself, about 90 % complete.
+
+    Valid as `assess` reads them: a question only where its condition holds, an option only
+    where it is offered given the earlier answers; one row in ten is saved under 2.1, where an
+    option whose condition came in later (`when_since`) is still offered.
+    """
     from dupi_triage.questionnaire import NONE_OPTION, load_questionnaire
 
     questionnaire = load_questionnaire()
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8") as out:
         for _ in range(count):
+            saved_under = "2.1" if rng.random() < 0.1 else None
             row: dict[str, object] = {}
             for question in questionnaire:
                 if rng.random() < 0.1:
                     continue
                 if question.when and question.when.state(row) is not True:
                     continue
+                offered = [o.id for o in question.offered(row, saved_under)]
                 if question.type == "integer":
                     assert question.min is not None
                     assert question.max is not None
                     row[question.id] = rng.randint(question.min, question.max)
                 elif question.type == "single":
-                    row[question.id] = rng.choice(question.option_ids)
+                    row[question.id] = rng.choice(offered)
                 elif question.type == "text":
                     row[question.id] = rng.choice(["", "worse since the new cream"])
-                elif NONE_OPTION in question.option_ids and rng.random() < 0.4:
-                    row[question.id] = [NONE_OPTION]
+                elif NONE_OPTION in offered and rng.random() < 0.4:
+                    row[question.id] = (NONE_OPTION,)
                 else:
-                    others = [o for o in question.option_ids if o != NONE_OPTION]
-                    row[question.id] = rng.sample(others, rng.randint(1, min(3, len(others))))
-            out.write(json.dumps(row) + "\n")
+                    others = [o for o in offered if o != NONE_OPTION]
+                    picked = set(rng.sample(others, rng.randint(1, min(3, len(others)))))
+                    row[question.id] = tuple(o for o in question.option_ids if o in picked)
+            document = {k: list(v) if isinstance(v, tuple) else v for k, v in row.items()}
+            if saved_under is not None:
+                document = {"questionnaire_version": saved_under, **document}
+            out.write(json.dumps(document) + "\n")
 
 
 def run_measured(
