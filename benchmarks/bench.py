@@ -98,7 +98,8 @@ def generate_rows(count: int, path: Path, seed: int = 2026) -> None:
     where it is offered given the earlier answers; one row in ten is saved under 2.1, where an
     option whose condition came in later (`when_since`) is still offered.
     """
-    from dupi_triage.questionnaire import NONE_OPTION, load_questionnaire
+    from dupi_triage.questionnaire import NONE_OPTION
+    from dupi_triage.questionnaire_loader import load_questionnaire
 
     questionnaire = load_questionnaire()
     rng = random.Random(seed)
@@ -213,7 +214,7 @@ def batch_profile(path: Path) -> None:
 
     from dupi_triage import strictjson
     from dupi_triage.answers_file import read_document
-    from dupi_triage.questionnaire import load_questionnaire
+    from dupi_triage.questionnaire_loader import load_questionnaire
     from dupi_triage.render.json import contract_line
     from dupi_triage.scoring import assess
 
