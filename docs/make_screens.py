@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from dupi_triage.answers import is_applicable, parse_answers  # noqa: E402
-from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, load_questionnaire  # noqa: E402
+from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS  # noqa: E402
+from dupi_triage.questionnaire_loader import load_questionnaire  # noqa: E402
 
 SCREENS = ROOT / "docs" / "screens"
 SOCKET = "dupi-triage-docs"

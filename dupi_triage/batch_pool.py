@@ -28,7 +28,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any, NamedTuple, TextIO
 
-from dupi_triage.batch import BatchSummary, Record, run_batch
+from dupi_triage.batch_rows import BatchSummary, Record, run_batch
 from dupi_triage.errors import Failed
 from dupi_triage.questionnaire import Questionnaire
 

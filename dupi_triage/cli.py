@@ -25,7 +25,8 @@ from dupi_triage.options import (
     question_parameters,
     with_signature,
 )
-from dupi_triage.questionnaire import NEUTRAL_VOICE, load_questionnaire
+from dupi_triage.questionnaire import NEUTRAL_VOICE
+from dupi_triage.questionnaire_loader import load_questionnaire
 
 if TYPE_CHECKING:
     pass

@@ -1,7 +1,8 @@
 """The questionnaire as typed objects: questions, options, patterns, the drug-link scale.
 
 The questionnaire is data (questionnaire.toml) so that wording, points and sources can be
-reviewed without reading code; questionnaire_loader.py reads and checks it.
+reviewed without reading code; questionnaire_loader.py reads and checks it into these objects
+(`load_questionnaire`), and this module never imports it.
 """
 
 import functools
@@ -440,6 +441,11 @@ class Questionnaire:
     #: code (level reasons with a number in them).
     words: Mapping[str, str] = field(default_factory=dict, repr=False)
     source_data: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    #: How `source_data` is read into a questionnaire worded for (respondent, topic): the
+    #: loader's own reader, handed over by it (this module never imports the loader).
+    reword: "Callable[[Mapping[str, Any], str, str], Questionnaire] | None" = field(
+        default=None, repr=False
+    )
     _voiced: dict[tuple[str, str], "Questionnaire"] = field(default_factory=dict, repr=False)
     by_id: Mapping[str, Question] = field(init=False, repr=False)
     conditional: tuple[Question, ...] = field(init=False, repr=False)
@@ -473,12 +479,10 @@ class Questionnaire:
             respondent if isinstance(respondent, str) else DEFAULT_RESPONDENT,
             topic_of(indication),
         )
-        if wanted == (self.respondent, self.topic) or not self.source_data:
+        if wanted == (self.respondent, self.topic) or not self.source_data or not self.reword:
             return self
         if wanted not in self._voiced:
-            from dupi_triage.questionnaire_loader import parse_questionnaire
-
-            self._voiced[wanted] = parse_questionnaire(self.source_data, *wanted)
+            self._voiced[wanted] = self.reword(self.source_data, *wanted)
         return self._voiced[wanted]
 
     def worded_for(self, answers: Mapping[str, object]) -> "Questionnaire":
@@ -507,11 +511,3 @@ class Questionnaire:
         if pattern_id == self.unclear.id:
             return self.unclear
         return next(pattern for pattern in self.patterns if pattern.id == pattern_id)
-
-
-@functools.cache
-def load_questionnaire(path: Path = DEFAULT_PATH) -> Questionnaire:
-    """Read and validate the questionnaire once per process."""
-    from dupi_triage.questionnaire_loader import parse_questionnaire, read_data
-
-    return parse_questionnaire(read_data(path))

@@ -7,6 +7,7 @@ naming something that does not exist, points without a source) is a load error i
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Collection, Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -14,6 +15,7 @@ from typing import Any
 
 from dupi_triage import questionnaire_cache
 from dupi_triage.questionnaire import (
+    DEFAULT_PATH,
     DEFAULT_RESPONDENT,
     DEFAULT_TOPIC,
     EXTRA_VOICES,
@@ -43,6 +45,12 @@ from dupi_triage.questionnaire import (
     When,
     Wording,
 )
+
+
+@functools.cache
+def load_questionnaire(path: Path = DEFAULT_PATH) -> Questionnaire:
+    """Read and validate the questionnaire once per process."""
+    return parse_questionnaire(read_data(path))
 
 
 def read_data(path: Path) -> dict[str, Any]:
@@ -149,6 +157,7 @@ def parse_questionnaire(
         topic=topic,
         words=MappingProxyType(words),
         source_data=source,
+        reword=parse_questionnaire,
         version=_text(data, "version", "questionnaire"),
         levels=levels,
         sections=sections,

@@ -22,7 +22,8 @@ from dupi_triage.files import check_writable, is_stdout, same_file, write_privat
 from dupi_triage.migrations import VERSION_KEY
 from dupi_triage.options import OutputOptions
 from dupi_triage.output import check_output, emit
-from dupi_triage.questionnaire import Questionnaire, load_questionnaire
+from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.questionnaire_loader import load_questionnaire
 from dupi_triage.streams import stdout_is_closed
 
 if TYPE_CHECKING:

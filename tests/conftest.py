@@ -19,7 +19,8 @@ import pytest
 
 from dupi_triage.answers import Answers, parse_answers
 from dupi_triage.cli import main
-from dupi_triage.questionnaire import DEFAULT_PATH, Questionnaire, load_questionnaire
+from dupi_triage.questionnaire import DEFAULT_PATH, Questionnaire
+from dupi_triage.questionnaire_loader import load_questionnaire
 from dupi_triage.render import FORMATS, TERMINAL, render_document
 from dupi_triage.scoring import assess
 from dupi_triage.scoring.model import Assessment

@@ -16,7 +16,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dupi_triage.questionnaire import Questionnaire, load_questionnaire
+from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.questionnaire_loader import load_questionnaire
 from dupi_triage.render.json import assessment_to_dict, contract_line, contract_subset
 from dupi_triage.scoring import assess
 from tests.conftest import ORDINARY_FLARE, RunCli, run_module

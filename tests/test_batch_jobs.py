@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from dupi_triage.questionnaire import NONE_OPTION, load_questionnaire
+from dupi_triage.questionnaire import NONE_OPTION
+from dupi_triage.questionnaire_loader import load_questionnaire
 from tests.conftest import PROJECT_ROOT, RunCli
 
 QUESTIONNAIRE = load_questionnaire()

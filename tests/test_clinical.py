@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from dupi_triage.questionnaire import Questionnaire, load_questionnaire
+from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.questionnaire_loader import load_questionnaire
 from dupi_triage.render.view import summary_view
 from dupi_triage.safety import NOT_BESIDE_AN_EMERGENCY, WARNING_SIGNS
 from dupi_triage.scoring.model import TriageLevel

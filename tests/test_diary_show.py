@@ -248,7 +248,7 @@ def test_a_relative_diary_path_in_a_deleted_working_folder_is_one_line(tmp_path:
 def test_the_diary_offer_keeps_words_whole_and_a_damaged_diary_never_ends_the_run(
     diary: Path, run_cli: RunCli, tmp_path: Path
 ) -> None:
-    from dupi_triage.questionnaire import load_questionnaire
+    from dupi_triage.questionnaire_loader import load_questionnaire
 
     questionnaire = load_questionnaire()
     keep_twelve_weeks(run_cli)

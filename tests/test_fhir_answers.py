@@ -21,13 +21,8 @@ from fhir.resources.R4B.questionnaireresponse import (
 
 from dupi_triage.answers import parse_answers
 from dupi_triage.fhir_codes import QUESTIONNAIRE_URL, code_system
-from dupi_triage.questionnaire import (
-    RED_FLAGS,
-    RESPONDENT,
-    Question,
-    Questionnaire,
-    load_questionnaire,
-)
+from dupi_triage.questionnaire import RED_FLAGS, RESPONDENT, Question, Questionnaire
+from dupi_triage.questionnaire_loader import load_questionnaire
 from dupi_triage.render.fhir import render
 from dupi_triage.scoring import assess
 from tests.conftest import PROJECT_ROOT, RunCli

@@ -17,7 +17,7 @@ from dupi_triage import strictjson
 from dupi_triage.answers import answers_document, flag_field, parse_answers
 from dupi_triage.answers_file import read_document
 from dupi_triage.errors import InputError
-from dupi_triage.questionnaire import load_questionnaire
+from dupi_triage.questionnaire_loader import load_questionnaire
 from dupi_triage.scoring import assess
 from tests.conftest import PROJECT_ROOT, RunCli
 

@@ -20,7 +20,7 @@ from typing import Any
 import pexpect
 import pytest
 
-from dupi_triage.questionnaire import load_questionnaire
+from dupi_triage.questionnaire_loader import load_questionnaire
 from tests.conftest import CURRENT_VERSION, PROJECT_ROOT
 
 # Its opening words, from the data: wording may change, the question stays.

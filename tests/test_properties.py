@@ -14,7 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dupi_triage.answers import Answers, parse_answers, ruled_out
-from dupi_triage.questionnaire import NONE_OPTION, Question, load_questionnaire
+from dupi_triage.questionnaire import NONE_OPTION, Question
+from dupi_triage.questionnaire_loader import load_questionnaire
 from dupi_triage.render.json import assessment_to_dict
 from dupi_triage.scoring import assess
 from dupi_triage.scoring.model import Assessment

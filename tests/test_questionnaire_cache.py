@@ -29,14 +29,8 @@ from typing import Any
 import pytest
 
 from dupi_triage import questionnaire_cache
-from dupi_triage.questionnaire import (
-    DEFAULT_PATH,
-    RED_FLAGS,
-    Questionnaire,
-    QuestionnaireError,
-    load_questionnaire,
-)
-from dupi_triage.questionnaire_loader import parse_questionnaire, read_data
+from dupi_triage.questionnaire import DEFAULT_PATH, RED_FLAGS, Questionnaire, QuestionnaireError
+from dupi_triage.questionnaire_loader import load_questionnaire, parse_questionnaire, read_data
 from tests.conftest import ORDINARY_FLARE, PROJECT_ROOT, run_module
 
 NOBODY = 65534

@@ -31,7 +31,7 @@ from dupi_triage.diary.entries import (
 from dupi_triage.errors import InputError, one_of, printable, quoted_path
 from dupi_triage.help_screen import HelpCommand
 from dupi_triage.options import keyword_parameter, question_help, with_signature
-from dupi_triage.questionnaire import load_questionnaire
+from dupi_triage.questionnaire_loader import load_questionnaire
 
 if TYPE_CHECKING:
     from dupi_triage.diary.store import Diary

@@ -100,7 +100,7 @@ def answers(text: object) -> Mapping[str, AnswerValue]:
     Cached: years of check-ins repeat a few hundred combinations.
     """
     from dupi_triage.diary.exchange import parse_checkin
-    from dupi_triage.questionnaire import load_questionnaire
+    from dupi_triage.questionnaire_loader import load_questionnaire
 
     if not isinstance(text, str):
         raise ValueError("the answers are not text")
