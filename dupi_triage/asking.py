@@ -248,7 +248,9 @@ def finish(
     if problems:
         lines = [_wrap(f"Not saved: {problem}.") for problem in problems]
         kept = _keep(questionnaire, answers, so_far=False)
-        raise Stopped("\n".join([*lines, kept]), EXIT_NOT_SAVED)
+        # Safety rule 9: an urgent or emergency action stays the last thing on screen.
+        last = [_wrap(_action_again(questionnaire, assessment))] if _act_now(assessment) else []
+        raise Stopped("\n".join([*lines, kept, *last]), EXIT_NOT_SAVED)
     if resumed:
         from dupi_triage import resume
 
@@ -296,7 +298,32 @@ def _offer_report(
         print()
         offer_report(questionnaire, assessment, notes.print, **prompt_io(output))
     except (KeyboardInterrupt, EOFError):
-        raise Stopped("Stopped. The result is shown above; no report file was saved.") from None
+        stopped = "Stopped. The result is shown above; no report file was saved."
+        if _act_now(assessment):
+            stopped += "\n" + _wrap(_action_again(questionnaire, assessment))
+        raise Stopped(stopped) from None
+    if _act_now(assessment):
+        # Safety rule 9: the urgent action, not the offer, is the last thing on screen.
+        from rich.constrain import Constrain
+
+        from dupi_triage.output import console
+        from dupi_triage.render.terminal import MAX_WIDTH, level_banner
+        from dupi_triage.render.view import summary_view
+
+        screen = console(output)
+        banner = level_banner(summary_view(questionnaire, assessment))
+        print()
+        screen.print(Constrain(banner, min(screen.width, MAX_WIDTH)))
+
+
+def _act_now(assessment: Assessment) -> bool:
+    return assessment.level.value in ("urgent", "emergency")
+
+
+def _action_again(questionnaire: Questionnaire, assessment: Assessment) -> str:
+    """The level and what to do, in one line: "URGENT: Contact your prescriber ... today."""
+    label = questionnaire.level(assessment.level.value).label.upper()
+    return f"{label}: {assessment.action}"
 
 
 def diary_offer(

@@ -35,7 +35,7 @@ from dupi_triage.prompt_kit import (
     choose_one,
     type_in,
 )
-from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Question, Questionnaire
+from dupi_triage.questionnaire import NONE_OPTION, RED_FLAGS, Option, Question, Questionnaire
 from dupi_triage.signals import Terminated
 from dupi_triage.wrapping import fill
 
@@ -126,6 +126,8 @@ class Walk:
         #: Questions gone back past: asked again on the way forward, their answers shown.
         self.revisit: set[str] = set()
         self.asked = False
+        #: Warning signs that later answers describe (purple spots that do not fade), once told.
+        self.described: set[str] = set()
         self._section: str | None = None
         self._shown_total: int | None = None
         self._shown_number: int | None = None
@@ -342,6 +344,9 @@ class Walk:
                 if self._red_flag_alert(back=None) == STOP:
                     return self.answers
                 self._after_red_flags()
+            # So do the signs that answers given up front describe.
+            if self._described_alert() == STOP:
+                return self.answers
             start: Question | None = None
             while True:
                 if self._walk(start) == STOP or not self.asked:
@@ -382,6 +387,8 @@ class Walk:
                     if self._red_flag_alert(back=BACK_TO_SIGNS) == STOP:
                         return STOP
                     self._after_red_flags()
+                elif self._described_alert() == STOP:
+                    return STOP
             except GoBack:
                 if not self.trail:
                     raise  # only with leave_with_esc: the caller goes back
@@ -398,6 +405,24 @@ class Walk:
         """Emergency advice at once, before any further question; urgent advice too."""
         question = self.questionnaire.question(RED_FLAGS)
         flagged = [question.option(o) for o in self.answers.choices(RED_FLAGS) if o != NONE_OPTION]
+        return self._alert(flagged, "Reported:", back=back)
+
+    def _described_alert(self) -> str:
+        """A warning sign that later answers describe (purple spots that do not fade under a
+        glass, in a child under 6, with a fever) gets the same alert at once (safety rule 2)."""
+        from dupi_triage.scoring.triage import warning_signs
+
+        found = {
+            sign.id for sign in warning_signs(self.questionnaire, self.answers) if sign.described_by
+        }
+        new, self.described = found - self.described, found
+        if not new:
+            return CONTINUE
+        question = self.questionnaire.question(RED_FLAGS)
+        signs = [o for o in question.options if o.id in new]
+        return self._alert(signs, "Your answers describe this warning sign:", back=None)
+
+    def _alert(self, flagged: list[Option], lead: str, *, back: str | None) -> str:
         emergency = [o for o in flagged if o.red_flag == "emergency"]
         if not flagged:
             return CONTINUE
@@ -410,7 +435,7 @@ class Walk:
         self.say(f"{level.label.upper()}: {level.action}", f"bold {level.colour}")
         if any(option.first_aid for option in flagged):
             self.say(advice.first_aid, "bold")
-        self.say("Reported:")
+        self.say(lead)
         for option in emergency or flagged:
             self.say(option.label, first="  - ", indent="    ")
         # The label's exception to "do not stop": a hypersensitivity sign holds the next dose.
@@ -485,6 +510,8 @@ class Walk:
                 break
         self._record(question, value)
         if question.id == RED_FLAGS and self._red_flag_alert(back=None) == STOP:
+            return STOP
+        if question.id != RED_FLAGS and self._described_alert() == STOP:
             return STOP
         self.trail = [question.id]
         return self._walk(self._next(question), leave_with_esc=True)

@@ -403,3 +403,23 @@ def test_point_9_urgent_says_what_to_do_at_night_in_every_format(
         text = _flat(render_as(result, fmt))
         assert "out-of-hours service now" in text, fmt
         assert "do not wait for the morning" in text, fmt
+
+
+# --- safety rule 2 for a sign that later answers describe -----------------------------------------
+
+
+def test_purple_spots_that_do_not_fade_show_the_emergency_alert_at_once_in_the_walk(
+    questionnaire: Questionnaire,
+) -> None:
+    from tests.test_prompts import ENTER, _all_but, pick, walk
+
+    preset = {**_all_but("spots_fade"), "look": ["purple_spots"]}
+    fade = questionnaire.question("spots_fade")
+    result = walk(questionnaire, preset, pick(fade.option_ids.index("do_not_fade") + 1) + ENTER)
+    assert not result.interrupted
+    assert result.answers.get("spots_fade") == "do_not_fade"
+    shown = _flat(result.screen)
+    assert "EMERGENCY: Call your local emergency number now." in shown
+    assert "Your answers describe this warning sign:" in shown
+    assert "do not fade when a glass is pressed on them" in shown
+    assert "Stop here and show the summary" in shown

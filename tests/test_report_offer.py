@@ -40,8 +40,8 @@ def _run_to_the_offer(
 ) -> Terminal:
     given = {k: v for k, v in ORDINARY_FLARE.items() if k != ASKED}
     given.update(respondent=respondent, age_band=age)
-    if respondent != "self":
-        del given["pregnancy"]  # asked only of the person with the rash
+    if age not in ("12_to_17", "adult"):
+        del given["pregnancy"]  # asked from 12 years of age, whoever answers
     questionnaire = questionnaire.worded_for(given)
     term = Terminal("assess", *_flags(given), *extra, columns=columns, rows=50, cwd=folder)
     term.wait_for(questionnaire.question(ASKED).text)

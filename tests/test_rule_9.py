@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -128,3 +129,31 @@ def _terminal(questionnaire: Questionnaire, result: Assessment, width: int) -> s
     buffer = io.StringIO()
     print_summary(Console(file=buffer, width=width, color_system=None), questionnaire, result)
     return buffer.getvalue()
+
+
+@pytest.mark.parametrize("columns", [40, 80])
+def test_after_the_report_offer_an_urgent_action_is_the_last_thing_on_screen(
+    questionnaire: Questionnaire, tmp_path: Path, columns: int
+) -> None:
+    from tests.pty_screen import ENTER, Terminal
+
+    given = {k: v for k, v in ORDINARY_FLARE.items() if k != "itch"}
+    given["red_flags"] = ["eye_pain_or_vision"]
+    flags = [
+        f"--{k.replace('_', '-')}={','.join(v) if isinstance(v, list) else v}"
+        for k, v in given.items()
+    ]
+    with Terminal("assess", *flags, columns=columns, rows=40, cwd=tmp_path) as term:
+        term.wait_for(questionnaire.question("itch").text)
+        term.send("3" + ENTER)
+        term.wait_for(questionnaire.question("anything_else").text)
+        term.send(ENTER)
+        term.wait_for("Review your answers")
+        term.send(ENTER)
+        term.wait_for("Save this report", "press Enter to skip")
+        term.send(ENTER)
+        assert term.finish() == 0
+        lines = [line for line in term.lines() if line.strip()]
+    tail = _flat(" ".join(lines[-6:]))
+    assert "URGENT" in tail
+    assert "out-of-hours service now" in tail, tail
