@@ -26,11 +26,12 @@ import threading
 from collections.abc import Iterator
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import Any, NamedTuple, TextIO
+from typing import Any, TextIO
 
 from dupi_triage.batch_rows import BatchSummary, Record, run_batch
 from dupi_triage.errors import Failed
 from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.records import NamedTuple
 
 CHUNK_ROWS = 256
 CHUNK_BYTES = 1024 * 1024

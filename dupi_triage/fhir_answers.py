@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any
 
 from dupi_triage.answers import Answers, check_conditions, parse_value
 from dupi_triage.errors import InputError, quoted
 from dupi_triage.fhir_codes import QUESTIONNAIRE_URL, canonical, code_system
 from dupi_triage.migrations import VERSION_KEY, known_versions, migrate
 from dupi_triage.questionnaire import Question, Questionnaire
+from dupi_triage.records import NamedTuple
 
 RESOURCE_TYPE = "QuestionnaireResponse"
 MAX_ITEMS = 500

@@ -10,9 +10,11 @@ Colours and panels follow Typer's look; rich is imported only when help is shown
 from __future__ import annotations
 
 import inspect
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+from dupi_triage.records import NamedTuple
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType

@@ -10,8 +10,9 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
-from typing import Any, BinaryIO, NamedTuple
+from typing import Any, BinaryIO
 
+from dupi_triage.records import NamedTuple
 from dupi_triage.strictjson import MAX_BYTES
 
 MAX_LINE = MAX_BYTES

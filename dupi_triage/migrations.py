@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import NamedTuple
 
 from dupi_triage.errors import InputError
 from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.records import NamedTuple
 from dupi_triage.safety import WARNING_SIGNS
 
 VERSION_KEY = "questionnaire_version"

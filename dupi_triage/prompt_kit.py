@@ -16,7 +16,7 @@ and the diary alike:
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, NamedTuple
+from typing import Any
 
 import questionary
 from prompt_toolkit.application.current import get_app_or_none
@@ -37,6 +37,7 @@ from dupi_triage.prompt_fit import (
     fit_choices,
     question_text,
 )
+from dupi_triage.records import NamedTuple
 
 #: Single choices are numbered when every option gets one key (1 to 9).
 MOST_NUMBERED = 9

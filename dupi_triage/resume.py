@@ -15,12 +15,12 @@ import datetime as dt
 import os
 import stat
 from pathlib import Path
-from typing import NamedTuple
 
 from dupi_triage import PROG
 from dupi_triage.answers import Answers
 from dupi_triage.errors import InputError, quoted_path
 from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.records import NamedTuple
 
 FILE_NAME = "answers-so-far.json"
 FIELD = "kept answers"

@@ -11,7 +11,8 @@ Spec, safety rules 2 and 3, and the red-flag list of the `red_flags` section.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import NamedTuple
+
+from dupi_triage.records import NamedTuple
 
 
 class WarningSign(NamedTuple):

@@ -17,9 +17,9 @@ import itertools
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from dupi_triage.diary.entries import CheckIn, Dose, Entry, Pause
+from dupi_triage.records import NamedTuple
 
 # Heuristics, stated in the README. Days are counted from the first dose (day 0).
 EARLY_DAYS = 28  # a first rash on days 0-27 is "within 4 weeks"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
 from dupi_triage.diary.entries import Entry, Pause
 from dupi_triage.diary.show import timing_lines
 from dupi_triage.diary.timeline import Row, Series, rows, series, svg_chart, text_chart
 from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.records import NamedTuple
 from dupi_triage.timing import Timing
 
 

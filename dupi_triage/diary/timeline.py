@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from dupi_triage.answers import AnswerValue, describe_answer
 from dupi_triage.diary.entries import KIND_LABELS, CheckIn, Dose, Entry, Pause
 from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.records import NamedTuple
 from dupi_triage.timing import MEASURES, Timing, has_rash
 
 

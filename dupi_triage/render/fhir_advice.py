@@ -7,10 +7,11 @@ signs, so the form says what the result will say and nothing it will not.
 from __future__ import annotations
 
 import functools
-from typing import Any, NamedTuple
+from typing import Any
 
 from dupi_triage.answers import Answers
 from dupi_triage.questionnaire import LEVEL_IDS, NONE_OPTION, RED_FLAGS, Question, Questionnaire
+from dupi_triage.records import NamedTuple
 from dupi_triage.render.fhir import answer_is
 
 RENDERING_STYLE = "http://hl7.org/fhir/StructureDefinition/rendering-style"

@@ -8,11 +8,12 @@ under a heading that says so, the detail for the prescriber (the answers behind 
 drug-link table, the risk factors, the diary, the sources).
 """
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from dupi_triage import __version__
 from dupi_triage.answers import applicable_questions, describe_answer
 from dupi_triage.questionnaire import ABOUT, DEFAULT_TOPIC, INDICATION, Questionnaire, topic_of
+from dupi_triage.records import NamedTuple
 from dupi_triage.scoring.model import Assessment
 
 if TYPE_CHECKING:

@@ -9,10 +9,9 @@ medicine or allergen is `new_medicine` or `known_allergen`.
 
 from __future__ import annotations
 
-from typing import NamedTuple
-
 from dupi_triage.answers import Answers
 from dupi_triage.questionnaire import RED_FLAGS
+from dupi_triage.records import NamedTuple
 from dupi_triage.scoring.model import PatternResult
 
 INFECTION_PATTERN = "possible_infection"

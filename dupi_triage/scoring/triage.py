@@ -12,10 +12,10 @@ id as its function in RULES: the README's table "How the level is decided" is ge
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
 
 from dupi_triage.answers import Answers
 from dupi_triage.questionnaire import RED_FLAGS, LevelRule, Questionnaire
+from dupi_triage.records import NamedTuple
 from dupi_triage.scoring.causes import bacterial_signs
 from dupi_triage.scoring.model import (
     DrugLink,
