@@ -5,12 +5,15 @@ reviewed without reading code; questionnaire_loader.py reads and checks it into 
 (`load_questionnaire`), and this module never imports it.
 """
 
+from __future__ import annotations
+
 import functools
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, NamedTuple
+from typing import Any, Final, Literal
+
+from dupi_triage.records import NamedTuple, init_values
 
 # "text": the person's own words, never scored; `max` is its length in characters.
 QuestionType = Literal["single", "multi", "integer", "text"]
@@ -106,7 +109,7 @@ class Option(NamedTuple):
     described_by: tuple[Clause, ...] = ()
     source: str | None = None
     #: Offered only when this holds (nappy_area: young children).
-    when: "When | None" = None
+    when: When | None = None
     #: The questionnaire version `when` came in with: answers saved under an earlier version
     #: were valid when saved, so it does not refuse them (None: it was always there).
     when_since: str | None = None
@@ -224,7 +227,7 @@ class When(NamedTuple):
             parts.append(condition.describe(name(condition.question) if name else None, shown))
         return (" and " if self.behaviour == "all" else " or ").join(parts)
 
-    def in_words(self, questionnaire: "Questionnaire", quote: str = "") -> str:
+    def in_words(self, questionnaire: Questionnaire, quote: str = "") -> str:
         """In the words a person sees: "'Age' is neither 'Under 2 years' nor '2 to 5 years'"."""
         return self.describe(
             lambda q: f"{quote}{questionnaire.question(q).short}{quote}",
@@ -232,31 +235,75 @@ class When(NamedTuple):
         )
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Question:
-    """One question. Compared by identity: the loaded questionnaire holds each one once."""
+    """One question. Compared by identity: the loaded questionnaire holds each one once.
 
-    id: str
-    section: str
-    type: QuestionType
-    short: str
-    text: str
-    help: str
-    options: tuple[Option, ...] = ()
-    when: When | None = None
-    min: int | None = None
-    max: int | None = None
-    drug_link_item: str | None = None
-    points_source: str | None = None
-    combine: Literal["max", "min"] | None = None
-    red_flag_source: str | None = None
-    risk_source: str | None = None
-    option_ids: tuple[str, ...] = field(init=False, repr=False)
-    _by_id: Mapping[str, Option] = field(init=False, repr=False)
+    A plain class (a frozen dataclass costs every start 0.7 ms to define): its fields are Final,
+    so the type checker refuses any change after __init__.
+    """
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "option_ids", tuple(option.id for option in self.options))
-        object.__setattr__(self, "_by_id", MappingProxyType({o.id: o for o in self.options}))
+    __slots__ = (
+        "_by_id",
+        "combine",
+        "drug_link_item",
+        "help",
+        "id",
+        "max",
+        "min",
+        "option_ids",
+        "options",
+        "points_source",
+        "red_flag_source",
+        "risk_source",
+        "section",
+        "short",
+        "text",
+        "type",
+        "when",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        id: str,
+        section: str,
+        type: QuestionType,
+        short: str,
+        text: str,
+        help: str,
+        options: tuple[Option, ...] = (),
+        when: When | None = None,
+        min: int | None = None,
+        max: int | None = None,
+        drug_link_item: str | None = None,
+        points_source: str | None = None,
+        combine: Literal["max", "min"] | None = None,
+        red_flag_source: str | None = None,
+        risk_source: str | None = None,
+    ) -> None:
+        self.id: Final = id
+        self.section: Final = section
+        self.type: Final = type
+        self.short: Final = short
+        self.text: Final = text
+        self.help: Final = help
+        self.options: Final = options
+        self.when: Final = when
+        self.min: Final = min
+        self.max: Final = max
+        self.drug_link_item: Final = drug_link_item
+        self.points_source: Final = points_source
+        self.combine: Final = combine
+        self.red_flag_source: Final = red_flag_source
+        self.risk_source: Final = risk_source
+        self.option_ids: Final = tuple(option.id for option in options)
+        self._by_id: Final[Mapping[str, Option]] = MappingProxyType({o.id: o for o in options})
+
+    def replace(self, **changes: Any) -> Question:
+        """The same question with some fields changed (as dataclasses.replace would)."""
+        return Question(**init_values(self, Question) | changes)
+
+    def __repr__(self) -> str:
+        return f"Question(id={self.id!r})"
 
     @property
     def flag(self) -> str:
@@ -323,7 +370,7 @@ class Pattern(NamedTuple):
     source: str
     drug_reaction: bool = False
     #: Considered only when this holds (an ordinary eczema flare: dupilumab is for eczema).
-    when: "When | None" = None
+    when: When | None = None
     #: What to do for this pattern; a drug-reaction pattern may leave it to [advice].
     advice: str = ""
     #: Reported with dupilumab (the article, the label): the drug-link scale's item 1.
@@ -418,58 +465,100 @@ class Wording(NamedTuple):
     source_key: tuple[tuple[str, str], ...] = ()
 
 
-@dataclass(frozen=True, slots=True, eq=False)
 class Questionnaire:
-    """The whole questionnaire. Compared by identity, so it is cheap to use as a cache key."""
+    """The whole questionnaire. Compared by identity, so it is cheap to use as a cache key.
 
-    version: str
-    levels: tuple[Level, ...]
-    sections: tuple[Section, ...]
-    questions: tuple[Question, ...]
-    drug_link: DrugLinkScale
-    patterns: tuple[Pattern, ...]
-    unclear: Pattern
-    wording: Wording
-    level_rules: tuple[LevelRule, ...]
-    advice: Advice
-    contradictions: tuple[Contradiction, ...] = ()
-    #: Who the texts speak to (a `respondent` option id), about what (`topic_of` the
-    #: indication), and the data to speak to another.
-    respondent: str = DEFAULT_RESPONDENT
-    topic: str = DEFAULT_TOPIC
-    #: The words filled into the texts (`voice` and `topic_voice`), for the few texts built in
-    #: code (level reasons with a number in them).
-    words: Mapping[str, str] = field(default_factory=dict, repr=False)
-    source_data: Mapping[str, Any] = field(default_factory=dict, repr=False)
-    #: How `source_data` is read into a questionnaire worded for (respondent, topic): the
-    #: loader's own reader, handed over by it (this module never imports the loader).
-    reword: "Callable[[Mapping[str, Any], str, str], Questionnaire] | None" = field(
-        default=None, repr=False
-    )
-    _voiced: dict[tuple[str, str], "Questionnaire"] = field(default_factory=dict, repr=False)
-    by_id: Mapping[str, Question] = field(init=False, repr=False)
-    conditional: tuple[Question, ...] = field(init=False, repr=False)
-    questions_with_conditional_options: tuple[Question, ...] = field(init=False, repr=False)
-    pattern_red_flags: frozenset[str] = field(init=False, repr=False)
+    A plain class, as Question is: its fields are Final.
+    """
 
-    def __post_init__(self) -> None:
-        by_id = MappingProxyType({question.id: question for question in self.questions})
-        object.__setattr__(self, "by_id", by_id)
-        conditional = tuple(q for q in self.questions if q.when is not None)
-        object.__setattr__(self, "conditional", conditional)
-        with_options = tuple(q for q in self.questions if any(o.when for o in q.options))
-        object.__setattr__(self, "questions_with_conditional_options", with_options)
-        flags = frozenset(
+    __slots__ = (
+        "_voiced",
+        "advice",
+        "by_id",
+        "conditional",
+        "contradictions",
+        "drug_link",
+        "level_rules",
+        "levels",
+        "pattern_red_flags",
+        "patterns",
+        "questions",
+        "questions_with_conditional_options",
+        "respondent",
+        "reword",
+        "sections",
+        "source_data",
+        "topic",
+        "unclear",
+        "version",
+        "wording",
+        "words",
+    )  # fmt: skip
+
+    def __init__(
+        self,
+        version: str,
+        levels: tuple[Level, ...],
+        sections: tuple[Section, ...],
+        questions: tuple[Question, ...],
+        drug_link: DrugLinkScale,
+        patterns: tuple[Pattern, ...],
+        unclear: Pattern,
+        wording: Wording,
+        level_rules: tuple[LevelRule, ...],
+        advice: Advice,
+        contradictions: tuple[Contradiction, ...] = (),
+        respondent: str = DEFAULT_RESPONDENT,
+        topic: str = DEFAULT_TOPIC,
+        words: Mapping[str, str] = MappingProxyType({}),
+        source_data: Mapping[str, Any] = MappingProxyType({}),
+        reword: Callable[[Mapping[str, Any], str, str], Questionnaire] | None = None,
+    ) -> None:
+        self.version: Final = version
+        self.levels: Final = levels
+        self.sections: Final = sections
+        self.questions: Final = questions
+        self.drug_link: Final = drug_link
+        self.patterns: Final = patterns
+        self.unclear: Final = unclear
+        self.wording: Final = wording
+        self.level_rules: Final = level_rules
+        self.advice: Final = advice
+        self.contradictions: Final = contradictions
+        #: Who the texts speak to (a `respondent` option id), about what (`topic_of` the
+        #: indication), and the data to speak to another.
+        self.respondent: Final = respondent
+        self.topic: Final = topic
+        #: The words filled into the texts (`voice` and `topic_voice`), for the few texts built
+        #: in code (level reasons with a number in them).
+        self.words: Final = words
+        self.source_data: Final = source_data
+        #: How `source_data` is read into a questionnaire worded for (respondent, topic): the
+        #: loader's own reader, handed over by it (this module never imports the loader).
+        self.reword: Final = reword
+        self._voiced: Final[dict[tuple[str, str], Questionnaire]] = {}
+        self.by_id: Final[Mapping[str, Question]] = MappingProxyType({q.id: q for q in questions})
+        self.conditional: Final = tuple(q for q in questions if q.when is not None)
+        self.questions_with_conditional_options: Final = tuple(
+            q for q in questions if any(o.when for o in q.options)
+        )
+        self.pattern_red_flags: Final = frozenset(
             option
-            for pattern in self.patterns
+            for pattern in patterns
             for clause in pattern.key
             for sign in clause
             if sign.question == RED_FLAGS
             for option in sign.options
         )
-        object.__setattr__(self, "pattern_red_flags", flags)
 
-    def speaking_to(self, respondent: object, indication: object = None) -> "Questionnaire":
+    def replace(self, **changes: Any) -> Questionnaire:
+        """The same questionnaire with some fields changed (as dataclasses.replace would)."""
+        return Questionnaire(**init_values(self, Questionnaire) | changes)
+
+    def __repr__(self) -> str:
+        return f"Questionnaire(version={self.version!r}, respondent={self.respondent!r})"
+
+    def speaking_to(self, respondent: object, indication: object = None) -> Questionnaire:
         """The same questionnaire with every text worded for `respondent` (a `voice` table:
         unknown, the default) and for what dupilumab is for (`indication`; unknown: eczema).
 
@@ -485,7 +574,7 @@ class Questionnaire:
             self._voiced[wanted] = self.reword(self.source_data, *wanted)
         return self._voiced[wanted]
 
-    def worded_for(self, answers: Mapping[str, object]) -> "Questionnaire":
+    def worded_for(self, answers: Mapping[str, object]) -> Questionnaire:
         """`speaking_to` whoever these answers say answers, and what dupilumab is for."""
         voice = voice_of(answers.get(RESPONDENT), answers.get(AGE_BAND))
         return self.speaking_to(voice, answers.get(INDICATION))

@@ -6,7 +6,6 @@ naming something that does not exist, points without a source) is a load error i
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 from collections.abc import Collection, Mapping
 from pathlib import Path
@@ -284,7 +283,7 @@ def _resolve_described_by(
             raise QuestionnaireError(f"{where}: a clause needs an answer outside red_flags")
         options.append(option._replace(described_by=clauses))
         changed = True
-    return dataclasses.replace(question, options=tuple(options)) if changed else question
+    return question.replace(options=tuple(options)) if changed else question
 
 
 def _question(

@@ -7,7 +7,6 @@ them to the published models.
 from __future__ import annotations
 
 import ast
-import dataclasses
 import itertools
 import json
 from collections.abc import Iterator
@@ -482,11 +481,8 @@ def test_a_condition_enable_when_cannot_state_becomes_an_enable_when_expression(
             Condition(second.id, "in", second.option_ids[:2]),
         ),
     )
-    changed = dataclasses.replace(
-        questionnaire,
-        questions=tuple(
-            dataclasses.replace(q, when=mixed) if q is conditional else q for q in questionnaire
-        ),
+    changed = questionnaire.replace(
+        questions=tuple(q.replace(when=mixed) if q is conditional else q for q in questionnaire)
     )
     document = questionnaire_resource(changed)
     FhirQuestionnaire.model_validate(document)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import NamedTuple
 
 from dupi_triage.answers import Answers, prune_inapplicable
 from dupi_triage.diary.report import DiaryReport
 from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.records import NamedTuple
 from dupi_triage.scoring.model import Assessment
 from dupi_triage.timing import derive_timing
 
@@ -62,4 +62,4 @@ def with_diary(assessment: Assessment, report: DiaryReport, used: tuple[str, ...
         else c
         for c in assessment.contributions
     )
-    return dataclasses.replace(assessment, contributions=contributions, diary=report)
+    return assessment.replace(contributions=contributions, diary=report)
