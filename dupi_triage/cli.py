@@ -6,6 +6,7 @@ hangup or SIGTERM, handled as Ctrl-C is; 141 a broken pipe (quiet). The README h
 """
 
 import contextlib
+import functools
 import inspect
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
@@ -16,14 +17,15 @@ from typer._click.types import StringParamType
 from dupi_triage import PROG, __version__
 from dupi_triage.errors import Failed, InputError, Stopped, one_of, quoted_path
 from dupi_triage.help_screen import HelpCommand, HelpGroup
+from dupi_triage.lazy_commands import LazyCommands, build, late_signature
 from dupi_triage.options import (
     INPUT_PANEL,
     OUTPUT_PANEL,
     OutputOptions,
     keyword_parameter,
     output_parameters,
-    question_parameters,
-    with_signature,
+    question_options,
+    question_values,
 )
 from dupi_triage.questionnaire import NEUTRAL_VOICE
 from dupi_triage.questionnaire_loader import load_questionnaire
@@ -35,6 +37,27 @@ EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_FAILED = 3
 EXIT_INTERRUPTED = 130
+
+#: The commands, registered here and built one at a time by the root when used.
+_REGISTRY = typer.Typer()
+
+
+class _Root(HelpGroup):
+    """The root group: a command is built when it is run, listed or completed, not at start."""
+
+    def __init__(self, **settings: Any) -> None:
+        super().__init__(**settings)
+        self.commands = LazyCommands(
+            {
+                info.name: functools.partial(_build, info)
+                for info in _REGISTRY.registered_commands
+                if info.name
+            }
+        )
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)
+
 
 app = typer.Typer(
     name=PROG,
@@ -49,8 +72,16 @@ app = typer.Typer(
     add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
-    cls=HelpGroup,
+    cls=_Root,
 )
+
+
+def _build(info: Any) -> Any:
+    command = build(info, markup=app.rich_markup_mode)
+    _show_arguments_plainly(command)
+    if command.name == "assess":
+        command.params.extend(question_options(load_questionnaire()))
+    return command
 
 
 def _version(value: bool) -> None:
@@ -94,7 +125,7 @@ def _assess(**values: Any) -> int:
     from_diary = values.pop("from_diary")
     diary = values.pop("diary")
     run_assess(
-        values,
+        question_values(values),
         output,
         no_input=no_input,
         answers_path=answers_path,
@@ -105,83 +136,87 @@ def _assess(**values: Any) -> int:
     return EXIT_OK
 
 
-_ASSESS_INPUT = [
-    keyword_parameter(
-        "no_input",
-        Annotated[
-            bool,
-            typer.Option(
-                "--no-input",
-                help="Never ask questions: score what the flags and the answers file give. "
-                "Unanswered warning signs are reported as not screened.",
-                rich_help_panel=INPUT_PANEL,
-            ),
-        ],
-        False,
-    ),
-    keyword_parameter(
-        "answers",
-        Annotated[
-            str | None,
-            typer.Option(
-                "--answers",
-                help="Read answers from a JSON file or a FHIR QuestionnaireResponse ('-' for "
-                "standard input). Flags override it.",
-                rich_help_panel=INPUT_PANEL,
-                metavar="FILE",
-            ),
-        ],
-    ),
-    keyword_parameter(
-        "from_diary",
-        Annotated[
-            bool,
-            typer.Option(
-                "--from-diary",
-                help="Answer the timing questions from your diary (see 'diary --help'); "
-                "flags and the answers file still win.",
-                rich_help_panel=INPUT_PANEL,
-            ),
-        ],
-        False,
-    ),
-    keyword_parameter(
-        "diary",
-        Annotated[
-            str | None,
-            typer.Option(
-                "--diary",
-                help="The diary file for --from-diary (default: $DUPI_TRIAGE_DIARY, else "
-                "diary.sqlite in your data folder).",
-                rich_help_panel=INPUT_PANEL,
-                metavar="PATH",
-            ),
-        ],
-    ),
-    keyword_parameter(
-        "save_answers",
-        Annotated[
-            str | None,
-            typer.Option(
-                "--save-answers",
-                help="Also save the answers as JSON that --answers can read back (owner-only).",
-                rich_help_panel=OUTPUT_PANEL,
-                metavar="PATH",
-            ),
-        ],
-    ),
-]
+def _assess_parameters() -> list[inspect.Parameter]:
+    """--no-input and the other input flags, then the output flags (`_build` adds one flag per
+    question after them)."""
+    return [*_assess_input(), *output_parameters()]
 
-app.command(
+
+def _assess_input() -> list[inspect.Parameter]:
+    return [
+        keyword_parameter(
+            "no_input",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--no-input",
+                    help="Never ask questions: score what the flags and the answers file give. "
+                    "Unanswered warning signs are reported as not screened.",
+                    rich_help_panel=INPUT_PANEL,
+                ),
+            ],
+            False,
+        ),
+        keyword_parameter(
+            "answers",
+            Annotated[
+                str | None,
+                typer.Option(
+                    "--answers",
+                    help="Read answers from a JSON file or a FHIR QuestionnaireResponse ('-' for "
+                    "standard input). Flags override it.",
+                    rich_help_panel=INPUT_PANEL,
+                    metavar="FILE",
+                ),
+            ],
+        ),
+        keyword_parameter(
+            "from_diary",
+            Annotated[
+                bool,
+                typer.Option(
+                    "--from-diary",
+                    help="Answer the timing questions from your diary (see 'diary --help'); "
+                    "flags and the answers file still win.",
+                    rich_help_panel=INPUT_PANEL,
+                ),
+            ],
+            False,
+        ),
+        keyword_parameter(
+            "diary",
+            Annotated[
+                str | None,
+                typer.Option(
+                    "--diary",
+                    help="The diary file for --from-diary (default: $DUPI_TRIAGE_DIARY, else "
+                    "diary.sqlite in your data folder).",
+                    rich_help_panel=INPUT_PANEL,
+                    metavar="PATH",
+                ),
+            ],
+        ),
+        keyword_parameter(
+            "save_answers",
+            Annotated[
+                str | None,
+                typer.Option(
+                    "--save-answers",
+                    help="Also save the answers as JSON that --answers can read back (owner-only).",
+                    rich_help_panel=OUTPUT_PANEL,
+                    metavar="PATH",
+                ),
+            ],
+        ),
+    ]
+
+
+_REGISTRY.command(
     "assess",
     cls=HelpCommand,
     help="Answer the questionnaire (interactively, or with flags and --no-input); get the summary.",
     no_args_is_help=False,
-)(
-    with_signature(
-        _assess, [*_ASSESS_INPUT, *output_parameters(), *question_parameters(load_questionnaire())]
-    )
-)
+)(late_signature(_assess_parameters)(_assess))
 
 
 # --- report ---------------------------------------------------------------------------------------
@@ -200,37 +235,36 @@ def _report(path: str, **values: Any) -> int:
     return EXIT_OK
 
 
-app.command(
+def _report_parameters() -> list[inspect.Parameter]:
+    return [
+        inspect.Parameter(
+            "path",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            annotation=Annotated[
+                str,
+                typer.Argument(
+                    help="An answers file (from --save-answers), a JSON result or a FHIR "
+                    "QuestionnaireResponse; '-' reads standard input.",
+                    metavar="PATH",
+                    show_default=False,
+                ),
+            ],
+        ),
+        *output_parameters(),
+    ]
+
+
+_REGISTRY.command(
     "report",
     cls=HelpCommand,
     help="Render saved answers, or a saved JSON result, in any format: same answers, same result.",
-)(
-    with_signature(
-        _report,
-        [
-            inspect.Parameter(
-                "path",
-                inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                annotation=Annotated[
-                    str,
-                    typer.Argument(
-                        help="An answers file (from --save-answers), a JSON result or a FHIR "
-                        "QuestionnaireResponse; '-' reads standard input.",
-                        metavar="PATH",
-                        show_default=False,
-                    ),
-                ],
-            ),
-            *output_parameters(),
-        ],
-    )
-)
+)(late_signature(_report_parameters)(_report))
 
 
 # --- questions ------------------------------------------------------------------------------------
 
 
-@app.command("questions", cls=HelpCommand)
+@_REGISTRY.command("questions", cls=HelpCommand)
 def _questions(
     format: Annotated[
         str,
@@ -264,7 +298,7 @@ def _questions(
 EXIT_REJECTED = 1
 
 
-@app.command("batch", cls=HelpCommand)
+@_REGISTRY.command("batch", cls=HelpCommand)
 def _batch(
     input_path: Annotated[
         str,
@@ -391,7 +425,6 @@ def _main(argv: list[str] | None) -> int:
     command = typer.main.get_command(app)
     assert isinstance(command, typer.core.TyperGroup)
     command.add_command(_DIARY)
-    _show_arguments_plainly(command)
     click_exception = _click_exception_type()
     try:
         result = command.main(args=argv, prog_name=PROG, standalone_mode=False)
@@ -473,13 +506,12 @@ def _question_with_flag(option: str) -> Any:
     return next((q for q in load_questionnaire() if q.flag == option), None)
 
 
-def _show_arguments_plainly(group: Any) -> None:
+def _show_arguments_plainly(command: Any) -> None:
     """`report PATH`, not Typer's `report {PATH}` with a `<str>` type column (Typer 0.26-0.28)."""
-    for subcommand in group.commands.values():
-        for param in getattr(subcommand, "params", ()):
-            if isinstance(param, typer.core.TyperArgument) and param.metavar:
-                param.__class__ = _PlainArgument
-                param.type = _PLAIN_TEXT
+    for param in command.params:
+        if isinstance(param, typer.core.TyperArgument) and param.metavar:
+            param.__class__ = _PlainArgument
+            param.type = _PLAIN_TEXT
 
 
 class _PlainArgument(typer.core.TyperArgument):

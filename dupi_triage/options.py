@@ -1,17 +1,19 @@
 """Command-line options generated from data, so flags never drift from the questionnaire.
 
-Typer reads a command's options from its function signature. These helpers build that signature
-from lists of parameters, so one question flag per question (and the output options shared by
-`assess` and `report`) are declared once.
+Typer reads a command's options from its function signature: these helpers build that signature
+from lists of parameters, so that the output options shared by `assess` and `report` are declared
+once. The question flags (one per question) are made from the questionnaire directly, as the
+options Typer would build (QuestionOption), added to a command when it is built.
 """
 
 import inspect
-from collections.abc import Callable, Sequence
-from typing import Annotated, Any, NamedTuple
+from collections.abc import Callable, Mapping, Sequence
+from typing import Annotated, Any
 
 import typer
 
 from dupi_triage.questionnaire import NEUTRAL_VOICE, Question, Questionnaire, When
+from dupi_triage.records import NamedTuple
 from dupi_triage.render import FORMATS
 
 OUTPUT_PANEL = "Output"
@@ -78,35 +80,88 @@ def question_help(
 METAVARS = {"multi": "VALUES", "single": "VALUE", "integer": "NUMBER", "text": "TEXT"}
 
 
-def _value_completer(question: Question) -> Any:
-    """Shell completion of a question flag's values (dash form); after a comma, the next one."""
-    values = [option_id.replace("_", "-") for option_id in question.option_ids]
+class QuestionOption(typer.core.TyperOption):
+    """A question's flag, made from the question itself: the option Typer would build from an
+    `Annotated[list[str] | None, typer.Option(...)]` parameter (tests/test_startup.py holds
+    them equal), without Typer reading a signature for it, and with its help and value completion
+    made only when they are used (--help, shell completion). Building the question flags through
+    Typer and wording their help cost every run about 4 ms (benchmarks/bench.py).
 
-    def complete(incomplete: str) -> list[str]:
-        done, _, current = incomplete.rpartition(",")
-        prefix = f"{done}," if done else ""
-        return [prefix + value for value in values if value.startswith(current)]
+    Its value reaches the command as click gives it: a tuple (`multiple`), else a string or None.
+    """
 
-    return complete
+    def __init__(
+        self,
+        question: Question,
+        questionnaire: Questionnaire,
+        *,
+        multiple: bool,
+        panel: str | None,
+        conditions: bool = True,
+        note: str = "",
+        complete_values: bool = True,
+    ) -> None:
+        from typer._click.types import STRING
 
-
-def question_parameters(questionnaire: Questionnaire) -> list[inspect.Parameter]:
-    """One flag per question, grouped in --help by section, named after the question id."""
-    parameters = []
-    for question in questionnaire:
-        section = questionnaire.section(question.section)
-        info = typer.Option(
-            question.flag,
-            help=question_help(question, questionnaire),
-            rich_help_panel=f"Questions: {section.title}",
+        super().__init__(
+            param_decls=[question.id, question.flag],
+            type=STRING,
+            multiple=multiple,
             metavar=METAVARS[question.type],
             show_default=False,
-            autocompletion=_value_completer(question),
+            show_envvar=True,  # Typer's default for an option it builds
+            rich_help_panel=panel,
         )
-        # A list for every question, so a single-value flag given twice is an error, not a guess.
-        kind: Any = list[str] | None
-        parameters.append(keyword_parameter(question.id, Annotated[kind, info]))
-    return parameters
+        self.question = question
+        self.questionnaire = questionnaire
+        self.conditions = conditions
+        self.note = note
+        self.complete_values = complete_values
+
+    @property
+    def help(self) -> str:
+        text = question_help(self.question, self.questionnaire, conditions=self.conditions)
+        return text + self.note
+
+    @help.setter
+    def help(self, value: str | None) -> None:
+        """Click sets no help (None) while building: the question's own is the one shown."""
+
+    def shell_complete(self, ctx: Any, incomplete: str) -> list[Any]:
+        """The question's values (dash form); after a comma, the next one."""
+        if not self.complete_values:
+            return super().shell_complete(ctx, incomplete)
+        from typer._click.shell_completion import CompletionItem
+
+        done, _, current = incomplete.rpartition(",")
+        prefix = f"{done}," if done else ""
+        values = [option_id.replace("_", "-") for option_id in self.question.option_ids]
+        return [CompletionItem(prefix + value) for value in values if value.startswith(current)]
+
+
+def question_options(questionnaire: Questionnaire) -> list[QuestionOption]:
+    """One flag per question, grouped in --help by section, named after the question id.
+
+    Each takes a list (a single-value flag given twice is an error, not a guess): the command
+    reads `question_values` of them."""
+    return [
+        QuestionOption(
+            question,
+            questionnaire,
+            multiple=True,
+            panel=f"Questions: {questionnaire.section(question.section).title}",
+        )
+        for question in questionnaire
+    ]
+
+
+def question_values(given: Mapping[str, Any]) -> dict[str, Any]:
+    """The question flags' values as a command reads them (Typer's own rule for a list): a list,
+    None when a multiple flag is not given; a single flag's string or None as it is."""
+    return {
+        name: (list(value) if value else None) if isinstance(value, tuple) else value
+        for name, value in given.items()
+    }
 
 
 def output_parameters() -> list[inspect.Parameter]:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Annotated, Any
 
 import pytest
+import typer
 
+from dupi_triage.questionnaire import Questionnaire
 from tests.conftest import ORDINARY_FLARE
 
 HEAVY = ("questionary", "prompt_toolkit", "rich")
@@ -83,3 +87,127 @@ def test_a_command_that_scores_nothing_never_loads_the_scoring(
     if args[0] == "diary":
         args = [*args, "--diary", str(tmp_path / "diary.sqlite")]
     assert modules_after(args, "dupi_triage.scoring") == []
+
+
+def probed(setup: str, args: list[str], report: str) -> Any:
+    """Run `main(args)` in a fresh process after `setup`; what `report` evaluates to, as JSON."""
+    probe = (
+        "import sys, io, json, contextlib\n"
+        f"{setup}\n"
+        "from dupi_triage.cli import main\n"
+        "quiet = contextlib.redirect_stdout(io.StringIO())\n"
+        "with quiet, contextlib.redirect_stderr(io.StringIO()):\n"
+        f"    main({args!r})\n"
+        f"print(json.dumps({report}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    return json.loads(result.stdout)
+
+
+JSON_RUN = ["assess", "--no-input", "--red-flags", "none", "--itch", "3", "--format", "json"]
+
+
+def test_the_json_path_defines_no_dataclass() -> None:
+    # Defining a frozen dataclass costs every start 0.4 to 0.7 ms (benchmarks/bench.py).
+    assert modules_after(JSON_RUN, "dataclasses") == []
+
+
+BUILT = (
+    "import typer.main\n"
+    "built = []\n"
+    "_build = typer.main.get_command_from_info\n"
+    "def _counting(*info, **settings):\n"
+    "    built.append((info[0] if info else settings['command_info']).name)\n"
+    "    return _build(*info, **settings)\n"
+    "typer.main.get_command_from_info = _counting\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [(JSON_RUN, ["assess"]), (["diary", "dose", "--date", "today"], ["dose"])],
+    ids=["assess", "diary dose"],
+)
+def test_a_run_builds_only_the_command_it_runs(
+    args: list[str], expected: list[str], tmp_path: Path
+) -> None:
+    if args[0] == "diary":
+        args = [*args, "--diary", str(tmp_path / "diary.sqlite")]
+    assert probed(BUILT, args, "built") == expected
+
+
+PARSES = (
+    "import dupi_triage.questionnaire_loader as loader\n"
+    "parsed = []\n"
+    "_parse = loader.parse_questionnaire\n"
+    "def _counting(data, *voice):\n"
+    "    parsed.append(list(voice))\n"
+    "    return _parse(data, *voice)\n"
+    "loader.parse_questionnaire = _counting\n"
+)
+
+
+def test_a_run_words_the_questionnaire_only_for_whoever_answers() -> None:
+    """The flags' help, worded for anyone, is written only for --help and completion."""
+    assert probed(PARSES, JSON_RUN, "parsed") == [[]]
+    respondent = [*JSON_RUN, "--respondent", "parent_or_carer"]
+    assert probed(PARSES, respondent, "parsed") == [[], ["parent_or_carer", "eczema"]]
+
+
+@pytest.mark.parametrize("command_path", [("assess",), ("diary", "skin"), ("diary", "edit")])
+def test_the_question_flags_are_the_options_typer_would_build(
+    command_path: tuple[str, ...], questionnaire: Questionnaire
+) -> None:
+    """The question flags are made without Typer reading a signature (start-up): the same
+    options it builds from `Annotated[list[str] | None, typer.Option(...)]` (`str | None` for
+    a single value in the diary), help and completion aside."""
+    from dupi_triage.cli import app
+    from dupi_triage.diary.commands import command as diary_command
+    from dupi_triage.options import METAVARS, QuestionOption
+
+    root = typer.main.get_command(app)
+    assert isinstance(root, typer.core.TyperGroup)
+    ours = (
+        root.commands["assess"] if command_path == ("assess",) else diary_command(command_path[1])
+    )
+    made = {p.name: p for p in ours.params if isinstance(p, QuestionOption)}
+    assert len(made) >= 5
+
+    def typers(**values: Any) -> None:
+        """Typer's own build of the same flags."""
+
+    parameters = []
+    for name, option in made.items():
+        question = questionnaire.question(name or "")
+        kind: Any = list[str] | None if option.multiple else str | None
+        info = typer.Option(
+            question.flag,
+            metavar=METAVARS[question.type],
+            show_default=False,
+            rich_help_panel=option.rich_help_panel,
+        )
+        parameters.append(
+            inspect.Parameter(
+                question.id,
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[kind, info],
+            )
+        )
+    typers.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    single = typer.Typer(add_completion=False)
+    single.command()(typers)
+    built = typer.main.get_command(single)
+    context = typer.Context(built)
+    assert [param.name for param in built.params] == list(made)
+    for param in built.params:
+        assert isinstance(param, typer.core.TyperOption)
+        option = made[param.name]
+        theirs_attributes = {k: v for k, v in vars(param).items() if k != "help"}
+        ours_attributes = {k: v for k, v in vars(option).items() if k != "help"}
+        for extra in ("question", "questionnaire", "conditions", "note", "complete_values"):
+            ours_attributes.pop(extra)
+        assert ours_attributes == theirs_attributes, param.name
+        assert option.make_metavar(context) == param.make_metavar(context)

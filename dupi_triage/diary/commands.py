@@ -12,7 +12,7 @@ import functools
 import inspect
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -29,12 +29,14 @@ from dupi_triage.diary.entries import (
     parse_day,
 )
 from dupi_triage.errors import InputError, one_of, printable, quoted_path
-from dupi_triage.help_screen import HelpCommand
-from dupi_triage.options import keyword_parameter, question_help, with_signature
+from dupi_triage.lazy_commands import build, late_signature
+from dupi_triage.options import QuestionOption, keyword_parameter, question_values, with_signature
 from dupi_triage.questionnaire_loader import load_questionnaire
+from dupi_triage.records import NamedTuple
 
 if TYPE_CHECKING:
     from dupi_triage.diary.store import Diary
+    from dupi_triage.questionnaire import Question
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -83,12 +85,10 @@ def command(name: str) -> Any:
     """One diary command, built on its own: building all nine would cost every run."""
     for info in app.registered_commands:
         if info.name == name:
-            # Its --help drawn by help_screen, as every command's is (whole flags at any width).
-            if info.cls in (None, typer.core.TyperCommand):
-                info.cls = HelpCommand
-            return typer.main.get_command_from_info(
-                info, pretty_exceptions_short=True, rich_markup_mode=typer.core.DEFAULT_MARKUP_MODE
-            )
+            built = build(info)
+            if name in ("skin", "edit"):
+                built.params.extend(_checkin_options())
+            return built
     return None
 
 
@@ -193,22 +193,27 @@ CHECKIN_HELP_NOTES = {
 }
 
 
-def _checkin_parameters() -> list[Any]:
+def _checkin_questions() -> list[Question]:
     from dupi_triage.diary.exchange import checkin_questions
 
-    parameters = []
-    questionnaire = load_questionnaire()
-    for question in checkin_questions(questionnaire):
-        info = typer.Option(
-            question.flag,
-            help=question_help(question, questionnaire, conditions=False)
-            + CHECKIN_HELP_NOTES.get(question.id, ""),
-            metavar={"multi": "VALUES", "single": "VALUE", "integer": "NUMBER"}[question.type],
-            show_default=False,
+    return list(checkin_questions(load_questionnaire()))
+
+
+def _checkin_options() -> list[QuestionOption]:
+    """The check-in flags (added to `skin` and `edit` when built): one value each, or a list for
+    a multi-choice question; their help without the conditions (the diary asks no age)."""
+    return [
+        QuestionOption(
+            question,
+            load_questionnaire(),
+            multiple=question.type == "multi",
+            panel=None,
+            conditions=False,
+            note=CHECKIN_HELP_NOTES.get(question.id, ""),
+            complete_values=False,
         )
-        kind: Any = list[str] | None if question.type == "multi" else str | None
-        parameters.append(keyword_parameter(question.id, Annotated[kind, info]))
-    return parameters
+        for question in _checkin_questions()
+    ]
 
 
 def _checkin_answers(values: dict[str, Any]) -> dict[str, str | int | tuple[str, ...]]:
@@ -217,7 +222,7 @@ def _checkin_answers(values: dict[str, Any]) -> dict[str, str | int | tuple[str,
     by_id = load_questionnaire().by_id
     return {
         question_id: parse_value(by_id[question_id], raw, by_id[question_id].flag)
-        for question_id, raw in values.items()
+        for question_id, raw in question_values(values).items()
         if raw is not None
     }
 
@@ -231,7 +236,7 @@ def _skin(date: str | None, note: str | None, diary: str | None, **values: Any) 
 
         date, answers, note = ask_checkin(load_questionnaire())
     if not answers:
-        flags = ", ".join(p.name.replace("_", "-") for p in _checkin_parameters())
+        flags = ", ".join(question.id.replace("_", "-") for question in _checkin_questions())
         raise InputError(
             "diary skin", "nothing to record", f"one or more of --{flags.replace(', ', ', --')}"
         )
@@ -248,7 +253,7 @@ _COMMON = [
 ]
 
 app.command("skin", help="Record a skin check-in: the questionnaire's own skin questions.")(
-    with_signature(_skin, [*_COMMON, *_checkin_parameters()])
+    with_signature(_skin, _COMMON)
 )
 
 
@@ -451,27 +456,27 @@ def _changed(
     return changed
 
 
+def _edit_parameters() -> list[inspect.Parameter]:
+    return [
+        inspect.Parameter(
+            "entry_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=IdArgument
+        ),
+        *_COMMON,
+        keyword_parameter("site", SiteOption),
+        keyword_parameter(
+            "end",
+            Annotated[
+                str | None,
+                typer.Option(
+                    "--to", metavar="DATE", help="A pause's last day.", show_default=False
+                ),
+            ],
+        ),
+    ]
+
+
 app.command("edit", help="Change an entry: flags for scripts, or questions on a terminal.")(
-    with_signature(
-        _edit,
-        [
-            inspect.Parameter(
-                "entry_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=IdArgument
-            ),
-            *_COMMON,
-            keyword_parameter("site", SiteOption),
-            keyword_parameter(
-                "end",
-                Annotated[
-                    str | None,
-                    typer.Option(
-                        "--to", metavar="DATE", help="A pause's last day.", show_default=False
-                    ),
-                ],
-            ),
-            *_checkin_parameters(),
-        ],
-    )
+    late_signature(_edit_parameters)(_edit)
 )
 
 
