@@ -23,12 +23,11 @@ from dupi_triage.options import (
     OUTPUT_PANEL,
     OutputOptions,
     keyword_parameter,
+    load_questionnaire,
     output_parameters,
     question_options,
     question_values,
 )
-from dupi_triage.questionnaire import NEUTRAL_VOICE
-from dupi_triage.questionnaire_loader import load_questionnaire
 
 if TYPE_CHECKING:
     pass
@@ -284,6 +283,8 @@ def _questions(
     fmt = one_of(format, listing.FORMATS, "--format")
     if fmt == "table":
         from rich.console import Console
+
+        from dupi_triage.questionnaire import NEUTRAL_VOICE
 
         # A list of flags, read by anyone about anyone: "the person with the rash", not "you".
         neutral = questionnaire.speaking_to(NEUTRAL_VOICE)

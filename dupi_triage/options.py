@@ -6,17 +6,28 @@ once. The question flags (one per question) are made from the questionnaire dire
 options Typer would build (QuestionOption), added to a command when it is built.
 """
 
+from __future__ import annotations
+
 import inspect
 from collections.abc import Callable, Mapping, Sequence
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from dupi_triage.questionnaire import NEUTRAL_VOICE, Question, Questionnaire, When
 from dupi_triage.records import NamedTuple
-from dupi_triage.render import FORMATS
+
+if TYPE_CHECKING:
+    from dupi_triage.questionnaire import Question, Questionnaire, When
 
 OUTPUT_PANEL = "Output"
+
+
+def load_questionnaire() -> Questionnaire:
+    """The questionnaire, read when a command first needs it: `diary dose` never does, and
+    importing its loader and typed objects would cost that command's every run 2 ms."""
+    from dupi_triage.questionnaire_loader import load_questionnaire as load
+
+    return load()
 
 
 class OutputOptions(NamedTuple):
@@ -45,6 +56,8 @@ def question_help(
     by anyone, about anyone: "the person with the rash", never "you"), its values, and when it
     applies (`conditions`: the diary has no --age-band or other answers to apply them to, so its
     help leaves them out)."""
+    from dupi_triage.questionnaire import NEUTRAL_VOICE
+
     text = questionnaire.speaking_to(NEUTRAL_VOICE).question(question.id).text
     if question.type == "integer":
         values = f"A whole number from {question.min} to {question.max}."
@@ -166,6 +179,8 @@ def question_values(given: Mapping[str, Any]) -> dict[str, Any]:
 
 def output_parameters() -> list[inspect.Parameter]:
     """How and where the result is shown; shared by every command that renders an assessment."""
+    from dupi_triage.render import FORMATS
+
     return [
         keyword_parameter(
             "format",

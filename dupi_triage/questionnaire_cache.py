@@ -25,7 +25,6 @@ only cost time, silently.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import stat
 import sys
@@ -108,6 +107,7 @@ def read(stem: str, toml_digest: str) -> dict[str, Any] | None:
         content = _read_file(descriptor, _name(stem, toml_digest), MAX_BYTES, private=False)
     if content is None:
         return None
+    import json
     from _operator import _compare_digest
 
     signature, _, body = content.partition(b"\n")
@@ -123,6 +123,8 @@ def read(stem: str, toml_digest: str) -> dict[str, Any] | None:
 
 def write(stem: str, toml_digest: str, data: dict[str, Any]) -> None:
     """Keep a signed copy for next time; any failure only means parsing the TOML again."""
+    import json
+
     try:
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     except (TypeError, ValueError):

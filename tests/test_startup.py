@@ -109,6 +109,16 @@ def probed(setup: str, args: list[str], report: str) -> Any:
 JSON_RUN = ["assess", "--no-input", "--red-flags", "none", "--itch", "3", "--format", "json"]
 
 
+@pytest.mark.parametrize("prefix", ["dupi_triage.questionnaire", "dataclasses", "json", "calendar"])
+def test_a_dose_needs_neither_the_questionnaire_nor_dataclasses_nor_json(
+    prefix: str, tmp_path: Path
+) -> None:
+    # A dose has no answers: the questionnaire's modules and json cost it 3 ms, a dataclass
+    # 0.5 ms to define, calendar (for a mistyped date's message) 1 ms (benchmarks/bench.py).
+    args = ["diary", "dose", "--date", "today", "--diary", str(tmp_path / "diary.sqlite")]
+    assert modules_after(args, prefix) == []
+
+
 def test_the_json_path_defines_no_dataclass() -> None:
     # Defining a frozen dataclass costs every start 0.4 to 0.7 ms (benchmarks/bench.py).
     assert modules_after(JSON_RUN, "dataclasses") == []

@@ -154,8 +154,6 @@ def ask_checkin(questionnaire: Questionnaire) -> tuple[str, dict[str, AnswerValu
 
 
 def ask_edit(questionnaire: Questionnaire, entry: Entry) -> Entry:
-    import dataclasses
-
     from dupi_triage.diary.exchange import checkin_questions
 
     day = parse_day(ask_day(entry.day.isoformat()), "date")
@@ -178,7 +176,7 @@ def ask_edit(questionnaire: Questionnaire, entry: Entry) -> Entry:
         )
         changes = {"start": day, "end": parse_day(end, "--to") if str(end).strip() else None}
     changes["note"] = ask_note(entry.note)
-    return dataclasses.replace(entry, **changes)
+    return entry.replace(**changes)
 
 
 def confirm(message: str) -> bool:

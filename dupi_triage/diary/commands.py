@@ -6,7 +6,6 @@ Check-in flags are generated from the questionnaire's own skin questions, so the
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import functools
 import inspect
@@ -30,8 +29,13 @@ from dupi_triage.diary.entries import (
 )
 from dupi_triage.errors import InputError, one_of, printable, quoted_path
 from dupi_triage.lazy_commands import build, late_signature
-from dupi_triage.options import QuestionOption, keyword_parameter, question_values, with_signature
-from dupi_triage.questionnaire_loader import load_questionnaire
+from dupi_triage.options import (
+    QuestionOption,
+    keyword_parameter,
+    load_questionnaire,
+    question_values,
+    with_signature,
+)
 from dupi_triage.records import NamedTuple
 
 if TYPE_CHECKING:
@@ -181,7 +185,7 @@ def _close_open_pauses(store: Diary, db: Any, earlier: list[Entry], dose: Dose) 
     closed = []
     for pause in earlier:
         if isinstance(pause, Pause) and pause.end is None and pause.start < dose.day:
-            store.replace(db, dataclasses.replace(pause, end=dose.day))
+            store.replace(db, pause.replace(end=dose.day))
             closed.append(_Closed(pause.id, pause.start, dose.day))
     return closed
 
@@ -450,7 +454,7 @@ def _changed(
         changes["site"] = _site(site)
     if isinstance(entry, CheckIn) and answers:
         changes["answers"] = {**entry.answers, **answers}
-    changed = dataclasses.replace(entry, **changes)
+    changed = entry.replace(**changes)
     if isinstance(changed, Pause) and changed.end is not None and changed.end < changed.start:
         raise InputError("--to", f"{changed.end} is before the pause's start {changed.start}")
     return changed

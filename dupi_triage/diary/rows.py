@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import json
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -99,6 +98,8 @@ def answers(text: object) -> Mapping[str, AnswerValue]:
 
     Cached: years of check-ins repeat a few hundred combinations.
     """
+    import json
+
     from dupi_triage.diary.exchange import parse_checkin
     from dupi_triage.questionnaire_loader import load_questionnaire
 
