@@ -13,7 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Final, Literal
 
-from dupi_triage.records import NamedTuple, init_values
+from dupi_triage.records import Fields, NamedTuple
 
 # "text": the person's own words, never scored; `max` is its length in characters.
 QuestionType = Literal["single", "multi", "integer", "text"]
@@ -235,7 +235,7 @@ class When(NamedTuple):
         )
 
 
-class Question:
+class Question(Fields):
     """One question. Compared by identity: the loaded questionnaire holds each one once.
 
     A plain class (a frozen dataclass costs every start 0.7 ms to define): its fields are Final,
@@ -297,10 +297,6 @@ class Question:
         self.risk_source: Final = risk_source
         self.option_ids: Final = tuple(option.id for option in options)
         self._by_id: Final[Mapping[str, Option]] = MappingProxyType({o.id: o for o in options})
-
-    def replace(self, **changes: Any) -> Question:
-        """The same question with some fields changed (as dataclasses.replace would)."""
-        return Question(**init_values(self, Question) | changes)
 
     def __repr__(self) -> str:
         return f"Question(id={self.id!r})"
@@ -465,7 +461,7 @@ class Wording(NamedTuple):
     source_key: tuple[tuple[str, str], ...] = ()
 
 
-class Questionnaire:
+class Questionnaire(Fields):
     """The whole questionnaire. Compared by identity, so it is cheap to use as a cache key.
 
     A plain class, as Question is: its fields are Final.
@@ -550,10 +546,6 @@ class Questionnaire:
             if sign.question == RED_FLAGS
             for option in sign.options
         )
-
-    def replace(self, **changes: Any) -> Questionnaire:
-        """The same questionnaire with some fields changed (as dataclasses.replace would)."""
-        return Questionnaire(**init_values(self, Questionnaire) | changes)
 
     def __repr__(self) -> str:
         return f"Questionnaire(version={self.version!r}, respondent={self.respondent!r})"

@@ -18,14 +18,19 @@ from tests.conftest import ORDINARY_FLARE
 HEAVY = ("questionary", "prompt_toolkit", "rich")
 
 
-def imported_after(args: list[str], stdin: str = "") -> list[str]:
+def probed(args: list[str], report: str, *, setup: str = "", stdin: str = "") -> Any:
+    """Run `main(args)` in a fresh process after `setup`; what `report` evaluates to then (before
+    the probe itself imports json), as JSON."""
     probe = (
         "import sys, io, contextlib\n"
+        f"{setup}\n"
         "from dupi_triage.cli import main\n"
         "quiet = contextlib.redirect_stdout(io.StringIO())\n"
         "with quiet, contextlib.redirect_stderr(io.StringIO()):\n"
         f"    main({args!r})\n"
-        f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r})))\n"
+        f"reported = {report}\n"
+        "import json\n"
+        "print(json.dumps(reported))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", probe],
@@ -35,7 +40,18 @@ def imported_after(args: list[str], stdin: str = "") -> list[str]:
         timeout=60,
         check=True,
     )
-    loaded: list[str] = json.loads(result.stdout.replace("'", '"'))
+    return json.loads(result.stdout)
+
+
+def imported_after(args: list[str], stdin: str = "") -> list[str]:
+    heavy: list[str] = probed(
+        args, f"sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))", stdin=stdin
+    )
+    return heavy
+
+
+def modules_after(args: list[str], prefix: str) -> list[str]:
+    loaded: list[str] = probed(args, f"sorted(m for m in sys.modules if m.startswith({prefix!r}))")
     return loaded
 
 
@@ -60,22 +76,6 @@ def test_the_terminal_summary_needs_rich_but_not_the_prompts(tmp_path: Path) -> 
     assert imported_after(["assess", "--no-input", "--answers", str(answers)]) == ["rich"]
 
 
-def modules_after(args: list[str], prefix: str) -> list[str]:
-    probe = (
-        "import sys, io, contextlib\n"
-        "from dupi_triage.cli import main\n"
-        "quiet = contextlib.redirect_stdout(io.StringIO())\n"
-        "with quiet, contextlib.redirect_stderr(io.StringIO()):\n"
-        f"    main({args!r})\n"
-        f"print(sorted(m for m in sys.modules if m.startswith({prefix!r})))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
-    )
-    loaded: list[str] = json.loads(result.stdout.replace("'", '"'))
-    return loaded
-
-
 @pytest.mark.parametrize(
     "args",
     [["--version"], ["questions", "--format", "json"], ["diary", "dose", "--date", "today"]],
@@ -87,23 +87,6 @@ def test_a_command_that_scores_nothing_never_loads_the_scoring(
     if args[0] == "diary":
         args = [*args, "--diary", str(tmp_path / "diary.sqlite")]
     assert modules_after(args, "dupi_triage.scoring") == []
-
-
-def probed(setup: str, args: list[str], report: str) -> Any:
-    """Run `main(args)` in a fresh process after `setup`; what `report` evaluates to, as JSON."""
-    probe = (
-        "import sys, io, json, contextlib\n"
-        f"{setup}\n"
-        "from dupi_triage.cli import main\n"
-        "quiet = contextlib.redirect_stdout(io.StringIO())\n"
-        "with quiet, contextlib.redirect_stderr(io.StringIO()):\n"
-        f"    main({args!r})\n"
-        f"print(json.dumps({report}))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
-    )
-    return json.loads(result.stdout)
 
 
 JSON_RUN = ["assess", "--no-input", "--red-flags", "none", "--itch", "3", "--format", "json"]
@@ -145,7 +128,7 @@ def test_a_run_builds_only_the_command_it_runs(
 ) -> None:
     if args[0] == "diary":
         args = [*args, "--diary", str(tmp_path / "diary.sqlite")]
-    assert probed(BUILT, args, "built") == expected
+    assert probed(args, "built", setup=BUILT) == expected
 
 
 PARSES = (
@@ -161,9 +144,9 @@ PARSES = (
 
 def test_a_run_words_the_questionnaire_only_for_whoever_answers() -> None:
     """The flags' help, worded for anyone, is written only for --help and completion."""
-    assert probed(PARSES, JSON_RUN, "parsed") == [[]]
+    assert probed(JSON_RUN, "parsed", setup=PARSES) == [[]]
     respondent = [*JSON_RUN, "--respondent", "parent_or_carer"]
-    assert probed(PARSES, respondent, "parsed") == [[], ["parent_or_carer", "eczema"]]
+    assert probed(respondent, "parsed", setup=PARSES) == [[], ["parent_or_carer", "eczema"]]
 
 
 @pytest.mark.parametrize("command_path", [("assess",), ("diary", "skin"), ("diary", "edit")])

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Final
 
 from dupi_triage.answers import Answers, AnswerValue
-from dupi_triage.records import NamedTuple, init_values
+from dupi_triage.records import NamedTuple, Value
 
 if TYPE_CHECKING:
     from dupi_triage.diary.report import DiaryReport
@@ -118,7 +118,7 @@ class LevelReason(NamedTuple):
     source: str
 
 
-class Assessment:
+class Assessment(Value):
     """A whole result. A plain class (a frozen dataclass costs every start 0.6 ms to define):
     its fields are Final, and two results are equal when every field is."""
 
@@ -169,21 +169,6 @@ class Assessment:
         #: Pairs of answers that cannot both be true ([[contradictions]] ids): only in answers
         #: saved under an older version, which are scored as given and warned about.
         self.contradictions: Final = contradictions
-
-    def replace(self, **changes: Any) -> Assessment:
-        """The same result with some fields changed (as dataclasses.replace would)."""
-        return Assessment(**init_values(self, Assessment) | changes)
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not Assessment:
-            return NotImplemented
-        return init_values(self, Assessment) == init_values(other, Assessment)
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{k}={v!r}" for k, v in init_values(self, Assessment).items())
-        return f"Assessment({shown})"
 
     @property
     def advice(self) -> tuple[str, ...]:
