@@ -1,4 +1,4 @@
-"""`NamedTuple` classes that cost little to define: start-up defines some thirty of them.
+"""Typed records that cost little to define: start-up defines some thirty of them.
 
 `typing.NamedTuple` checks every annotation and compiles each class's constructor as it defines
 the class: about 105 us a class, 3 ms of every run before its first byte (benchmarks/bench.py).
@@ -10,6 +10,9 @@ fields share one compiled constructor, each under its own argument names.
 Type checkers see `typing.NamedTuple` itself (the same declarations, the same checks); at run
 time, `class Sign(NamedTuple)` with `from dupi_triage.records import NamedTuple` builds the class
 here. tests/test_records.py holds it to typing.NamedTuple's behaviour.
+
+Fields and Value are the bases of the few plain classes that stand in for frozen dataclasses
+(Question, Questionnaire, Assessment, the diary's entries).
 """
 
 from __future__ import annotations
