@@ -117,7 +117,7 @@ def warning_sign_described(context: Context, rule: LevelRule) -> Iterator[LevelR
             first_question,
             answers if len(answers) > 1 else answers[0],
             # The sign's label, not its help: the answers that describe it are the explanation.
-            f"These answers describe a warning sign ({words}): {option.label}.",
+            f"These answers count as a warning sign ({words}): {option.label}.",
             f"{rule.source} {option.source or ''}".strip(),
         )
 
@@ -294,7 +294,9 @@ def joint_or_tendon_pain(context: Context, rule: LevelRule) -> Iterator[LevelRea
 
 
 def purple_spots(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
-    if context.answers.has("look", "purple_spots"):
+    # Beside the emergency they count as, "checking today" would only confuse.
+    emergency = any(sign.id == "non_blanching_rash" for sign in context.warning_signs)
+    if context.answers.has("look", "purple_spots") and not emergency:
         yield _reason(
             rule,
             "look",
