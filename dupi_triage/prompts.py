@@ -420,7 +420,7 @@ class Walk:
             return CONTINUE
         question = self.questionnaire.question(RED_FLAGS)
         signs = [o for o in question.options if o.id in new]
-        return self._alert(signs, "Your answers describe this warning sign:", back=None)
+        return self._alert(signs, "Your answers count as this warning sign:", back=None)
 
     def _alert(self, flagged: list[Option], lead: str, *, back: str | None) -> str:
         emergency = [o for o in flagged if o.red_flag == "emergency"]

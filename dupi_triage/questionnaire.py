@@ -374,12 +374,15 @@ class Pattern(NamedTuple):
 
 
 class LevelRule(NamedTuple):
-    """A rule that raises the level (its logic: scoring/triage.py, by id)."""
+    """A rule that raises the level: decided by `signs` (answers that must all hold), with
+    `reason` to show; or, without them, by its function in scoring/triage.py, by id."""
 
     id: str
     level: str
     summary: str
     source: str
+    signs: Clause = ()
+    reason: str = ""
 
 
 class Consider(NamedTuple):

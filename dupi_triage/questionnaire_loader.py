@@ -142,7 +142,7 @@ def parse_questionnaire(
         support=(),
         source="",
     )
-    level_rules = tuple(_level_rule(entry) for entry in _table_list(data, "level_rules"))
+    level_rules = tuple(_level_rule(entry, by_id) for entry in _table_list(data, "level_rules"))
     _check_unique("level rule", [rule.id for rule in level_rules])
     respondents = by_id.get(RESPONDENT)
     extra_voices = {*EXTRA_VOICES.values(), NEUTRAL_VOICE}
@@ -617,7 +617,7 @@ def _wording(data: Mapping[str, Any]) -> Wording:
     )
 
 
-def _level_rule(data: Mapping[str, Any]) -> LevelRule:
+def _level_rule(data: Mapping[str, Any], by_id: Mapping[str, Question]) -> LevelRule:
     rule_id = _text(data, "id", "level rule")
     where = f"level rule {rule_id!r}"
     level = _text(data, "level", where)
@@ -625,11 +625,20 @@ def _level_rule(data: Mapping[str, Any]) -> LevelRule:
         raise QuestionnaireError(f"{where}: level must be one of {', '.join(LEVEL_IDS)}")
     if level == "emergency":
         raise QuestionnaireError(f"{where}: only the warning signs themselves give an emergency")
+    signs: Clause = ()
+    if "signs" in data:
+        signs = _clause(data["signs"], where, by_id)
+        if signs[0].negated:
+            raise QuestionnaireError(f"{where}: the first sign names the answer shown")
+    if bool(signs) != ("reason" in data):
+        raise QuestionnaireError(f"{where}: signs and reason go together")
     return LevelRule(
         id=rule_id,
         level=level,
         summary=_text(data, "summary", where),
         source=_text(data, "source", where),
+        signs=signs,
+        reason=_text(data, "reason", where) if signs else "",
     )
 
 

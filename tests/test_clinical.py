@@ -549,12 +549,15 @@ def test_the_readme_level_table_is_generated_from_the_data(run_cli: RunCli) -> N
     assert readme[start:end] == generated.out
 
 
-def test_every_level_rule_in_the_data_has_its_function_and_the_reverse(
+def test_every_level_rule_in_the_data_has_its_signs_or_its_function_and_the_reverse(
     questionnaire: Questionnaire,
 ) -> None:
     from dupi_triage.scoring.triage import RULES
 
-    assert {rule.id for rule in questionnaire.level_rules} == set(RULES)
+    stated = {rule.id for rule in questionnaire.level_rules if rule.signs}
+    assert {rule.id for rule in questionnaire.level_rules} - stated == set(RULES)
+    assert not stated & set(RULES), "a rule is decided in one place"
+    assert all(rule.reason for rule in questionnaire.level_rules if rule.signs)
     for rule in questionnaire.level_rules:
         assert rule.source.strip()
         assert rule.level != "emergency"

@@ -420,6 +420,6 @@ def test_purple_spots_that_do_not_fade_show_the_emergency_alert_at_once_in_the_w
     assert result.answers.get("spots_fade") == "do_not_fade"
     shown = _flat(result.screen)
     assert "EMERGENCY: Call your local emergency number now." in shown
-    assert "Your answers describe this warning sign:" in shown
+    assert "Your answers count as this warning sign:" in shown
     assert "do not fade when a glass is pressed on them" in shown
     assert "Stop here and show the summary" in shown

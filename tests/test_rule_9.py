@@ -131,7 +131,7 @@ def _terminal(questionnaire: Questionnaire, result: Assessment, width: int) -> s
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize("columns", [40, 80])
+@pytest.mark.parametrize("columns", [40, 80, 100])
 def test_after_the_report_offer_an_urgent_action_is_the_last_thing_on_screen(
     questionnaire: Questionnaire, tmp_path: Path, columns: int
 ) -> None:
@@ -157,3 +157,22 @@ def test_after_the_report_offer_an_urgent_action_is_the_last_thing_on_screen(
     tail = _flat(" ".join(lines[-6:]))
     assert "URGENT" in tail
     assert "out-of-hours service now" in tail, tail
+
+
+@pytest.mark.parametrize("columns", [40, 80, 100])
+def test_after_stop_here_the_emergency_action_is_the_last_thing_on_screen(
+    tmp_path: Path, columns: int
+) -> None:
+    """Issue 19 item 1: the emergency action no longer scrolls away behind the scale's table."""
+    from tests.pty_screen import ENTER, Terminal
+
+    with Terminal("assess", columns=columns, rows=30, cwd=tmp_path) as term:
+        term.wait_for("warning signs")
+        term.send(" " + ENTER)  # the first sign: trouble breathing
+        term.wait_for("Stop here and show the summary")
+        term.send(ENTER)
+        assert term.finish() == 0
+        lines = [line for line in term.lines() if line.strip()]
+    tail = _flat(" ".join(lines[-4:]))
+    assert "EMERGENCY" in tail, tail
+    assert "Call your local emergency number now." in tail, tail

@@ -5,8 +5,9 @@ by other answers (many pus spots over much of the body is `widespread_pustules`)
 below may raise the level to at least its own; nothing lowers a level, and the drug-link score
 alone never raises one (the scale is not validated for self-report).
 
-Each rule's level, summary and source are data (questionnaire.toml, `level_rules`), under the same
-id as its function in RULES: the README's table "How the level is decided" is generated from them.
+Each rule's level, summary and source are data (questionnaire.toml, `level_rules`): a rule that one
+set of answers decides is data whole (its signs and reason); any other has its function in RULES,
+under the same id. The README's table "How the level is decided" is generated from them.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ MONTHS_ON_TREATMENT = frozenset({"4_to_12_months", "over_12_months"})
 NOT_BETTER = frozenset({"same", "worse"})
 SEVERE_NIGHTS = 5  # spec, `about`: 5 or more nights woken by itch counts as impact severe
 PEMPHIGOID = "pemphigoid"
-URTICARIA = "urticaria"
 
 
 class Context(NamedTuple):
@@ -117,7 +117,7 @@ def warning_sign_described(context: Context, rule: LevelRule) -> Iterator[LevelR
             first_question,
             answers if len(answers) > 1 else answers[0],
             # The sign's label, not its help: the answers that describe it are the explanation.
-            f"These answers describe a warning sign ({words}): {option.label}.",
+            f"These answers count as a warning sign ({words}): {option.label}.",
             f"{rule.source} {option.source or ''}".strip(),
         )
 
@@ -129,14 +129,6 @@ def not_screened(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
             RED_FLAGS,
             None,
             "Warning signs were not checked, so an urgent problem cannot be ruled out.",
-        )
-
-
-def eye_symptoms(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
-    """Red, itchy eyes (the conjunctivitis pattern); eye pain is a warning sign, already urgent."""
-    if context.answers.has("look", "red_itchy_eyes"):
-        yield _reason(
-            rule, "look", "red_itchy_eyes", "Eye symptoms on dupilumab need a clinician's review."
         )
 
 
@@ -185,11 +177,6 @@ def severe_impact(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
             nights,
             f"Woken by itch on {nights} of the last 7 nights: a severe effect on sleep.",
         )
-
-
-def widespread(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
-    if context.answers.has("location", "widespread"):
-        yield _reason(rule, "location", "widespread", "The rash covers much of the body.")
 
 
 def _fitting(context: Context, wanted: Callable[[str], bool]) -> tuple[str, str] | None:
@@ -273,28 +260,10 @@ def _infection_sign(context: Context) -> tuple[str, str]:
     return "look", "weeping_crusts"
 
 
-def lumps_or_nodules(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
-    if context.answers.has("look", "lumps_or_nodules"):
-        yield _reason(
-            rule,
-            "look",
-            "lumps_or_nodules",
-            "New lumps in or under the skin need a clinician's look.",
-        )
-
-
-def joint_or_tendon_pain(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
-    if context.answers.has("other_symptoms", "joint_or_tendon_pain"):
-        yield _reason(
-            rule,
-            "other_symptoms",
-            "joint_or_tendon_pain",
-            "New joint, heel or tendon pain or swelling is listed on the medicine's label.",
-        )
-
-
 def purple_spots(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
-    if context.answers.has("look", "purple_spots"):
+    # Beside the emergency they count as, "checking today" would only confuse.
+    emergency = any(sign.id == "non_blanching_rash" for sign in context.warning_signs)
+    if context.answers.has("look", "purple_spots") and not emergency:
         yield _reason(
             rule,
             "look",
@@ -339,18 +308,6 @@ def blisters(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
     )
 
 
-def new_hives(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
-    answers = context.answers
-    if answers.has("look", "hives") and answers.get("indication") != URTICARIA:
-        yield _reason(
-            rule,
-            "look",
-            "hives",
-            "New hives can be an allergic reaction to the medicine (listed on its label): the "
-            "prescriber should know before the next dose.",
-        )
-
-
 def _red_all_over(context: Context) -> bool:
     return any(sign.id == "red_all_over" for sign in context.warning_signs)
 
@@ -366,17 +323,6 @@ def painful_skin_widespread(context: Context, rule: LevelRule) -> Iterator[Level
             "skin_pain",
             "Skin that hurts over much of the body can be an early sign of a severe reaction to "
             "a medicine: it needs checking today.",
-        )
-
-
-def skin_pain(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
-    if context.answers.has("other_symptoms", "skin_pain"):
-        yield _reason(
-            rule,
-            "other_symptoms",
-            "skin_pain",
-            "Skin that hurts or burns can be an early sign of a skin infection or of a reaction "
-            "to a medicine.",
         )
 
 
@@ -443,23 +389,26 @@ RULES: dict[str, Rule] = {
     "widespread_blisters": widespread_blisters,
     "painful_skin_widespread": painful_skin_widespread,
     "not_screened": not_screened,
-    "eye_symptoms": eye_symptoms,
     "very_severe_itch": very_severe_itch,
     "severe_itch_uncontrolled": severe_itch_uncontrolled,
     "severe_impact": severe_impact,
-    "widespread": widespread,
     "uncontrolled_drug_reaction": uncontrolled_drug_reaction,
     "new_rash_not_helped": new_rash_not_helped,
     "possible_infection": possible_infection,
-    "lumps_or_nodules": lumps_or_nodules,
-    "joint_or_tendon_pain": joint_or_tendon_pain,
     "blisters": blisters,
-    "new_hives": new_hives,
-    "skin_pain": skin_pain,
     "persistent_worsening": persistent_worsening,
     "saved_under_1_0": saved_under_1_0,
     "saved_before_2_2": saved_before_2_2,
 }
+
+
+def one_set_of_answers(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
+    """A rule the data states whole: its signs hold, and its reason says why (questionnaire.toml,
+    `level_rules` with `signs`)."""
+    assert rule.signs, f"level rule {rule.id!r} has neither signs nor a function in RULES"
+    if clause_holds(rule.signs, context.answers):
+        first = rule.signs[0]
+        yield _reason(rule, first.question, first.chosen(context.answers.pairs)[0], rule.reason)
 
 
 def triage_level(
@@ -472,7 +421,7 @@ def triage_level(
     context = Context(questionnaire, answers, pattern, drug_link, signs)
     reasons = [*red_flag_reasons(context)]
     for rule in questionnaire.level_rules:
-        reasons.extend(RULES[rule.id](context, rule))
+        reasons.extend(RULES.get(rule.id, one_set_of_answers)(context, rule))
     level = TriageLevel.ROUTINE
     for reason in reasons:
         level = level.at_least(reason.level)
