@@ -6,12 +6,14 @@ hangup or SIGTERM, handled as Ctrl-C is; 141 a broken pipe (quiet). The README h
 """
 
 import contextlib
+import difflib
 import functools
 import inspect
 import sys
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer._click.exceptions import UsageError
 from typer._click.types import StringParamType
 
 from dupi_triage import PROG, __version__
@@ -382,6 +384,17 @@ class _LazyDiary(HelpGroup):
         from dupi_triage.diary.commands import command
 
         return command(cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        """Typer suggests from `self.commands`, empty here: suggest from the names instead."""
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as error:
+            close = difflib.get_close_matches(args[0], self.list_commands(ctx)) if args else []
+            if close and "Did you mean" not in error.message:
+                named = ", ".join(repr(name) for name in close)
+                error.message = f"{error.message.rstrip('.')}. Did you mean {named}?"
+            raise
 
 
 _DIARY = _LazyDiary(

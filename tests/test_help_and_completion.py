@@ -42,6 +42,19 @@ def test_a_question_flag_at_the_top_level_points_to_assess(questionnaire: Questi
     assert "-m dupi_triage assess" in line
 
 
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [(["asess"], "assess"), (["diary", "shwo"], "show"), (["diary", "expotr"], "export")],
+)
+def test_a_mistyped_command_is_one_line_that_suggests_the_command_meant(
+    typed: list[str], meant: str
+) -> None:
+    result = run_module(*typed)
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert f"No such command '{typed[-1]}'. Did you mean '{meant}'?" in line
+
+
 @pytest.mark.parametrize("value", ["none, ", "none,", " none ,, "])
 def test_stray_commas_and_spaces_in_a_multi_choice_flag_are_ignored(
     run_cli: RunCli, value: str
