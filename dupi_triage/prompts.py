@@ -409,7 +409,13 @@ class Walk:
 
     def _described_alert(self) -> str:
         """A warning sign that later answers describe (purple spots that do not fade under a
-        glass, in a child under 6, with a fever) gets the same alert at once (safety rule 2)."""
+        glass, in a child under 6, with a fever) gets the same alert at once (safety rule 2).
+
+        No answer yet describes nothing: the scoring is loaded after the first question, not
+        before it (about 1.5 ms of the wait for the first prompt, benchmarks/bench.py)."""
+        if not len(self.answers):
+            self.described = set()
+            return CONTINUE
         from dupi_triage.scoring.triage import warning_signs
 
         found = {

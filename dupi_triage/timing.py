@@ -14,9 +14,8 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
-import statistics
+import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from dupi_triage.diary.entries import CheckIn, Dose, Entry, Pause
 from dupi_triage.records import NamedTuple
@@ -59,8 +58,7 @@ class PauseWindow(NamedTuple):
     why: str
 
 
-@dataclass(frozen=True)
-class Timing:
+class Timing(NamedTuple):
     answers: tuple[DerivedAnswer, ...]
     first_dose: dt.date | None
     first_rash: dt.date | None
@@ -69,6 +67,12 @@ class Timing:
 
     def get(self, question_id: str) -> DerivedAnswer | None:
         return next((a for a in self.answers if a.question == question_id), None)
+
+
+def _mean(values: Sequence[float]) -> float:
+    """statistics.fmean, without importing statistics (with fractions, decimal and random: 3 ms
+    of `diary show`, benchmarks/bench.py)."""
+    return math.fsum(values) / len(values)
 
 
 def has_rash(checkin: CheckIn) -> bool:
@@ -104,7 +108,7 @@ class _Span(NamedTuple):
 
     @property
     def mean(self) -> float:
-        return statistics.fmean(self.values)
+        return _mean(self.values)
 
     def describe(self, measure: str, what: str) -> str:
         name = "itch" if measure == "itch" else measure.replace("_", " ")
@@ -178,7 +182,7 @@ def _usual_interval(doses: Sequence[dt.date]) -> tuple[int | None, str]:
             "interval between doses"
         )
     gaps = [(later - earlier).days for earlier, later in itertools.pairwise(doses)]
-    interval = int(statistics.median_low(gaps))
+    interval = sorted(gaps)[(len(gaps) - 1) // 2]  # the lower middle (statistics.median_low)
     return interval, (
         f"usual interval {_days(interval)} (the middle of the {len(gaps)} gaps between "
         f"{len(doses)} doses, {_iso(doses[0])} to {_iso(doses[-1])})"
@@ -417,7 +421,7 @@ def _injection_pattern(
     )
     if 3 * len(worse) >= 2 * len(cycles):
         return DerivedAnswer(INJECTION_PATTERN, "yes", lines)
-    average = statistics.fmean(c[1] - c[2] for c in cycles)
+    average = _mean([c[1] - c[2] for c in cycles])
     if not worse and average < NO_CHANGE:
         return DerivedAnswer(INJECTION_PATTERN, "no", lines)
     return DerivedAnswer(INJECTION_PATTERN, "unsure", lines)

@@ -306,3 +306,56 @@ def test_an_import_with_a_bad_entry_writes_none_of_it(
     assert result.err.count("\n") == 1
     assert "sunburn" in result.err
     assert entries_json(run_cli) == before
+
+
+def _one_by_one(kind: str, rows: list[tuple[object, ...]], today: dt.date) -> list[object]:
+    from dupi_triage.diary.rows import BadRow, entry_from_row
+
+    found: list[object] = []
+    for row in rows:
+        try:
+            found.append(entry_from_row(kind, row, today))
+        except BadRow as bad:
+            found.append(str(bad))
+    return found
+
+
+def test_the_quick_read_of_many_rows_accepts_and_refuses_as_each_row_alone() -> None:
+    """`diary show` reads ten years of rows in one loop: the same entries, the same refusals."""
+    from dupi_triage.diary.rows import BadRow, entries_from_rows
+
+    today = dt.date(2026, 6, 1)
+    good_id = "0b6c7ad2-6d6f-4b43-9c52-2b1f35f1c0aa"
+    ids: list[object] = [good_id, "0B6C7AD2-6D6F-4B43-9C52-2B1F35F1C0AA", "x", 7, None]
+    days: list[object] = ["2026-05-31", "2026-06-02", "1999-12-31", "2000-01-01", "2026-13-01",
+                          "2026-5-31", 20260531, None, "2026-06-01"]  # fmt: skip
+    notes: list[object] = ["", " padded ", "two  spaces", "line\nbreak", "\x1b[31mred", "n" * 1001,
+                           "é ok", 5, None]  # fmt: skip
+    stamps: list[object] = ["2026-05-31T10:00:00+00:00", "s" * 41, "a  b", None]
+    middles: dict[str, list[object]] = {
+        "dose": [None, "thigh", "upper_arm", "knee", 3],
+        "checkin": ['{"itch": 4}', '{"itch": 11}', "[]", "not json", None,
+                    '{"location": ["face_neck"]}'],
+    }  # fmt: skip
+    for kind, kind_middles in middles.items():
+        rows: list[tuple[object, ...]] = [
+            (entry_id, day, middle, note, stamp)
+            for entry_id in ids
+            for day in days
+            for middle in kind_middles
+            for note in notes
+            for stamp in stamps
+        ]
+        expected = _one_by_one(kind, rows, today)
+        for row, wanted in zip(rows, expected, strict=True):
+            try:
+                got: object = entries_from_rows(kind, [row], today)[0]
+            except BadRow as bad:
+                got = str(bad)
+            assert got == wanted, row
+        accepted = [entry for entry in expected if not isinstance(entry, str)]
+        assert accepted, kind
+        sound = [
+            row for row, entry in zip(rows, expected, strict=True) if not isinstance(entry, str)
+        ]
+        assert entries_from_rows(kind, sound, today) == accepted

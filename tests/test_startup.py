@@ -102,6 +102,18 @@ def test_a_dose_needs_neither_the_questionnaire_nor_dataclasses_nor_json(
     assert modules_after(args, prefix) == []
 
 
+@pytest.mark.parametrize("prefix", ["statistics", "dataclasses"])
+def test_diary_show_needs_neither_statistics_nor_dataclasses(prefix: str, tmp_path: Path) -> None:
+    # statistics brings fractions, decimal and random: 3 ms of `diary show` (benchmarks/bench.py).
+    path = tmp_path / "diary.sqlite"
+    for day in ("2026-01-01", "2026-01-15", "2026-01-29"):
+        modules_after(["diary", "dose", "--date", day, "--diary", str(path)], "dupi_triage")
+    modules_after(
+        ["diary", "skin", "--itch", "4", "--date", "2026-01-02", "--diary", str(path)], "x"
+    )
+    assert modules_after(["diary", "show", "--diary", str(path)], prefix) == []
+
+
 def test_the_json_path_defines_no_dataclass() -> None:
     # Defining a frozen dataclass costs every start 0.4 to 0.7 ms (benchmarks/bench.py).
     assert modules_after(JSON_RUN, "dataclasses") == []
@@ -223,3 +235,53 @@ def test_what_start_up_made_is_frozen_out_of_the_collector_which_then_runs() -> 
     code, enabled, frozen = result.stdout.split()
     assert (code, enabled) == ("0", "True")
     assert int(frozen) > 10_000, "Typer's and our modules' objects"
+
+
+FIRST_QUESTION = (
+    "import io, sys\n"
+    "from prompt_toolkit.data_structures import Size\n"
+    "from prompt_toolkit.input import create_pipe_input\n"
+    "from prompt_toolkit.output.vt100 import Vt100_Output\n"
+    "from dupi_triage.answers import parse_answers\n"
+    "from dupi_triage.prompts import Interrupted, TerminalNotes, run_questionnaire\n"
+    "from dupi_triage.questionnaire_loader import load_questionnaire\n"
+    "class Recorder(io.StringIO):\n"
+    "    loaded = None\n"
+    "    def write(self, text):\n"
+    "        if self.loaded is None and 'warning signs' in text.lower():\n"
+    "            Recorder.loaded = sorted(m for m in sys.modules if m.startswith(%r))\n"
+    "        return super().write(text)\n"
+    "screen = Recorder()\n"
+    "output = Vt100_Output(screen, lambda: Size(rows=60, columns=100), enable_cpr=False)\n"
+    "questionnaire = load_questionnaire()\n"
+    "with create_pipe_input() as pipe:\n"
+    "    pipe.close()\n"
+    "    try:\n"
+    "        notes = TerminalNotes(screen, colour=False)\n"
+    "        run_questionnaire(questionnaire, parse_answers(questionnaire, {}), console=notes,\n"
+    "                          input=pipe, output=output)\n"
+    "    except (Interrupted, EOFError, KeyboardInterrupt):\n"
+    "        pass\n"
+    "import json\n"
+    "print(json.dumps(Recorder.loaded))\n"
+)
+
+
+def test_the_first_question_is_drawn_before_the_scoring_is_loaded() -> None:
+    """Nothing answered describes no warning sign: the check waits for the first answer."""
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_QUESTION % "dupi_triage.scoring"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(result.stdout) == []
+
+
+def test_no_warning_sign_is_described_before_any_answer(questionnaire: Questionnaire) -> None:
+    """What lets the first question come before the scoring: no answers describe no sign."""
+    from dupi_triage.answers import parse_answers
+    from dupi_triage.scoring.triage import warning_signs
+
+    assert warning_signs(questionnaire, parse_answers(questionnaire, {})) == ()

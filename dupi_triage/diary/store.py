@@ -22,7 +22,7 @@ from dupi_triage import PROG
 from dupi_triage.diary import place
 from dupi_triage.diary.entries import CheckIn, Dose, Entry, sort_key
 from dupi_triage.diary.problems import Damaged, sqlite_problem
-from dupi_triage.diary.rows import QUERIES, BadRow, entry_from_row
+from dupi_triage.diary.rows import QUERIES, BadRow, entries_from_rows, entry_from_row
 from dupi_triage.diary.schema import SCHEMA_VERSION, expected_layout, layout, migrate
 from dupi_triage.errors import InputError, quoted, quoted_path
 
@@ -138,10 +138,12 @@ class Diary:
             return list(self._every)
         found: list[Entry] = []
         today = dt.date.today()
+        bound = since.isoformat() if since else ""
         with self.sqlite_errors():
-            for kind, row in self._rows(since):
+            for kind, query in QUERIES.items():
+                rows = self.connection.execute(query, (bound,)).fetchall()
                 try:
-                    found.append(entry_from_row(kind, row, today))
+                    found += entries_from_rows(kind, rows, today)
                 except BadRow as bad:
                     raise Damaged(self.path, str(bad)) from None
         found.sort(key=sort_key)

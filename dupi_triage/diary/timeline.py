@@ -59,18 +59,28 @@ def _described(questionnaire: Questionnaire, question_id: str, value: AnswerValu
 
 
 def rows(questionnaire: Questionnaire, entries: Sequence[Entry]) -> list[Row]:
-    # Check-ins read from one diary share their answers objects when the answers are the same.
-    same: dict[int, str] = {}
+    """One row per entry. Years of entries repeat a few details and share their days, so each
+    is worded once (check-ins read from one diary share their answers objects when the answers
+    are the same): `diary show` of ten years builds 4,000 rows (benchmarks/bench.py)."""
+    same: dict[object, str] = {}
+    days: dict[dt.date, str] = {}
     table = []
     for entry in entries:
         if isinstance(entry, CheckIn) and not entry.note:
-            key = id(entry.answers)
-            text = same.get(key)
-            if text is None:
-                text = same[key] = details(questionnaire, entry)
+            key: object = id(entry.answers)
+        elif isinstance(entry, Dose) and not entry.note:
+            key = (Dose, entry.site)
         else:
+            key = None
+        text = same.get(key) if key is not None else None
+        if text is None:
             text = details(questionnaire, entry)
-        table.append(Row(entry.day.isoformat(), KIND_LABELS[entry.kind], text, entry.id[:8]))
+            if key is not None:
+                same[key] = text
+        day = days.get(entry.day)
+        if day is None:
+            day = days[entry.day] = entry.day.isoformat()
+        table.append(Row(day, KIND_LABELS[entry.kind], text, entry.id[:8]))
     return table
 
 
