@@ -7,6 +7,7 @@ import html
 import io
 import os
 import re
+import signal
 import subprocess
 import sys
 import tomllib
@@ -24,6 +25,20 @@ from dupi_triage.questionnaire_loader import load_questionnaire
 from dupi_triage.render import FORMATS, TERMINAL, render_document
 from dupi_triage.scoring import assess
 from dupi_triage.scoring.model import Assessment
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give the programs under test the signals a person's terminal gives them.
+
+    A suite started under `nohup`, or as a background job of a script, inherits SIGHUP or Ctrl-C
+    ignored, and passes that on to every program it starts: the tests that send those signals
+    would then see them ignored, as the program rightly leaves an ignored signal ignored.
+    """
+    if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    if signal.getsignal(signal.SIGHUP) == signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CURRENT_VERSION = load_questionnaire().version
