@@ -9,7 +9,7 @@ answers file replay a run exactly.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -270,12 +270,17 @@ def check_conditions(
     field_name: FieldName = file_field,
     *,
     orphans: bool = False,
+    fresh: Collection[str] = (),
 ) -> None:
     """A conditional answer needs its condition: given, and not contradicted.
 
-    The error names both fields: the conditional answer and what it depends on.
+    The error names both fields: the conditional answer and what it depends on. `fresh`: the
+    questions answered now (flags) over answers saved under an older version.
     """
     _check_offered(questionnaire, answers, field_name)
+    # 1.0 accepted an answer whose condition was left unanswered (--improved-on-pause with no
+    # --dose-paused) and saved it: such answers keep loading.
+    orphans = orphans or answers.saved_under == "1.0"
     for question in questionnaire.conditional:
         if question.id not in answers:
             continue
@@ -292,7 +297,7 @@ def check_conditions(
             )
         given = _given(questionnaire, question.when, answers, field_name)
         raise InputError(field_name(question), f"only applies when {condition}, but {given}")
-    _check_contradictions(questionnaire, answers, field_name)
+    _check_contradictions(questionnaire, answers, field_name, fresh)
 
 
 def contradicting(questionnaire: Questionnaire, answers: Answers) -> tuple[Contradiction, ...]:
@@ -315,16 +320,22 @@ def ruled_out(
 
 
 def _check_contradictions(
-    questionnaire: Questionnaire, answers: Answers, field_name: FieldName
+    questionnaire: Questionnaire,
+    answers: Answers,
+    field_name: FieldName,
+    fresh: Collection[str] = (),
 ) -> None:
     """Two answers that cannot both be true are refused, naming both and what each was given.
 
-    Not for answers saved under an older version: they keep loading, scored as they were, and
-    the result carries a warning instead (scoring reads `contradicting`).
+    Not two answers saved under an older version: they keep loading, scored as they were, and
+    the result carries a warning instead (scoring reads `contradicting`). An answer given now
+    (`fresh`, a flag over such a file) that contradicts one of them is refused as always.
     """
-    if answers.saved_under is not None:
-        return
     for rule in contradicting(questionnaire, answers):
+        if answers.saved_under is not None and not any(
+            sign.question in fresh for sign in rule.signs
+        ):
+            continue
         order = questionnaire.questions
         earlier, later = sorted(
             (questionnaire.question(sign.question) for sign in rule.signs), key=order.index

@@ -7,6 +7,7 @@ import sys
 from dupi_triage import strictjson
 from dupi_triage.answers import Answers, answers_document, parse_answers
 from dupi_triage.errors import InputError, quoted, quoted_path
+from dupi_triage.migrations import VERSION_KEY, saved_by_1_0
 from dupi_triage.questionnaire import Questionnaire
 
 
@@ -38,7 +39,10 @@ def read_document(
             f"a FHIR {quoted(document['resourceType'])} holds no answers dupi-triage can read",
             "answers, a saved result, a QuestionnaireResponse; batch also reads a Bundle of them",
         )
-    return parse_answers(questionnaire, answers_document(document, where), orphans=orphans)
+    raw = answers_document(document, where)
+    if saved_by_1_0(raw):
+        raw = {VERSION_KEY: "1.0", **raw}
+    return parse_answers(questionnaire, raw, orphans=orphans)
 
 
 def _shown(path_text: str) -> str:

@@ -88,6 +88,97 @@ LOOKS_REPORTED_BEFORE_2_2 = frozenset(
 BEFORE_2_2 = frozenset({"1.0", "2.0", "2.1"})
 
 
+#: What questionnaire 1.0 asked: each question and its option ids (None: a number). 1.0 saved
+#: answers without a version key (2.0 added it), so a file that names no version and holds only
+#: these is read as saved by 1.0: it keeps loading and never scores lower than 1.0 scored it.
+V1_QUESTIONS: Mapping[str, frozenset[str] | None] = MappingProxyType(
+    {
+        "red_flags": frozenset(_V1_RED_FLAG_LEVELS) | {"none"},
+        "onset": frozenset(
+            {"before_starting", "within_4_weeks", "1_to_4_months", "after_4_months", "unsure"}
+        ),
+        "injection_pattern": frozenset({"yes", "no", "unsure"}),
+        "location": frozenset(
+            {
+                "face_neck",
+                "scalp",
+                "injection_site",
+                "usual_eczema_areas",
+                "new_areas",
+                "widespread",
+            }
+        ),
+        "look": frozenset(
+            {
+                "typical_eczema",
+                "redness_no_scaling",
+                "thick_scaly_plaques",
+                "greasy_yellow_scale",
+                "injection_site_reaction",
+                "bumps_or_pustules",
+                "red_itchy_eyes",
+                "other",
+            }
+        ),
+        "itch": None,
+        "impact": frozenset({"none", "some", "severe"}),
+        "dose_paused": frozenset({"yes", "no"}),
+        "improved_on_pause": frozenset({"yes", "no", "unsure"}),
+        "returned_on_restart": frozenset({"yes", "no", "not_restarted", "unsure"}),
+        "usual_treatment_helps": frozenset({"yes", "partly", "no", "not_tried"}),
+        "alternative_causes": frozenset(
+            {
+                "new_skin_products",
+                "new_medicine",
+                "recent_infection",
+                "stress_or_sleep",
+                "weather_or_sweat",
+                "known_allergen",
+                "none",
+                "unsure",
+            }
+        ),
+        "similar_before": frozenset({"yes", "no", "unsure"}),
+        "confirmed_by_clinician": frozenset({"yes", "no", "unsure"}),
+        "risk_factors": frozenset(
+            {
+                "other_skin_conditions",
+                "injection_sensitivity",
+                "immune_variability",
+                "poor_skin_barrier",
+                "none",
+                "unsure",
+            }
+        ),
+    }
+)
+
+
+def saved_by_1_0(raw: Mapping[str, object]) -> bool:
+    """Whether answers that name no version could only have been saved by questionnaire 1.0.
+
+    1.0 wrote no version key; every later version writes one. Answers without it that hold at
+    least one answer, and only questions and options 1.0 had, are read as 1.0's: today's
+    questionnaire scores them, with 1.0's floors (never lower than 1.0 scored them). Anything
+    1.0 never asked (who is answering, a later option) makes them today's answers.
+    """
+    if VERSION_KEY in raw or not raw:
+        return False
+    for question_id, value in raw.items():
+        if question_id not in V1_QUESTIONS:
+            return False
+        options = V1_QUESTIONS[question_id]
+        if options is None or value is None:
+            continue
+        chosen = value if isinstance(value, list) else [value]
+        for option in chosen:
+            if not isinstance(option, str):
+                return False
+            if option.strip().lower().replace("-", "_") not in options:
+                return False
+    return True
+
+
 def known_versions(questionnaire: Questionnaire) -> tuple[str, ...]:
     return (*MIGRATIONS, questionnaire.version)
 

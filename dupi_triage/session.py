@@ -160,6 +160,7 @@ def _given_answers(
         # Name a question as it was given: a flag, or a field of the answers file.
         lambda q: q.id if q.id in base and q.id not in flagged else flag_field(q),
         orphans=not no_input,
+        fresh=flagged.values.keys(),
     )
     return answers, overridden
 

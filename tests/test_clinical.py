@@ -524,6 +524,56 @@ def test_a_1_0_result_with_itch_7_keeps_its_1_0_level(run_cli: RunCli, tmp_path:
     assert json.loads(today.out)["level"] == "soon", "assess --answers reads it the same way"
 
 
+SAVED_1_0 = PROJECT_ROOT / "tests" / "fixtures" / "saved_answers_1_0.json"
+
+
+def test_answers_saved_by_the_1_0_code_load_and_never_score_lower(
+    questionnaire: Questionnaire,
+) -> None:
+    """300 answer sets drawn at random and saved by the 1.0 code itself (`--save-answers` then
+    wrote no questionnaire_version, and accepted an answer whose condition was left out), each
+    with the level 1.0 gave it."""
+    from dupi_triage.answers_file import read_document
+    from dupi_triage.scoring import assess
+
+    saved: dict[str, dict[str, Any]] = json.loads(SAVED_1_0.read_text(encoding="utf-8"))
+    assert all("questionnaire_version" not in case["answers"] for case in saved.values())
+    for name, case in saved.items():
+        answers = read_document(questionnaire, case["answers"], name)
+        level = assess(questionnaire, answers).level.value
+        assert LEVELS.index(level) >= LEVELS.index(case["level"]), (name, level, case)
+
+
+def test_a_1_0_save_with_severe_itch_and_a_pause_answer_alone_keeps_its_1_0_level(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """As 1.0 saved `assess --no-input --red-flags none --itch 8 --improved-on-pause yes`."""
+    path = tmp_path / "v1.json"
+    path.write_text(json.dumps({"red_flags": ["none"], "itch": 8, "improved_on_pause": "yes"}))
+    for args in (("report", str(path)), ("assess", "--no-input", "--answers", str(path))):
+        result = run_cli(*args, "--format", "json")
+        assert result.code == 0, result.err
+        assert json.loads(result.out)["level"] == "soon", "1.0 scored it soon"
+
+
+def test_answers_naming_no_version_with_anything_1_0_never_asked_are_todays(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """Only what 1.0 could have saved is read as 1.0's: a question or an option it never had
+    makes them today's answers, scored (and checked) as today's."""
+    today = {**ORDINARY_FLARE, "itch": 8}
+    path = tmp_path / "today.json"
+    path.write_text(json.dumps(today))
+    result = json.loads(run_cli("report", str(path), "--format", "json").out)
+    assert result["level"] == "routine"
+    assert not any("questionnaire 1.0" in r["reason"] for r in result["level_reasons"])
+    orphan = {"red_flags": ["none"], "look": ["hives"], "improved_on_pause": "yes"}
+    path.write_text(json.dumps(orphan))
+    refused = run_cli("report", str(path))
+    assert refused.code == 2
+    assert "dose_paused" in refused.err
+
+
 def test_an_unknown_questionnaire_version_is_one_line_naming_the_known_ones(
     run_cli: RunCli, tmp_path: Path
 ) -> None:

@@ -88,6 +88,22 @@ def test_a_file_and_a_flag_that_contradict_each_other_name_the_flag_and_the_fiel
     assert "--treatment-duration: is under_4_months, but onset is after_4_months" in result.err
 
 
+@pytest.mark.parametrize("version", ["1.0", "2.1"])
+def test_a_flag_that_contradicts_an_older_file_is_refused_though_the_file_alone_loads(
+    run_cli: RunCli, tmp_path: Path, version: str
+) -> None:
+    """Older answers keep loading as they were; an answer given now is checked against them."""
+    path = tmp_path / "answers.json"
+    saved = {"questionnaire_version": version, "red_flags": ["none"], "onset": "after_4_months"}
+    path.write_text(json.dumps(saved))
+    assert run_cli("assess", "--no-input", "--answers", str(path)).code == 0
+    result = run_cli(
+        "assess", "--no-input", "--answers", str(path), "--treatment-duration", "under-4-months"
+    )
+    assert result.code == 2
+    assert "--treatment-duration: is under_4_months, but onset is after_4_months" in result.err
+
+
 def test_a_batch_row_that_contradicts_is_an_error_row_and_the_rest_are_scored(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
