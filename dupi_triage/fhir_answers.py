@@ -3,10 +3,12 @@
 One more answers reader beside the JSON one, giving the same canonical Answers; nothing after it
 knows that FHIR exists. An item's linkId is the question id, a `valueCoding` (in the question's
 own code system) or a `valueInteger` is the answer. Everything a renderer adds that does not
-answer a question is ignored: `meta`, `authored`, `status`, display items, weight extensions on
-codings, and the answers in our own `result` group (scores are always worked out again, never
-trusted). Every item is still checked against the Questionnaire: a question where the form has
-none (inside `result`, in another section's group) is refused, never skipped unread.
+answer a question is ignored: `meta`, `authored`, `status` (but `entered-in-error` is refused),
+display items, weight extensions on codings, and the answers in our own `result` group (scores are
+always worked out again, never trusted). A modifier extension anywhere, or another response in
+`contained`, is refused: either could change what the answers mean. Every item is still
+checked against the Questionnaire: a question where the form has none (inside `result`, in
+another section's group) is refused, never skipped unread.
 
 A response is untrusted input: its size, nesting and item count are bounded before anything is
 read, and every error is one line naming the item.
@@ -38,6 +40,7 @@ def response_answers(questionnaire: Questionnaire, document: Mapping[str, Any]) 
     """The answers a QuestionnaireResponse gives; a missing item is unanswered, and an answer
     its condition rules out (a question the form hides, an option for another age) is refused."""
     version = _check_questionnaire(questionnaire, document.get("questionnaire"))
+    _check_response(document)
     items = document.get("item", [])
     _count_items(items)
     raw: dict[str, object] = {}
@@ -86,6 +89,32 @@ def _check_questionnaire(questionnaire: Questionnaire, reference: object) -> str
             ", ".join(canonical(known) for known in known_versions(questionnaire)),
         )
     return version
+
+
+def _check_response(document: Mapping[str, Any]) -> None:
+    """What the response says about itself that changes whether it can be scored at all."""
+    if "modifierExtension" in document:
+        raise InputError("modifierExtension", _MODIFIER_PROBLEM)
+    if document.get("status") == "entered-in-error":
+        raise InputError(
+            "status",
+            "'entered-in-error' marks this response as recorded by mistake: it is not scored",
+        )
+    contained = document.get("contained")
+    if isinstance(contained, list) and any(is_response(resource) for resource in contained):
+        raise InputError(
+            "contained",
+            "holds another QuestionnaireResponse; dupi-triage reads the answers of the response "
+            "itself, so give that one on its own",
+        )
+
+
+#: FHIR R4: an element with a modifier extension the reader does not know must not be read as if
+#: the extension were not there (it may say "not", or "refuted").
+_MODIFIER_PROBLEM = (
+    "has a modifierExtension, which may change what it means, and dupi-triage knows none: "
+    "it is not scored"
+)
 
 
 # --- items ----------------------------------------------------------------------------------------
@@ -159,6 +188,8 @@ def _answered_items(
         if place is None:
             questions = ", ".join(link for link, p in places.items() if p.kind == "question")
             raise InputError(_field(link), "is not in this questionnaire", questions)
+        if "modifierExtension" in item:
+            raise InputError(_field(link), _MODIFIER_PROBLEM)
         if parent and place.home != parent:
             raise InputError(
                 _field(link),
@@ -191,6 +222,8 @@ def _answers(link: str, item: Mapping[str, Any]) -> list[dict[str, Any]]:
     for answer in answers:
         if not isinstance(answer, dict):
             raise InputError(_field(link), f"each answer must be an object, not {_kind(answer)}")
+        if "modifierExtension" in answer:
+            raise InputError(_field(link), f"an answer {_MODIFIER_PROBLEM}")
     return answers
 
 

@@ -481,7 +481,50 @@ def _hostile(questionnaire: Questionnaire) -> dict[str, dict[str, Any]]:
         "a warning sign inside the result group": changed(
             lambda d: _item(d, "result")["item"].append(_sign_answer())
         ),
+        **{f"a modifier extension on {where}": changed(change) for where, change in _MODIFIED},
+        "entered in error": changed(lambda d: d.update(status="entered-in-error")),
+        "answers in a contained response": changed(
+            lambda d: d.update(contained=[{**d, "id": "inner"}], item=[])
+        ),
     }
+
+
+_MODIFIER = [{"url": "http://example.org/fhir/StructureDefinition/negated", "valueBoolean": True}]
+#: Where a FHIR modifier extension can change what the response means (R4: a reader that does
+#: not know one must not read the element as if it were absent).
+_MODIFIED: list[tuple[str, Any]] = [
+    ("the response", lambda d: d.update(modifierExtension=_MODIFIER)),
+    ("an item", lambda d: _item(d, RED_FLAGS).update(modifierExtension=_MODIFIER)),
+    ("a group", lambda d: _item(d, "section-timing").update(modifierExtension=_MODIFIER)),
+    ("an answer", lambda d: _item(d, RED_FLAGS)["answer"][0].update(modifierExtension=_MODIFIER)),
+    ("the result group", lambda d: _item(d, "result").update(modifierExtension=_MODIFIER)),
+]
+
+
+@pytest.mark.parametrize("where", [where for where, _ in _MODIFIED])
+def test_a_modifier_extension_is_refused_naming_where_it_is(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path, where: str
+) -> None:
+    """A modifier extension may reverse an answer ("not" a warning sign): never read past."""
+    document = _response(questionnaire, FACIAL_REDNESS)
+    dict(_MODIFIED)[where](document)
+    named = {"the response": "modifierExtension", "an item": f"item {RED_FLAGS!r}"}
+    _refused_naming(run_cli, _write(tmp_path, document), named.get(where, "modifierExtension"))
+
+
+def test_a_response_entered_in_error_is_refused_not_scored(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    document = _response(questionnaire, FACIAL_REDNESS) | {"status": "entered-in-error"}
+    _refused_naming(run_cli, _write(tmp_path, document), "entered-in-error")
+
+
+def test_answers_inside_a_contained_response_are_refused_not_read_as_unanswered(
+    run_cli: RunCli, questionnaire: Questionnaire, tmp_path: Path
+) -> None:
+    document = _response(questionnaire, FACIAL_REDNESS)
+    document = {**document, "contained": [{**document, "id": "inner"}], "item": []}
+    _refused_naming(run_cli, _write(tmp_path, document), "contained")
 
 
 def _hostile_names() -> list[str]:
