@@ -28,6 +28,8 @@ def check_writable(path_text: str, *, force: bool, field: str) -> Path:
     Only a regular file is ever replaced, even with --force: a link, a device or a fifo is
     refused, so that `--output /dev/stdout` as root can never turn a system link into a file.
     """
+    if not path_text.strip():
+        raise InputError(field, "is empty; give a file name, or '-' for standard output")
     path = Path(path_text).expanduser()
     folder = path.parent
     shown, shown_folder = quoted_path(path), quoted_path(folder)

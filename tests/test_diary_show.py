@@ -129,6 +129,10 @@ def test_days_ago_and_weekday_names_of_the_last_week_are_accepted(
         ("30/11/2025", "did you mean 2025-11-30?"),
         ("11/30/2025", "did you mean 2025-11-30?"),
         ("05/11/2025", "day and month could be either way round"),
+        ("0000-01-01", "0000-01-01 is before 2000"),
+        ("1999-02-30", "1999-02-30 is before 2000"),
+        ("\u0662\u0660\u0662\u0665-\u0661\u0661-\u0660\u0661", "is not a date"),
+        ("\uff13 days ago", "is not a date"),
     ],
 )
 def test_a_mistyped_date_says_what_is_wrong_in_one_line(
@@ -281,3 +285,13 @@ def test_the_diary_offer_keeps_words_whole_and_a_damaged_diary_never_ends_the_ru
         term.wait_for("Your diary cannot be used")
         term.wait_for(questionnaire.question("onset").text[:20])
         assert "Traceback" not in term.text()
+
+
+def test_an_empty_diary_path_is_refused_not_read_as_the_usual_diary(
+    diary: Path, run_cli: RunCli
+) -> None:
+    for args in (("diary", "skin", "--itch", "3"), ("diary", "show"), ("diary", "dose")):
+        result = run_cli(*args, "--diary", "")
+        assert result.code == 2, args
+        assert "--diary: is empty" in result.err
+    assert not diary.exists()

@@ -258,3 +258,29 @@ def test_a_folder_the_system_will_not_let_us_look_into_is_one_line(
     result = run_cli(*ASSESS, "--output", str(shut / "inner" / "r.md"))
     assert result.code == 2
     assert "Permission denied" in one_line_error(result.err)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("assess", "--no-input", "--red-flags", "none", "--output"),
+        ("assess", "--no-input", "--red-flags", "none", "--save-answers"),
+        ("batch", "-", "--output"),
+    ],
+    ids=["assess --output", "assess --save-answers", "batch --output"],
+)
+@pytest.mark.parametrize("empty", ["", "  "])
+def test_an_empty_file_name_is_refused_naming_the_flag_not_the_current_folder(
+    run_cli: RunCli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    args: tuple[str, ...],
+    empty: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run_cli(*args, empty)
+    assert result.code == 2
+    flag = args[-1]
+    assert f"{flag}: is empty; give a file name" in result.err
+    assert "'.'" not in result.err
+    assert list(tmp_path.iterdir()) == []

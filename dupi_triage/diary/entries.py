@@ -110,8 +110,9 @@ Entry = Dose | CheckIn | Pause
 
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-_DAYS_AGO = re.compile(r"(\d{1,4}) days? ago")
-_SLASHED = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
+# Digits 0 to 9 only: \d would take other scripts' digits too.
+_DAYS_AGO = re.compile(r"([0-9]{1,4}) days? ago")
+_SLASHED = re.compile(r"([0-9]{1,2})[/.]([0-9]{1,2})[/.]([0-9]{4})")
 
 
 def parse_day(text: str, field_name: str, today: dt.date | None = None) -> dt.date:
@@ -160,9 +161,11 @@ def _word_day(word: str, today: dt.date) -> dt.date | None:
 def _iso_day(text: str, word: str, field_name: str) -> dt.date:
     from dupi_triage.errors import quoted
 
-    parts = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", word)
+    parts = re.fullmatch(r"([0-9]{4})-([0-9]{2})-([0-9]{2})", word)
     if parts:
         year, month, number = (int(p) for p in parts.groups())
+        if year < EARLIEST.year:
+            raise InputError(field_name, f"{word} is before 2000", f"{DATE_WORDS}, from {EARLIEST}")
         try:
             return dt.date(year, month, number)
         except ValueError:

@@ -53,6 +53,10 @@ def default_path() -> Path:
 
 def resolve(path_text: str | None) -> Path:
     """The diary's path, made absolute: a relative one needs a working folder that exists."""
+    if path_text is not None and not path_text.strip():
+        raise InputError(
+            FIELD, "is empty; give the diary's file name, or leave --diary out for the usual one"
+        )
     path = Path(path_text).expanduser() if path_text else default_path()
     if path.is_absolute():
         return path
