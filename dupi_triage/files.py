@@ -15,6 +15,7 @@ from dupi_triage.errors import InputError, quoted_path
 PRIVATE_MODE = 0o600
 STDOUT_NAMES = ("-", "/dev/stdout")
 _TEMPORARY_NAME_BYTES = 200  # the name kept in a temporary file's name; NAME_MAX is 255
+_TEMPORARY_SUFFIX = ".part"
 
 
 def is_stdout(path_text: str | None) -> bool:
@@ -187,18 +188,65 @@ def _temporary_beside(path: Path, field: str) -> tuple[int, str]:
     os.access cannot foresee every refusal (a read-only disk, a folder only root may write in when
     running as root), so the folder's answer here is an input error too, never a traceback.
     """
+    prefix = _temporary_prefix(path)
+    _remove_orphaned(path.parent, prefix)
     try:
         import tempfile  # only when a file is written: it costs start-up for everyone else
 
-        return tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path), suffix=".part")
+        return tempfile.mkstemp(
+            dir=path.parent, prefix=f"{prefix}{os.getpid()}.", suffix=_TEMPORARY_SUFFIX
+        )
     except OSError as error:
         raise InputError(
             field, f"cannot write in folder {quoted_path(path.parent)}: {error.strerror or error}"
         ) from None
 
 
+def _remove_orphaned(folder: Path, prefix: str) -> None:
+    """Temporary files for this same target left by a writer that no longer runs.
+
+    A writer removes its own temporary file however it ends, except when killed outright (kill
+    -9, a power cut), which no program can catch. Its name holds its process id
+    (`.NAME.PID.XXXXXXXX.part`): ours, a regular file, and no process of that id left, it is
+    removed before the next write to NAME. A file another user owns, or a writer still running,
+    is left alone.
+    """
+    try:
+        entries = os.scandir(folder)
+    except OSError:
+        return  # the write that follows says what is wrong with the folder
+    me = os.geteuid()
+    with entries:
+        for entry in entries:
+            name = entry.name
+            if not (name.startswith(prefix) and name.endswith(_TEMPORARY_SUFFIX)):
+                continue
+            # PID.XXXXXXXX exactly: '.out.csv.5.PID.XXXXXXXX.part' is the file of 'out.csv.5'.
+            pid, dot, random = name[len(prefix) : -len(_TEMPORARY_SUFFIX)].partition(".")
+            if not (dot and random and "." not in random and pid.isascii() and pid.isdigit()):
+                continue
+            if _running(int(pid)):
+                continue
+            with contextlib.suppress(OSError):
+                info = entry.stat(follow_symlinks=False)
+                if stat.S_ISREG(info.st_mode) and info.st_uid == me:
+                    os.unlink(entry.path)
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # another user's process, or no id a process could have: leave it
+    return True
+
+
 def _temporary_prefix(path: Path) -> str:
-    """'.NAME.' with NAME cut short enough that '.NAME.XXXXXXXX.part' is a legal file name."""
+    """'.NAME.' with NAME cut short enough that '.NAME.PID.XXXXXXXX.part' is a legal file name."""
     name = path.name
     while len(os.fsencode(name)) > _TEMPORARY_NAME_BYTES:
         name = name[:-1]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CURRENT_VERSION, ORDINARY_FLARE, PROJECT_ROOT, RunCli
+from tests.conftest import CURRENT_VERSION, ORDINARY_FLARE, PROJECT_ROOT, RunCli, run_module
 from tests.report_cases import FACIAL_REDNESS, as_flags
 
 ASSESS = ("assess", "--no-input", *as_flags(FACIAL_REDNESS))
@@ -284,3 +284,46 @@ def test_an_empty_file_name_is_refused_naming_the_flag_not_the_current_folder(
     assert f"{flag}: is empty; give a file name" in result.err
     assert "'.'" not in result.err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_batch_killed_outright_leaves_no_temporary_file_after_the_next_write(
+    tmp_path: Path,
+) -> None:
+    """kill -9 cannot be caught, so its temporary file stays until the next write to that same
+    output removes it; a live writer's, another target's and another user's are left alone."""
+    import time
+
+    out = tmp_path / "out.jsonl"
+    row = json.dumps(ORDINARY_FLARE) + "\n"
+    writer = subprocess.Popen(
+        [sys.executable, "-m", "dupi_triage", "batch", "-", "--jobs", "1", "-o", str(out)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+    )
+    assert writer.stdin is not None
+    writer.stdin.write(row.encode())
+    writer.stdin.flush()
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob(".out.jsonl.*.part")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    left = list(tmp_path.glob(".out.jsonl.*.part"))
+    assert left, "the batch writes into a temporary file beside the output"
+    writer.kill()
+    writer.wait()
+    assert [p.name for p in tmp_path.glob(".out.jsonl.*.part")] == [left[0].name]
+    assert not out.exists(), "never a partial output"
+
+    live = tmp_path / f".out.jsonl.{os.getpid()}.abcdefgh.part"
+    other_target = tmp_path / f".out.jsonl.5.{writer.pid}.abcdefgh.part"
+    for keep in (live, other_target):
+        keep.write_text("")
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(row)
+    done = run_module("batch", str(rows), "--jobs", "1", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.exists()
+    assert sorted(p.name for p in tmp_path.glob(".*.part")) == sorted(
+        [live.name, other_target.name]
+    )
