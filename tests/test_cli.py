@@ -522,7 +522,7 @@ def test_finishing_an_answers_file_may_save_back_into_it_without_force(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
     saved = tmp_path / "answers.json"
-    saved.write_text(json.dumps({"red_flags": ["none"]}))
+    saved.write_text(json.dumps({"questionnaire_version": CURRENT_VERSION, "red_flags": ["none"]}))
     result = run_cli(
         "assess", "--no-input", "--answers", str(saved), "--save-answers", str(saved),
         "--itch", "4", "-f", "json",
@@ -533,6 +533,13 @@ def test_finishing_an_answers_file_may_save_back_into_it_without_force(
         "red_flags": ["none"],
         "itch": 4,
     }
+
+    # Naming no version and holding only what 1.0 asked, they are 1.0's (1.0 saved no version)
+    # and stay so, with 1.0's floors.
+    saved.write_text(json.dumps({"red_flags": ["none"]}))
+    again = run_cli("assess", "--no-input", "--answers", str(saved), "--save-answers", str(saved))
+    assert again.code == 0, again.err
+    assert json.loads(saved.read_text())["questionnaire_version"] == "1.0"
 
     other = tmp_path / "other.json"
     other.write_text("{}")
