@@ -97,6 +97,8 @@ DECIDING_WORDS: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {
     ("other_symptoms", "joint_or_tendon_pain"): ("soon", ("joints", "tendons")),
     ("location", "widespread"): ("soon", ("much of the body",)),
     ("spots_fade", "do_not_fade"): ("emergency", ("still be seen", "glass")),
+    # Purple spots are urgent whatever; a glass test not done leaves them so, and says when.
+    ("spots_fade", "not_checked"): ("urgent", ("checking today",)),
 }
 
 LEVELS = ("routine", "soon", "urgent", "emergency")
