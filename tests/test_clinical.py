@@ -357,6 +357,15 @@ def test_point_13_itch_of_7_alone_is_an_ordinary_flare_and_stays_routine(assesse
         ({"other_symptoms": ["joint_or_tendon_pain"]}, "other_symptoms"),
         ({"treatment_duration": "over_12_months", "overall_course": "worse"}, "overall_course"),
         ({"treatment_duration": "4_to_12_months", "overall_course": "same"}, "overall_course"),
+        # Began more than 4 months after starting: more than 4 months on it, said or not.
+        (
+            {"onset": "after_4_months", "treatment_duration": None, "overall_course": "worse"},
+            "overall_course",
+        ),
+        (
+            {"onset": "after_4_months", "treatment_duration": None, "overall_course": "same"},
+            "overall_course",
+        ),
     ],
 )
 def test_point_13_lumps_joint_pain_and_persistent_worsening_are_at_least_soon(

@@ -206,7 +206,11 @@ def _soon_floors(result: Assessment) -> list[str]:
         "possible infection": a.has("look", "weeping_crusts") or "possible_infection" in patterns,
         "lumps": a.has("look", "lumps_or_nodules"),
         "joint or tendon pain": a.has("other_symptoms", "joint_or_tendon_pain"),
-        "persistent worsening": a.get("treatment_duration") in ("4_to_12_months", "over_12_months")
+        # More than four months on dupilumab: said, or a rash that began after four months.
+        "persistent worsening": (
+            a.get("treatment_duration") in ("4_to_12_months", "over_12_months")
+            or a.get("onset") == "after_4_months"
+        )
         and a.get("overall_course") in ("same", "worse"),
     }
     return [name for name, met in floors.items() if met]

@@ -23,6 +23,7 @@ from dupi_triage.scoring.model import (
     TriageLevel,
     WarningSignFound,
 )
+from dupi_triage.scoring.triage import worsening_after_four_months
 
 SPEC_RULE_3 = "SPEC safety rule 3."
 ARTICLE_STOPPING = (
@@ -145,10 +146,7 @@ def _applies(
         "alternative_causes", "new_medicine"
     )
     held = any(sign.hold_next_dose for sign in signs)
-    worsening = answers.get("treatment_duration") in (
-        "4_to_12_months",
-        "over_12_months",
-    ) and answers.get("overall_course") in ("same", "worse")
+    worsening = worsening_after_four_months(answers)
     return {
         # A settled flare already leads with the person's own moisturisers (NICE CG57).
         "skin_care": not settled_flare(pattern, level, answers),

@@ -326,11 +326,24 @@ def painful_skin_widespread(context: Context, rule: LevelRule) -> Iterator[Level
         )
 
 
+def worsening_after_four_months(answers: Answers) -> bool:
+    """More than four months on dupilumab and the skin overall no better (spec, level).
+
+    A rash that began more than four months after the first injection says so too, whatever
+    `treatment_duration` says or if it was left out (the two cannot disagree:
+    [[contradictions]]).
+    """
+    long_enough = (
+        answers.get("treatment_duration") in MONTHS_ON_TREATMENT
+        or answers.get("onset") == "after_4_months"
+    )
+    return long_enough and answers.get("overall_course") in NOT_BETTER
+
+
 def persistent_worsening(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
     answers = context.answers
-    duration = answers.get("treatment_duration")
     course = answers.get("overall_course")
-    if duration in MONTHS_ON_TREATMENT and course in NOT_BETTER:
+    if worsening_after_four_months(answers):
         overall = "no better" if course == "same" else "worse"
         yield _reason(
             rule,
