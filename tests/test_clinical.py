@@ -553,6 +553,30 @@ def test_answers_saved_by_the_1_0_code_load_and_never_score_lower(
         assert LEVELS.index(level) >= LEVELS.index(case["level"]), (name, level, case)
 
 
+SAVED_2_1 = PROJECT_ROOT / "tests" / "fixtures" / "saved_answers_2_1.json"
+
+
+@pytest.mark.parametrize("fmt", ["json", "fhir"])
+@pytest.mark.parametrize("fixture", [SAVED_1_0, SAVED_2_1], ids=["1.0", "2.1"])
+def test_a_result_of_older_answers_read_again_scores_the_same(
+    questionnaire: Questionnaire, fixture: Path, fmt: str
+) -> None:
+    """A saved JSON result or FHIR response of answers saved under an older version says so,
+    so `report` of it scores them as they were: never lower, never refused."""
+    from dupi_triage.answers_file import read_document
+    from dupi_triage.render import fhir
+    from dupi_triage.render import json as json_render
+    from dupi_triage.scoring import assess
+
+    saved: dict[str, dict[str, Any]] = json.loads(fixture.read_text(encoding="utf-8"))
+    for name, case in saved.items():
+        first = assess(questionnaire, read_document(questionnaire, case["answers"], name))
+        written = (json_render if fmt == "json" else fhir).render(questionnaire, first)
+        again = assess(questionnaire, read_document(questionnaire, json.loads(written), name))
+        assert again.answers == first.answers, name
+        assert again.level is first.level, name
+
+
 def test_a_1_0_save_with_severe_itch_and_a_pause_answer_alone_keeps_its_1_0_level(
     run_cli: RunCli, tmp_path: Path
 ) -> None:

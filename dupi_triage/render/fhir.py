@@ -88,7 +88,9 @@ def response_resource(questionnaire: Questionnaire, assessment: Assessment) -> d
     items.append(_result_answers(questionnaire, assessment))
     return {
         "resourceType": "QuestionnaireResponse",
-        "questionnaire": canonical(questionnaire.version),
+        # Answers saved under an older version say so, as a saved answers file does: read
+        # back, they are scored as they were, never lower.
+        "questionnaire": canonical(assessment.answers.saved_under or questionnaire.version),
         "status": "in-progress" if assessment.missing else "completed",
         "item": items,
     }

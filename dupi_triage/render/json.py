@@ -14,6 +14,7 @@ from typing import Any
 
 from dupi_triage import __version__
 from dupi_triage.answers import AnswerValue
+from dupi_triage.migrations import VERSION_KEY
 from dupi_triage.questionnaire import Questionnaire
 from dupi_triage.scoring.model import (
     Assessment,
@@ -104,7 +105,7 @@ def _assessment_to_dict(questionnaire: Questionnaire, assessment: Assessment) ->
         "contributions": [_contribution(c) for c in assessment.contributions],
         "advice": list(assessment.advice),
         "tell_your_prescriber": list(assessment.tell_your_prescriber),
-        "answers": assessment.answers.to_json(questionnaire),
+        "answers": _answers(questionnaire, assessment),
         "missing": list(assessment.missing),
         "contradictions": [
             _contradiction(questionnaire, assessment, c) for c in assessment.contradictions
@@ -137,6 +138,14 @@ def render(questionnaire: Questionnaire, assessment: Assessment) -> str:
 
 CONTRACT_ITEM_KEYS = ("item", "points", "reason")
 CONTRACT_CONTRIBUTION_KEYS = ("question", "answer", "effect", "reason")
+
+
+def _answers(questionnaire: Questionnaire, assessment: Assessment) -> dict[str, Any]:
+    """The answers as an answers file holds them: with the older version they were saved under,
+    if any, so that reading this result again scores them as they were (never lower)."""
+    answers = assessment.answers.to_json(questionnaire)
+    saved_under = assessment.answers.saved_under
+    return {VERSION_KEY: saved_under, **answers} if saved_under else answers
 
 
 def contract_subset(result: dict[str, Any]) -> dict[str, Any]:
@@ -197,9 +206,10 @@ def contract_line(questionnaire: Questionnaire, assessment: Assessment, prefix: 
     `prefix` adds leading members, such as the row number.
     """
     a = assessment
-    answers = ",".join(
-        [_cached("answer", pair)[1:-1] for pair in a.answers.in_order(questionnaire)]
-    )
+    pieces = [_cached("answer", pair)[1:-1] for pair in a.answers.in_order(questionnaire)]
+    if a.answers.saved_under:
+        pieces.insert(0, _encode({VERSION_KEY: a.answers.saved_under})[1:-1])
+    answers = ",".join(pieces)
     return "".join(
         [
             "{",
