@@ -24,6 +24,7 @@ from dupi_triage.batch_rows import BatchSummary, Record, jsonl_row
 from dupi_triage.batch_rows import run_batch as run_batch  # one core's loop, named here too
 from dupi_triage.errors import InputError, one_of, quoted, quoted_path
 from dupi_triage.lines import bounded_lines
+from dupi_triage.migrations import VERSION_KEY
 from dupi_triage.questionnaire import Questionnaire
 
 INPUT_FORMATS = ("jsonl", "csv", "json")
@@ -168,7 +169,8 @@ def _csv_header(questionnaire: Questionnaire, header: lines.Record) -> list[str]
         raise InputError("INPUT", f"the CSV header is {error.problem}") from None
     columns = [name.strip() for name in cells]
     for index, name in enumerate(columns):
-        if name not in questionnaire.by_id:
+        # A column may say which questionnaire version the answers were saved under.
+        if name not in questionnaire.by_id and name != VERSION_KEY:
             raise InputError(
                 "INPUT",
                 f"CSV column {quoted(name)} is not a question",

@@ -162,15 +162,22 @@ def saved_by_1_0(raw: Mapping[str, object]) -> bool:
     questionnaire scores them, with 1.0's floors (never lower than 1.0 scored them). Anything
     1.0 never asked (who is answering, a later option) makes them today's answers.
     """
-    if VERSION_KEY in raw or not raw:
+    if VERSION_KEY in raw:
         return False
-    for question_id, value in raw.items():
+    # However they are spelled: null is unanswered, and "a,b" is a list (as flags and CSV
+    # cells write one).
+    answered = {key: value for key, value in raw.items() if value is not None}
+    if not answered:
+        return False
+    for question_id, value in answered.items():
         if question_id not in V1_QUESTIONS:
             return False
         options = V1_QUESTIONS[question_id]
-        if options is None or value is None:
+        if options is None:
             continue
-        chosen = value if isinstance(value, list) else [value]
+        chosen = value.split(",") if isinstance(value, str) else value
+        if not isinstance(chosen, list):
+            return False
         for option in chosen:
             if not isinstance(option, str):
                 return False
@@ -189,11 +196,13 @@ def migrate(
     """The answers without their version key, moved to today's ids; and the older version."""
     answers = {key: value for key, value in raw.items() if key != VERSION_KEY}
     version = raw.get(VERSION_KEY)
-    if version is None or version == questionnaire.version:
+    if version == questionnaire.version or VERSION_KEY not in raw:
         return answers, None
     migration = MIGRATIONS.get(version) if isinstance(version, str) else None
     if migration is None or not isinstance(version, str):
         shown = repr(version) if isinstance(version, str) and len(version) < 20 else "that value"
+        if version is None:
+            shown = "null"
         raise InputError(
             VERSION_KEY,
             f"{shown} is not a questionnaire version this tool can read",

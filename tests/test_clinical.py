@@ -19,7 +19,7 @@ from dupi_triage.questionnaire_loader import load_questionnaire
 from dupi_triage.render.view import summary_view
 from dupi_triage.safety import NOT_BESIDE_AN_EMERGENCY, WARNING_SIGNS
 from dupi_triage.scoring.model import TriageLevel
-from tests.conftest import ORDINARY_FLARE, PROJECT_ROOT, Assess, Render, RunCli
+from tests.conftest import CURRENT_VERSION, ORDINARY_FLARE, PROJECT_ROOT, Assess, Render, RunCli
 
 HUMAN_FORMATS = ("rich", "text", "markdown", "html")
 ROUTINE_TIMING = "before the next injection, or within two weeks, whichever is sooner"
@@ -587,6 +587,41 @@ def test_a_1_0_save_with_severe_itch_and_a_pause_answer_alone_keeps_its_1_0_leve
         result = run_cli(*args, "--format", "json")
         assert result.code == 0, result.err
         assert json.loads(result.out)["level"] == "soon", "1.0 scored it soon"
+
+
+@pytest.mark.parametrize(
+    "spelled",
+    [
+        {"red_flags": ["none"], "location": ["face_neck", "scalp"], "itch": 7},
+        {"red_flags": "none", "location": "face_neck,scalp", "itch": 7},
+        {"red_flags": ["none"], "location": ["face_neck", "scalp"], "itch": 7, "respondent": None},
+    ],
+    ids=["lists", "comma-joined", "a null later question"],
+)
+def test_the_1_0_reading_does_not_depend_on_how_the_answers_are_spelled(
+    run_cli: RunCli, tmp_path: Path, spelled: dict[str, object]
+) -> None:
+    path = tmp_path / "v1.json"
+    path.write_text(json.dumps(spelled))
+    assert json.loads(run_cli("report", str(path), "--format", "json").out)["level"] == "soon"
+    rows = tmp_path / "rows.csv"
+    rows.write_text('red_flags,location,itch\nnone,"face_neck,scalp",7\n')
+    batch = run_cli("batch", str(rows), "--format", "csv", "--jobs", "1")
+    assert batch.out.splitlines()[1].split(",")[:2] == ["1", "soon"], "a CSV row the same"
+
+
+def test_a_csv_column_may_name_the_version_and_a_null_version_is_refused(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f"questionnaire_version,red_flags,itch\n{CURRENT_VERSION},none,7\n,none,7\n")
+    batch = run_cli("batch", str(rows), "--format", "csv", "--jobs", "1")
+    assert [line.split(",")[1] for line in batch.out.splitlines()[1:]] == ["routine", "soon"]
+    path = tmp_path / "null.json"
+    path.write_text(json.dumps({"questionnaire_version": None, "red_flags": ["none"]}))
+    refused = run_cli("report", str(path))
+    assert refused.code == 2
+    assert "questionnaire_version: null is not a questionnaire version" in refused.err
 
 
 def test_answers_naming_no_version_with_anything_1_0_never_asked_are_todays(
