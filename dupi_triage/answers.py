@@ -220,11 +220,14 @@ def _parse_integer(question: Question, raw: object, field_name: str) -> int:
     assert question.min is not None
     assert question.max is not None
     allowed = question.allowed_values()
+    if isinstance(raw, float) and raw == raw and abs(raw) < 1e6:
+        raise InputError(field_name, f"{raw!r} is not a whole number", allowed)
     if isinstance(raw, bool) or not isinstance(raw, int | str):
         raise InputError(field_name, f"expected a whole number, got {_describe(raw)}", allowed)
     if isinstance(raw, str):
         text = raw.strip()
-        if not (text.isascii() and text.lstrip("-").isdigit()) or len(text) > 6:
+        # One minus sign at most: '--5' is not a number (int() would raise).
+        if not (text.isascii() and text.removeprefix("-").isdigit()) or len(text) > 6:
             raise InputError(field_name, f"{_quote(raw)} is not a whole number", allowed)
         raw = int(text)
     if not question.min <= raw <= question.max:

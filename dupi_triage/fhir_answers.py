@@ -253,6 +253,8 @@ def _raw_answer(question: Question, answer: Mapping[str, Any], field: str) -> ob
             raise InputError(field, f"valueString must be text, not {_kind(value)}")
         return value
     if expected == "valueInteger":
+        if isinstance(value, float) and value == value and abs(value) < 1e6:
+            raise InputError(field, f"valueInteger must be a whole number, not {value!r}")
         if isinstance(value, bool) or not isinstance(value, int):
             raise InputError(field, f"valueInteger must be a whole number, not {_kind(value)}")
         return value

@@ -90,3 +90,47 @@ def test_a_byte_order_mark_is_not_an_error(tmp_path: Path, run_cli: RunCli) -> N
     result = run_cli("assess", "--no-input", "--answers", str(answers), "--format", "json")
     assert result.code == 0, result.err
     assert json.loads(result.out)["red_flags_screened"] is True
+
+
+@pytest.mark.parametrize("value", ["--5", "-+5", "8.0", "٣"])
+def test_a_number_that_is_not_one_is_one_line_everywhere(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    """'--5' passed the digit check and then broke int(): a traceback, and a whole batch lost."""
+    monkeypatch.setenv("DUPI_TRIAGE_DIARY", str(tmp_path / "diary.sqlite"))
+    said = "is not a whole number"
+    flags = run_cli("assess", "--no-input", "--red-flags", "none", f"--itch={value}")
+    assert flags.code == 2
+    assert said in flags.err
+    assert "Traceback" not in flags.err
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"red_flags": ["none"], "itch": value}))
+    from_file = run_cli("report", str(answers))
+    assert from_file.code == 2
+    assert said in from_file.err
+    rows = tmp_path / "rows.csv"
+    rows.write_text(f"red_flags,itch\nnone,{value}\nnone,3\n")
+    batch = run_cli("batch", str(rows), "--format", "csv", "--jobs", "1")
+    assert batch.code == 1, "one error row, the rest scored"
+    assert said in batch.out.splitlines()[1]
+    assert batch.out.splitlines()[2].startswith("2,")
+    diary = run_cli("diary", "skin", f"--itch={value}")
+    assert diary.code == 2
+    assert said in diary.err
+    assert not (tmp_path / "diary.sqlite").exists()
+
+
+@pytest.mark.parametrize("where", ["file", "fhir"])
+def test_a_fraction_for_a_whole_number_says_so(run_cli: RunCli, tmp_path: Path, where: str) -> None:
+    path = tmp_path / "answers.json"
+    if where == "file":
+        path.write_text('{"red_flags": ["none"], "itch": 8.0}')
+    else:
+        flags = ("--no-input", "--red-flags", "none", "--itch", "8", "--format", "fhir")
+        document = json.loads(run_cli("assess", *flags).out)
+        text = json.dumps(document).replace('"valueInteger": 8', '"valueInteger": 8.0')
+        path.write_text(text)
+    result = run_cli("report", str(path))
+    assert result.code == 2
+    assert "8.0" in result.err
+    assert "whole number" in result.err
