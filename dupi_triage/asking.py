@@ -302,18 +302,10 @@ def _offer_report(
         if _act_now(assessment):
             stopped += "\n" + _wrap(_action_again(questionnaire, assessment))
         raise Stopped(stopped) from None
-    if _act_now(assessment):
-        # Safety rule 9: the urgent action, not the offer, is the last thing on screen.
-        from rich.constrain import Constrain
+    # Safety rule 9: the urgent action, not the offer, is the last thing on screen.
+    from dupi_triage.output import action_last
 
-        from dupi_triage.output import console
-        from dupi_triage.render.terminal import MAX_WIDTH, level_banner
-        from dupi_triage.render.view import summary_view
-
-        screen = console(output)
-        banner = level_banner(summary_view(questionnaire, assessment))
-        print()
-        screen.print(Constrain(banner, min(screen.width, MAX_WIDTH)))
+    action_last(questionnaire, assessment, output)
 
 
 def _act_now(assessment: Assessment) -> bool:

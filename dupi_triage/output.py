@@ -40,6 +40,45 @@ def console(output: OutputOptions, *, stderr: bool = False) -> Console:
     return Console(stderr=stderr, no_color=output.no_color or None, highlight=False, emoji=False)
 
 
+def plain_screen(output: OutputOptions) -> bool:
+    """Plain text on screen: asked for (--plain, for screen readers), or a dumb terminal."""
+    return output.plain or os.environ.get("TERM") == "dumb"
+
+
+def action_last(
+    questionnaire: Questionnaire, assessment: Assessment, output: OutputOptions
+) -> None:
+    """Safety rule 9: an urgent or emergency action, again, as the last thing on screen.
+
+    The rich summary ends on it already; plain text ends on the prescriber's detail, and an
+    offer or a note printed after a summary ends on itself, so this says it once more.
+    """
+    if assessment.level.value not in ("urgent", "emergency"):
+        return
+    if plain_screen(output):
+        from dupi_triage.wrapping import fill, terminal_width, usable
+
+        label = questionnaire.level(assessment.level.value).label.upper()
+        from dupi_triage.render.text import WIDTH
+
+        width = min(usable(terminal_width()), WIDTH)  # no wider than the text above it
+        line = fill(f"{label}: {assessment.action}", width)
+        sys.stdout.write(f"\n{line}\n")
+        return
+    from rich.constrain import Constrain
+
+    from dupi_triage.render.terminal import MAX_WIDTH, level_banner
+    from dupi_triage.render.view import summary_view
+
+    screen = console(output)
+    screen.print()
+    screen.print(
+        Constrain(
+            level_banner(summary_view(questionnaire, assessment)), min(screen.width, MAX_WIDTH)
+        )
+    )
+
+
 def emit(
     questionnaire: Questionnaire,
     assessment: Assessment,
@@ -53,8 +92,9 @@ def emit(
     to_file = not is_stdout(output.output)
     if fmt == TERMINAL or (to_file and also_on_screen and not stdout_is_closed()):
         # A dumb terminal cannot draw boxes or colour: it gets the plain text.
-        if output.plain or os.environ.get("TERM") == "dumb":
+        if plain_screen(output):
             sys.stdout.write(render_document("text", questionnaire, assessment))
+            action_last(questionnaire, assessment, output)
         else:
             from dupi_triage.render.terminal import print_summary
 

@@ -25,9 +25,11 @@ def terminal_width(output: Any = None) -> int:
             pass
     for descriptor in (1, 2, 0):
         try:
-            return max(NARROWEST, os.get_terminal_size(descriptor).columns)
+            size = os.get_terminal_size(descriptor).columns
         except OSError:
             continue
+        if size > 0:  # 0: a terminal that does not know its size (a serial line, `script`)
+            return max(NARROWEST, size)
     columns = os.environ.get("COLUMNS", "")
     return max(NARROWEST, int(columns)) if columns.isdigit() else DEFAULT_WIDTH
 

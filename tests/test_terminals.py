@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -102,3 +103,35 @@ def test_output_piped_to_a_file_carries_no_escape_codes(env: dict[str, str]) -> 
     result = run_module("assess", "--no-input", *FACIAL_REDNESS, env=env)
     assert result.returncode == 0
     assert ANSI.search(result.stdout) is None
+
+
+@pytest.mark.parametrize(
+    ("flags", "label"),
+    [
+        (("--red-flags", "breathing_or_swelling"), "EMERGENCY"),
+        (("--red-flags", "eye_pain_or_vision"), "URGENT"),
+    ],
+)
+@pytest.mark.parametrize("how", ["--plain", "TERM=dumb"])
+def test_plain_text_on_a_terminal_ends_on_an_urgent_or_emergency_action(
+    flags: tuple[str, ...], label: str, how: str
+) -> None:
+    """Safety rule 9 on a screen reader's or a dumb terminal's screen, as in the rich summary:
+    the plain text ends on the prescriber's detail, so the action comes once more, last."""
+    import pexpect
+
+    env = {"TERM": "dumb"} if how == "TERM=dumb" else {"TERM": "xterm"}
+    extra = ["--plain"] if how == "--plain" else []
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "dupi_triage", "assess", "--no-input", *flags, *extra],
+        env={**os.environ, **env, "COLUMNS": "80"},
+        encoding="utf-8",
+        dimensions=(50, 80),
+        timeout=30,
+    )
+    child.expect(pexpect.EOF)
+    screen = [line for line in child.before.replace("\r", "").splitlines() if line.strip()]
+    last = " ".join(" ".join(screen[-4:]).split())
+    assert f"{label}: " in last
+    assert last.rstrip().endswith(("now.", "the morning.")), last
