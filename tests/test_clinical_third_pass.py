@@ -423,3 +423,103 @@ def test_purple_spots_that_do_not_fade_show_the_emergency_alert_at_once_in_the_w
     assert "Your answers count as this warning sign:" in shown
     assert "do not fade when a glass is pressed on them" in shown
     assert "Stop here and show the summary" in shown
+
+
+# --- found in review after the third pass ---------------------------------------------------------
+
+REDNESS_AFTER_AN_ANTIBIOTIC = {
+    **ORDINARY_FLARE,
+    "onset": "1_to_4_months",
+    "treatment_duration": "under_4_months",
+    "location": ["new_areas"],
+    "look": ["redness_no_scaling"],
+    "usual_treatment_helps": "no",
+    "alternative_causes": ["new_medicine"],
+    "new_medicine_detail": "co-amoxiclav started 9 days ago",
+}
+
+
+def test_a_new_medicine_at_any_level_gets_no_pause_of_dupilumab(assessed: Assess) -> None:
+    """The other medicine comes first (spec, `new_medicine_detail`), read at every level: a
+    'pause with a plan to restart' beside a newly started medicine invites stopping the wrong
+    one."""
+    result = assessed(REDNESS_AFTER_AN_ANTIBIOTIC)
+    assert result.level == "soon"
+    assert "plan to restart" not in _advice(result)
+    assert "new medicine can cause a rash like this" in _advice(result)
+    alone = {**REDNESS_AFTER_AN_ANTIBIOTIC, "alternative_causes": ["none"]}
+    del alone["new_medicine_detail"]
+    assert "plan to restart" in _advice(assessed(alone)), "the pause is offered where it fits"
+
+
+def test_eyes_beside_another_leading_picture_still_get_the_eye_check(assessed: Assess) -> None:
+    result = assessed(
+        {
+            **ORDINARY_FLARE,
+            "look": ["thick_scaly_plaques", "red_itchy_eyes"],
+            "location": ["new_areas", "scalp"],
+            "onset": "after_4_months",
+        }
+    )
+    assert result.pattern.id != "conjunctivitis"
+    assert "conjunctivitis" in result.pattern.also_consistent_with
+    advice = _advice(result)
+    assert "eye check within a few days" in advice
+    assert "same day" in advice
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {
+            "red_flags": ["none"],
+            **TODDLER,
+            "look": ["bumps_or_pustules"],
+            "location": ["new_areas"],
+            "alternative_causes": ["childhood_infection"],
+        },
+        {
+            "red_flags": ["none"],
+            **ADULT,
+            "look": ["bumps_or_pustules"],
+            "location": ["widespread"],
+            "alternative_causes": ["new_medicine"],
+        },
+    ],
+    ids=["pus spots beside a childhood infection", "widespread pustules after a new medicine"],
+)
+def test_pus_spots_that_are_not_bacterial_get_no_antibiotics(
+    assessed: Assess, raw: Mapping[str, object]
+) -> None:
+    result = assessed(raw)
+    shown = " ".join([*result.advice, *(reason.reason for reason in result.level_reasons)])
+    # Offered as a treatment (the new-medicine line may name antibiotics as a cause).
+    assert not re.search(r"such as antibiotics|antibiotics if", shown), shown
+
+
+def test_no_schedule_review_beside_a_held_dose(assessed: Assess) -> None:
+    """A hypersensitivity sign holds the next dose with no plan to restart: no schedule to
+    review either (here hives after each dose, read as a serum-sickness-like reaction)."""
+    result = assessed(
+        {"red_flags": ["none"], **ADULT, "look": ["hives"], "injection_pattern": "yes"}
+    )
+    assert result.hold_next_dose
+    assert "schedule" not in _advice(result)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"look": ["other"], "other_symptoms": ["skin_pain"], "location": ["widespread"]},
+        {"look": ["blisters"], "location": ["widespread"]},
+        {"look": ["purple_spots"], "location": ["widespread"]},
+    ],
+    ids=["skin pain", "blisters", "purple spots"],
+)
+def test_beside_an_emergency_no_reason_says_checking_today(
+    assessed: Assess, render_as: Render, raw: Mapping[str, object]
+) -> None:
+    result = assessed({"red_flags": ["breathing_or_swelling"], **ADULT, **raw})
+    assert result.level == "emergency"
+    for fmt in HUMAN_FORMATS:
+        assert "today" not in _flat(render_as(result, fmt)).lower(), fmt

@@ -99,6 +99,11 @@ def build_advice(
         text.lumps if answers.has("look", "lumps_or_nodules") else text.drug_reaction
     )
     lines.append(AdviceLine(pattern_advice, ARTICLE_COMMUNICATION))
+    if CONJUNCTIVITIS in pattern.also_consistent_with:
+        # Eyes beside another picture still need their check (spec, eyes; MHRA).
+        eyes = questionnaire.pattern(CONJUNCTIVITIS)
+        if eyes.advice:
+            lines.append(AdviceLine(eyes.advice, eyes.source))
     applies = _applies(questionnaire, level, pattern, drug_link, signs, answers)
     for consider in text.consider:
         if applies[consider.id]:
@@ -140,11 +145,11 @@ def _applies(
     # Spec, `about`: nothing suggests stopping dupilumab for pregnancy, so in pregnancy or while
     # breastfeeding a pause is left to the prescriber to raise, not listed here.
     pregnant = answers.get("pregnancy") in ("pregnant", "breastfeeding")
-    # Spec, `new_medicine_detail`: beside a severe reaction, the other medicine comes first; and
-    # beside a hypersensitivity sign the next dose is already held, with no plan to restart.
-    other_medicine_first = level.rank >= TriageLevel.URGENT.rank and answers.has(
-        "alternative_causes", "new_medicine"
-    )
+    # Spec, `new_medicine_detail`: beside a severe reaction, the other medicine comes first. We
+    # read it at every level: a pause of dupilumab "with a plan to restart" beside a newly
+    # started medicine invites stopping the wrong one. Beside a hypersensitivity sign the next
+    # dose is already held, with no plan to restart and no schedule to review.
+    other_medicine_first = answers.has("alternative_causes", "new_medicine")
     held = any(sign.hold_next_dose for sign in signs)
     worsening = worsening_after_four_months(answers)
     return {
@@ -153,8 +158,8 @@ def _applies(
         "topical_treatments": drug_reaction and not eyes_first,
         "antiviral": answers.has("red_flags", "painful_blisters"),
         "antibiotics": bacterial_signs(answers, pattern),
-        "schedule_review": drug_reaction
-        or (not infection_first and answers.get("injection_pattern") == "yes"),
+        "schedule_review": not held
+        and (drug_reaction or (not infection_first and answers.get("injection_pattern") == "yes")),
         "supervised_pause": drug_reaction
         and not_helped
         and not (pregnant or eyes_first or other_medicine_first or held),

@@ -25,6 +25,8 @@ OTHER_CAUSES = {"new_medicine": "a new medicine", "known_allergen": "a known all
 #: Signs of a bacterial infection (antibiotics are for these, never for a viral picture).
 BACTERIAL = (("look", "weeping_crusts"), (RED_FLAGS, "spreading_infection"))
 PUSTULES = ("look", "bumps_or_pustules")
+#: A childhood infection: in the data, a viral one ("such as hand, foot and mouth disease").
+VIRAL_CAUSE = "childhood_infection"
 
 
 class OtherCause(NamedTuple):
@@ -59,10 +61,23 @@ def other_cause(answers: Answers, pattern: PatternResult) -> OtherCause | None:
 
 
 def bacterial_signs(answers: Answers, pattern: PatternResult) -> bool:
-    """Crusts, spreading hot skin, or pus spots where the infection pattern fits."""
+    """Crusts, spreading hot skin, or pus spots where the infection pattern fits.
+
+    Pus spots are not taken for bacteria beside a childhood infection (a viral picture such as
+    hand, foot and mouth disease) nor spread over much of the body (the drug reaction of
+    widespread pustules, whose pustules are not infected).
+    """
     if any(answers.has(question, option) for question, option in BACTERIAL):
         return True
+    if answers.has(ALTERNATIVE_CAUSES, VIRAL_CAUSE) or _widespread_pustules(answers):
+        return False
     return answers.has(*PUSTULES) and INFECTION_PATTERN in (
         pattern.id,
         *pattern.also_consistent_with,
+    )
+
+
+def _widespread_pustules(answers: Answers) -> bool:
+    return answers.has(RED_FLAGS, "widespread_pustules") or (
+        answers.has(*PUSTULES) and answers.has("location", "widespread")
     )

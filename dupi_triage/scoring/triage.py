@@ -260,10 +260,16 @@ def _infection_sign(context: Context) -> tuple[str, str]:
     return "look", "weeping_crusts"
 
 
+def _beside_an_emergency(context: Context) -> bool:
+    """An emergency sign is present: no reason beside it says "checking today" (the action is
+    to call now; spec: nothing beside an emergency that could read as time to wait)."""
+    return any(sign.level is TriageLevel.EMERGENCY for sign in context.warning_signs)
+
+
 def purple_spots(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
-    # Beside the emergency they count as, "checking today" would only confuse.
-    emergency = any(sign.id == "non_blanching_rash" for sign in context.warning_signs)
-    if context.answers.has("look", "purple_spots") and not emergency:
+    # Beside an emergency (the one they count as, or another), "checking today" would only
+    # confuse.
+    if context.answers.has("look", "purple_spots") and not _beside_an_emergency(context):
         yield _reason(
             rule,
             "look",
@@ -290,7 +296,9 @@ def widespread_blisters(context: Context, rule: LevelRule) -> Iterator[LevelReas
             rule,
             "look",
             "blisters",
-            "Blisters over much of the body need checking today.",
+            "Blisters over much of the body need a clinician's look at once."
+            if _beside_an_emergency(context)
+            else "Blisters over much of the body need checking today.",
         )
 
 
@@ -322,7 +330,8 @@ def painful_skin_widespread(context: Context, rule: LevelRule) -> Iterator[Level
             "other_symptoms",
             "skin_pain",
             "Skin that hurts over much of the body can be an early sign of a severe reaction to "
-            "a medicine: it needs checking today.",
+            "a medicine"
+            + ("." if _beside_an_emergency(context) else ": it needs checking today."),
         )
 
 
