@@ -438,6 +438,26 @@ def test_a_diary_on_a_read_only_disk_is_called_read_only_not_damaged(tmp_path: P
     assert "damaged" not in result.stderr
 
 
+def test_a_diary_on_a_read_only_disk_can_still_be_read_and_gains_no_file(tmp_path: Path) -> None:
+    """The README: a read-only diary can be shown, checked, exported and used by assess; on a
+    read-only disk it took the writing path and failed with 'cannot write'."""
+    result = _in_own_mount(
+        tmp_path,
+        'D="$M/d/diary.sqlite"\n'
+        '$RUN diary dose --diary "$D" 2>/dev/null || exit 98\n'
+        '$RUN diary skin --itch 3 --diary "$D" 2>/dev/null || exit 98\n'
+        'mount -o remount,ro "$M" || exit 99\n'
+        '$RUN diary show --diary "$D" --format json >/dev/null || exit 1\n'
+        '$RUN diary check --diary "$D" >/dev/null 2>&1 || exit 2\n'
+        '$RUN diary export --diary "$D" >/dev/null || exit 3\n'
+        '$RUN assess --no-input --red-flags none --from-diary --diary "$D" -f json >/dev/null '
+        "|| exit 4\n"
+        'ls -A "$M/d"\n',
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["diary.sqlite"]
+
+
 def test_a_full_disk_is_called_full_not_damaged(tmp_path: Path) -> None:
     result = _in_own_mount(
         tmp_path,

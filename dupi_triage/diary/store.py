@@ -318,7 +318,13 @@ def _open_file(path: Path, *, checking: bool) -> sqlite3.Connection:
 
 def _read_copy(path: Path, *, checking: bool) -> sqlite3.Connection:
     """The diary, migrated, in memory; the file is closed again before anything is read."""
-    read_only = not os.stat(path).st_mode & stat.S_IWUSR
+    # Read-only by its mode, or where this process cannot write: a read-only disk, an immutable
+    # file, a folder it cannot add SQLite's -wal and -shm files to. Read as it stands, then.
+    read_only = (
+        not os.stat(path).st_mode & stat.S_IWUSR
+        or not os.access(path, os.W_OK)
+        or not os.access(path.parent, os.W_OK | os.X_OK)
+    )
     before = {c for c in place.companions(path) if os.path.lexists(c)}
     source = _connect_for_reading(path, read_only=read_only)
     memory = sqlite3.connect(":memory:", isolation_level=None)
