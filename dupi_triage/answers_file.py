@@ -45,6 +45,29 @@ def read_document(
     return parse_answers(questionnaire, raw, orphans=orphans)
 
 
+def kept_as_written(path_text: str) -> str | None:
+    """What a file holds that saving answers over it would lose, or None for plain answers.
+
+    Saving back into the answers file being finished is what resuming means; a FHIR response or
+    a saved result given as --answers is another kind of document, never replaced by answers.
+    """
+    try:
+        document = strictjson.loads(_read_limited(path_text, "--answers"), "--answers")
+    except InputError:
+        return None  # reading it for the answers says what is wrong, naming the file
+    if not isinstance(document, dict):
+        return None
+    from dupi_triage import fhir_answers
+
+    if fhir_answers.is_response(document):
+        return "a FHIR QuestionnaireResponse"
+    if isinstance(document.get("resourceType"), str):
+        return f"a FHIR {quoted(document['resourceType'])}"
+    if document.get("tool") == "dupi-triage":
+        return "a saved dupi-triage result"
+    return None
+
+
 def _shown(path_text: str) -> str:
     return "standard input" if path_text == "-" else quoted_path(path_text)
 

@@ -17,7 +17,7 @@ from dupi_triage.answers import (
     missing,
     parse_answers,
 )
-from dupi_triage.errors import InputError
+from dupi_triage.errors import InputError, quoted_path
 from dupi_triage.files import check_writable, is_stdout, same_file, write_private
 from dupi_triage.migrations import VERSION_KEY
 from dupi_triage.options import OutputOptions
@@ -46,6 +46,16 @@ def run_assess(
     save_answers = _answers_destination(save_answers, output)
     # Saving back into the answers file being finished is what resuming means: no --force needed.
     save_force = output.force or same_file(save_answers, answers_path)
+    if answers_path is not None and same_file(save_answers, answers_path):
+        from dupi_triage.answers_file import kept_as_written
+
+        kind = kept_as_written(answers_path)
+        if kind is not None:
+            raise InputError(
+                "--save-answers",
+                f"{quoted_path(save_answers)} is the --answers file, which holds {kind}; saving "
+                "answers there would replace it: give another file name",
+            )
     if save_answers is not None and not is_stdout(save_answers):
         if same_file(save_answers, output.output):
             raise InputError("--save-answers", "must not be the same file as --output")

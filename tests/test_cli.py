@@ -518,6 +518,26 @@ def test_saving_answers_over_the_report_is_refused_before_anything_is_asked(
     assert not Path(same).exists()
 
 
+@pytest.mark.parametrize("kind", ["fhir", "json"])
+@pytest.mark.parametrize("force", [False, True])
+def test_a_response_or_result_given_as_answers_is_never_replaced_by_saved_answers(
+    run_cli: RunCli, tmp_path: Path, kind: str, force: bool
+) -> None:
+    document = tmp_path / f"given.{kind}.json"
+    made = run_cli("assess", "--no-input", "--red-flags", "eye-pain-or-vision", "-f", kind)
+    document.write_text(made.out)
+    before = document.read_bytes()
+    extra = ["--force"] if force else []
+    result = run_cli(
+        "assess", "--no-input", "--answers", str(document), "--save-answers", str(document),
+        *extra,
+    )  # fmt: skip
+    assert result.code == 2
+    assert "--save-answers" in result.err
+    assert "give another file name" in result.err
+    assert document.read_bytes() == before
+
+
 def test_finishing_an_answers_file_may_save_back_into_it_without_force(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
