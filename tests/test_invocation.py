@@ -55,3 +55,25 @@ def test_a_suggested_command_runs_as_printed(
     again = _run(["/bin/bash", "-c", f"{printed} --help"], tmp_path)
     assert again.returncode == 0, again.stderr
     assert "Usage" in again.stdout
+
+
+@pytest.mark.parametrize(
+    "started",
+    [[os.path.relpath(SCRIPT, PROJECT_ROOT)], [sys.executable, "-m", "dupi_triage"]],
+    ids=["venv-script", "python-m"],
+)
+def test_the_diary_s_own_hints_name_the_tool_as_it_was_started(
+    tmp_path: Path, started: list[str]
+) -> None:
+    """Two doses on a day, and a damaged diary: each hint runs as printed."""
+    diary = tmp_path / "diary.sqlite"
+    dose = [*started, "diary", "dose", "--date", "yesterday", "--diary", str(diary)]
+    assert _run(dose, tmp_path).returncode == 0
+    twice = _run(dose, tmp_path)
+    assert f"'{shlex.join(started)} diary delete ID'" in twice.stderr
+    with diary.open("r+b") as handle:
+        handle.seek(100)
+        handle.write(b"\xff" * 4000)
+    damaged = _run([*started, "diary", "show", "--diary", str(diary)], tmp_path)
+    assert damaged.returncode == 2
+    assert f"'{shlex.join(started)} diary check'" in damaged.stderr

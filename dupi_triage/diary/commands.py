@@ -160,16 +160,20 @@ def _dose(
             closed = _close_open_pauses(store, db, earlier, entry)
         _say_added(store, entry, "a dose")
     for pause in closed:
+        from dupi_triage.invocation import invoked  # only when it is said: start-up stays lean
+
         _say(
             f"Closed the pause from {pause.start} (id {pause.id[:8]}): it now ends on "
-            f"{pause.day_ended}, the day of this dose. To change that: '{PROG} diary edit "
+            f"{pause.day_ended}, the day of this dose. To change that: '{invoked()} diary edit "
             f"{pause.id[:8]} --to DATE'."
         )
     same_day = [e.id[:8] for e in earlier if isinstance(e, Dose) and e.day == entry.day]
     if same_day:
+        from dupi_triage.invocation import invoked
+
         _say(
             f"Note: a dose on {entry.day} was already recorded (id {', '.join(same_day)}). If "
-            f"one of them is a mistake, '{PROG} diary delete ID' removes it."
+            f"one of them is a mistake, '{invoked()} diary delete ID' removes it."
         )
     return EXIT_OK
 

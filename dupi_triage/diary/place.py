@@ -12,7 +12,6 @@ import os
 import stat
 from pathlib import Path
 
-from dupi_triage import PROG
 from dupi_triage.errors import InputError, quoted_path
 
 FIELD = "--diary"
@@ -129,10 +128,12 @@ def _check_own_regular_file(path: Path, status: os.stat_result) -> None:
         raise InputError(FIELD, f"{quoted_path(path)} is not a regular file")
     me = _me()
     if me is not None and status.st_uid != me:
+        from dupi_triage.invocation import invoked
+
         raise InputError(
             FIELD,
             f"{quoted_path(path)} belongs to another user (uid {status.st_uid}); left untouched "
-            f"(a copy of someone's diary can be brought in with '{PROG} diary import')",
+            f"(a copy of someone's diary can be brought in with '{invoked()} diary import')",
         )
 
 

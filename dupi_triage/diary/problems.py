@@ -11,11 +11,15 @@ import os
 import sqlite3
 from pathlib import Path
 
-from dupi_triage import PROG
 from dupi_triage.diary.place import FIELD
 from dupi_triage.errors import InputError, quoted_path
 
-CHECK_HINT = f"'{PROG} diary check' lists every problem"
+
+def check_hint() -> str:
+    """Named as the tool was started, so it runs as printed."""
+    from dupi_triage.invocation import invoked
+
+    return f"'{invoked()} diary check' lists every problem"
 
 
 class Damaged(InputError):
@@ -24,7 +28,7 @@ class Damaged(InputError):
     def __init__(self, path: Path, what: str) -> None:
         self.what = what
         super().__init__(
-            FIELD, f"{quoted_path(path)} is damaged ({what}); left untouched; {CHECK_HINT}"
+            FIELD, f"{quoted_path(path)} is damaged ({what}); left untouched; {check_hint()}"
         )
 
 

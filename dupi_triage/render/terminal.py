@@ -164,7 +164,9 @@ def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
     if view.diary is not None:
         chart = view.diary.chart_lines(unicode=True, width=max(20, min(60, width - 8)))
         parts += [_heading("Your diary"), Text(view.diary.intro), Text("\n".join(chart))]
-        parts += [Text("(`dupi-triage diary show` lists every entry.)", style="dim")]
+        from dupi_triage.invocation import invoked
+
+        parts += [Text(f"('{invoked()} diary show' lists every entry.)", style="dim")]
     parts.append(Text(""))
     parts.append(
         Text(

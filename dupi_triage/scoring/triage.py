@@ -330,8 +330,7 @@ def painful_skin_widespread(context: Context, rule: LevelRule) -> Iterator[Level
             "other_symptoms",
             "skin_pain",
             "Skin that hurts over much of the body can be an early sign of a severe reaction to "
-            "a medicine"
-            + ("." if _beside_an_emergency(context) else ": it needs checking today."),
+            "a medicine" + ("." if _beside_an_emergency(context) else ": it needs checking today."),
         )
 
 
