@@ -65,10 +65,14 @@ def jsonl_row(number: int, data: bytes) -> dict[str, Any] | InputError:
 
 
 def score(questionnaire: Questionnaire, document: dict[str, Any], number: int) -> Assessment:
+    where = f"row {number}"
     try:
-        answers = read_document(questionnaire, document, f"row {number}")
+        answers = read_document(questionnaire, document, where)
     except InputError as error:
-        raise InputError(f"row {number}", str(error)) from None
+        # The row number is its own column: said once, not "row 2: row 2: ...".
+        if error.field == where:
+            raise InputError(where, error.problem, error.allowed) from None
+        raise InputError(where, str(error)) from None
     return assess(questionnaire, answers)
 
 

@@ -281,6 +281,18 @@ def test_import_accepts_only_the_dates_the_flags_accept(
     assert not diary.exists() or run_cli("diary", "show", "--format", "json").code == 0
 
 
+@pytest.mark.parametrize("version", [2, True, "1", 0])
+def test_import_refuses_an_export_format_it_does_not_know(
+    diary: Path, run_cli: RunCli, tmp_path: Path, version: object
+) -> None:
+    path = _export_with(tmp_path)
+    document = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps({**document, "format_version": version}), encoding="utf-8")
+    result = run_cli("diary", "import", str(path))
+    one_line_error(result.code, result.err, "format_version")
+    assert not diary.exists()
+
+
 def test_import_refuses_deep_nesting_huge_input_and_long_notes(
     diary: Path, run_cli: RunCli, tmp_path: Path
 ) -> None:

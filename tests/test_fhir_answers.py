@@ -628,6 +628,9 @@ def test_a_bundle_entry_that_is_not_a_response_is_an_error_row(
     assert "error" in records[1]
     assert "error" in records[2]
     assert sum("error" in record for record in records) == 2
+    # The row number is its own key: not said again in the reason.
+    assert records[2]["row"] == 3
+    assert records[2]["error"].startswith("a FHIR 'Patient'"), records[2]["error"]
 
 
 @pytest.mark.parametrize("kind", ["Patient", "Bundle", "Questionnaire"])

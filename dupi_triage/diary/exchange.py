@@ -79,6 +79,15 @@ def from_json(questionnaire: Questionnaire, data: bytes | str, source: str) -> l
     document = strictjson.loads(data, source, IMPORT_LIMIT)
     if not isinstance(document, dict) or document.get("format") != FORMAT_NAME:
         raise InputError(source, f'is not a {PROG} diary export (no "format": "{FORMAT_NAME}")')
+    version = document.get("format_version", FORMAT_VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise InputError(f"{source} format_version", f"{version!r} is not a format version")
+    if version > FORMAT_VERSION:
+        raise InputError(
+            f"{source} format_version",
+            f"{version} is newer than this {PROG} reads ({FORMAT_VERSION}); update {PROG} to "
+            "import it",
+        )
     raw_entries = document.get("entries")
     if not isinstance(raw_entries, list):
         raise InputError(source, "needs an 'entries' list")

@@ -164,7 +164,7 @@ def answers(text: object) -> Mapping[str, AnswerValue]:
     if not isinstance(raw, dict):
         raise ValueError("the answers are not a JSON object")
     try:
-        parsed = parse_checkin(load_questionnaire(), raw, "answers")
+        parsed = parse_checkin(load_questionnaire(), raw, "check-in")
     except InputError as error:
         raise ValueError(f"{error.field}: {error.problem}") from None
     return MappingProxyType(parsed)
