@@ -96,7 +96,10 @@ class Answers:
         return (question_id, option_id) in self.pairs
 
     def merged(self, override: Answers) -> Answers:
-        return Answers({**self.values, **override.values}, self.saved_under)
+        """These answers with `override`'s over them. Saved under an older version, either
+        keeps that version (the diary under a 1.0 file, a 1.0 file under flags): older answers
+        keep their floors whatever joins them."""
+        return Answers({**self.values, **override.values}, self.saved_under or override.saved_under)
 
     def with_answer(self, question_id: str, value: AnswerValue) -> Answers:
         return Answers({**self.values, question_id: value}, self.saved_under)

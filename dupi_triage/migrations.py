@@ -175,14 +175,14 @@ def saved_by_1_0(raw: Mapping[str, object]) -> bool:
         options = V1_QUESTIONS[question_id]
         if options is None:
             continue
-        chosen = value.split(",") if isinstance(value, str) else value
-        if not isinstance(chosen, list):
-            return False
-        for option in chosen:
-            if not isinstance(option, str):
+        # Split and skipped as the parser does: "a,b" and ["a,b"] are two, "a," and "" none.
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if not isinstance(item, str):
                 return False
-            if option.strip().lower().replace("-", "_") not in options:
-                return False
+            for option in item.split(","):
+                if option.strip() and option.strip().lower().replace("-", "_") not in options:
+                    return False
     return True
 
 

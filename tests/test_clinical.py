@@ -610,6 +610,45 @@ def test_the_1_0_reading_does_not_depend_on_how_the_answers_are_spelled(
     assert batch.out.splitlines()[1].split(",")[:2] == ["1", "soon"], "a CSV row the same"
 
 
+@pytest.mark.parametrize(
+    ("saved", "level"),
+    [
+        (
+            {
+                "red_flags": ["none"],
+                "onset": "1_to_4_months",
+                "itch": 8,
+                "look": ["typical_eczema", ""],
+            },
+            "soon",
+        ),
+        ({"red_flags": ["none"], "improved_on_pause": "yes", "itch": 8}, "soon"),
+        (json.loads(SAVED_2_1.read_text(encoding="utf-8"))["case_000"]["answers"], None),
+    ],
+    ids=["1.0 with a stray blank", "1.0 with a pause answer alone", "2.1, copd under 12"],
+)
+def test_older_answers_keep_their_version_beside_the_diary(
+    run_cli: RunCli,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    saved: dict[str, object],
+    level: str | None,
+) -> None:
+    """The diary's answers under an older file took the file's version away: 1.0's floors
+    went, and older answers the diary joined were refused."""
+    monkeypatch.setenv("DUPI_TRIAGE_DIARY", str(tmp_path / "diary.sqlite"))
+    assert run_cli("diary", "dose", "--date", "3 days ago").code == 0
+    path = tmp_path / "saved.json"
+    path.write_text(json.dumps(saved))
+    alone = run_cli("assess", "--no-input", "--answers", str(path), "-f", "json")
+    assert alone.code == 0, alone.err
+    beside = run_cli("assess", "--no-input", "--answers", str(path), "--from-diary", "-f", "json")
+    assert beside.code == 0, beside.err
+    expected = level or json.loads(alone.out)["level"]
+    assert json.loads(alone.out)["level"] == expected
+    assert json.loads(beside.out)["level"] == expected
+
+
 def test_a_csv_column_may_name_the_version_and_a_null_version_is_refused(
     run_cli: RunCli, tmp_path: Path
 ) -> None:
