@@ -140,6 +140,7 @@ def private_file(path_text: str, *, force: bool, field: str) -> Iterator[tuple[P
     path = check_writable(path_text, force=force, field=field)
     with termination_unwinds():
         descriptor, temporary = _temporary_beside(path, field)
+        held = _hold(descriptor)
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
                 yield path, handle
@@ -162,6 +163,8 @@ def private_file(path_text: str, *, force: bool, field: str) -> Iterator[tuple[P
         finally:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temporary)
+            if held is not None:
+                os.close(held)
 
 
 def _place_without_replacing(temporary: str, path: Path) -> None:
@@ -208,8 +211,8 @@ def _remove_orphaned(folder: Path, prefix: str) -> None:
     A writer removes its own temporary file however it ends, except when killed outright (kill
     -9, a power cut), which no program can catch. Its name holds its process id
     (`.NAME.PID.XXXXXXXX.part`): ours, a regular file, and no process of that id left, it is
-    removed before the next write to NAME. A file another user owns, or a writer still running,
-    is left alone.
+    removed before the next write to NAME. A file another user owns, or one whose writer still
+    runs (its process is seen, or it holds the file's lock), is left alone.
     """
     try:
         entries = os.scandir(folder)
@@ -228,9 +231,42 @@ def _remove_orphaned(folder: Path, prefix: str) -> None:
             if _running(int(pid)):
                 continue
             with contextlib.suppress(OSError):
-                info = entry.stat(follow_symlinks=False)
-                if stat.S_ISREG(info.st_mode) and info.st_uid == me:
-                    os.unlink(entry.path)
+                _remove_if_free(entry.path, me)
+
+
+def _hold(descriptor: int) -> int | None:
+    """Lock the temporary file while it is written, on a descriptor of its own (closed after the
+    rename), so that no sweep removes it: not even one that cannot see this process, from
+    another PID namespace (a container) or another host sharing the folder."""
+    try:
+        import fcntl
+
+        held = os.dup(descriptor)
+    except (ImportError, OSError):
+        return None
+    with contextlib.suppress(OSError):  # a file system without locks: the process id decides
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return held
+
+
+def _remove_if_free(path: str, me: int) -> None:
+    """Remove a temporary file that is ours, a regular file, and locked by no writer."""
+    import fcntl
+
+    flags = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC
+    descriptor = os.open(path, flags)
+    try:
+        info = os.fstat(descriptor)
+        if not stat.S_ISREG(info.st_mode) or info.st_uid != me:
+            return
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # a writer holds it: alive, wherever it runs
+        if os.path.samestat(info, os.stat(path, follow_symlinks=False)):
+            os.unlink(path)
+    finally:
+        os.close(descriptor)
 
 
 def _running(pid: int) -> bool:

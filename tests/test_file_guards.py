@@ -327,3 +327,27 @@ def test_a_batch_killed_outright_leaves_no_temporary_file_after_the_next_write(
     assert sorted(p.name for p in tmp_path.glob(".*.part")) == sorted(
         [live.name, other_target.name]
     )
+
+
+def test_a_writer_this_process_cannot_see_keeps_its_temporary_file(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    """A writer in another PID namespace (a container) or on another host sharing the folder
+    has a process id that looks dead from here: its lock on the file says it is alive."""
+    import fcntl
+
+    out = tmp_path / "out.json"
+    unseen = tmp_path / ".out.json.4194303.abcdefgh.part"  # beyond any pid this host gives
+    unseen.write_text("half written")
+    with unseen.open("rb") as writer:
+        fcntl.flock(writer, fcntl.LOCK_EX)
+        result = run_cli(
+            "assess", "--no-input", "--red-flags", "none", "-f", "json", "-o", str(out)
+        )
+        assert result.code == 0, result.err
+        assert unseen.read_text() == "half written"
+    # Once its writer is gone (the lock with it), the next write removes it.
+    assert (
+        run_cli("assess", "--no-input", "--red-flags", "none", "-o", str(out), "--force").code == 0
+    )
+    assert not unseen.exists()
