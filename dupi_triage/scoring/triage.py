@@ -369,8 +369,9 @@ def saved_under_1_0(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
             rule,
             "itch",
             itch,
-            "These answers were saved under questionnaire 1.0, which counted itch of 7 or more "
-            "as severe; a saved result never scores lower than it did.",
+            "These answers were saved under questionnaire 1.0 (or name no version and hold only "
+            "what 1.0 asked, as 1.0 saved them), which counted itch of 7 or more as severe; a "
+            "saved result never scores lower than it did.",
         )
 
 
