@@ -135,3 +135,59 @@ def test_plain_text_on_a_terminal_ends_on_an_urgent_or_emergency_action(
     last = " ".join(" ".join(screen[-4:]).split())
     assert f"{label}: " in last
     assert last.rstrip().endswith(("now.", "the morning.")), last
+
+
+@pytest.mark.parametrize("width", [64, 80, 100])
+def test_the_prescribers_tables_keep_every_word_of_every_cell_in_its_column(width: int) -> None:
+    """The drug-link and risk tables are laid out here, not by rich: every word of the data is
+    on screen, whole, and no line is wider than the screen, at each width that gets tables."""
+    from dupi_triage.answers import parse_answers
+    from dupi_triage.options import load_questionnaire
+    from dupi_triage.render.view import summary_view
+    from dupi_triage.scoring import assess
+
+    questionnaire = load_questionnaire()
+    raw = {"red_flags": ["none"], "onset": "1_to_4_months", "look": ["redness_no_scaling"]}
+    raw |= {"location": ["face_neck"], "usual_treatment_helps": "partly"}
+    raw |= {"risk_factors": ["other_skin_conditions", "immune_variability"]}
+    assessment = assess(questionnaire, parse_answers(questionnaire, raw))
+    both = "--risk-factors=immune_variability,other_skin_conditions"
+    result = run_module("assess", "--no-input", *FACIAL_REDNESS, both, env={"COLUMNS": str(width)})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert max(len(line) for line in lines) <= width
+    screen_words = result.stdout.split()
+    view = summary_view(questionnaire, assessment)
+    cells = [cell for row in view.drug_link_rows for cell in (row.item, row.answer, row.source)]
+    cells += [cell for row in view.risk_rows for cell in row]
+    for cell in cells:
+        rest = iter(screen_words)  # the cell's words, in order, among the other columns'
+        assert all(word in rest for word in cell.split()), f"{cell!r} is whole on screen"
+    header = next(line for line in lines if line.split()[:2] == ["#", "Item"])
+    assert header.split() == ["#", "Item", "Answer", "Points", "Source"]
+    rule = lines[lines.index(header) + 1]
+    assert set(rule) == {"\u2500"}
+    assert len(rule) <= width
+
+
+def test_a_table_cell_wraps_by_terminal_cells_and_cuts_only_a_word_too_long_for_its_column() -> (
+    None
+):
+    """Wide characters take two cells; a word longer than its column is folded, not lost."""
+    from rich.cells import cell_len
+
+    from dupi_triage.render.terminal import Column, _columns
+
+    columns = (Column("#", right=True), Column("Text", share=1), Column("More", share=1))
+    wide = "\u76ae\u819a\u708e " * 12  # CJK: two cells each
+    long_word = "q" * 70
+    table = _columns(columns, [("1", wide.strip(), long_word), ("10", "short", "")], 64)
+    lines = table.plain.splitlines()
+    assert all(cell_len(line) <= 64 for line in lines)
+    assert "".join(table.plain.split()).count("q") == 70
+    assert table.plain.count("\u76ae\u819a\u708e") == 12
+    assert lines[0].split() == ["#", "Text", "More"]
+    assert set(lines[1]) == {"\u2500"}
+    assert lines[2].startswith(" 1  "), "numbers right-aligned under #"
+    ascii_table = _columns(columns, [("1", "a", "b")], 64, ascii_only=True)
+    assert set(ascii_table.plain.splitlines()[1]) == {"-"}

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich import box
+from rich.cells import cell_len, chop_cells
 from rich.console import Group
 from rich.constrain import Constrain
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from dupi_triage.questionnaire import Questionnaire
+from dupi_triage.records import NamedTuple
 from dupi_triage.render.view import SummaryView, summary_view
 from dupi_triage.scoring.model import Assessment
 
@@ -33,7 +34,14 @@ def _bullets(items: tuple[str, ...], width: int) -> Text:
             break_on_hyphens=False,
         )
     ]
-    return Text("\n".join(lines))
+    return _wrapped_here(lines, width)
+
+
+def _wrapped_here(lines: list[str], width: int) -> Text:
+    """Lines wrapped here: rich need not wrap them again when each fits (a third of the drawing
+    time was rich re-dividing lines that already fit); a line that does not (a wide character
+    counts two cells) is left to rich to wrap, never cut."""
+    return Text("\n".join(lines), no_wrap=all(cell_len(line) <= width for line in lines))
 
 
 def _heading(title: str) -> Text:
@@ -51,28 +59,131 @@ def _points(points: int) -> str:
     return f"{points:+d}" if points else "0"
 
 
-def _drug_link_table(view: SummaryView) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, expand=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column("Item", ratio=3)
-    table.add_column("Answer", ratio=2)
-    table.add_column("Points", justify="right", no_wrap=True)
-    table.add_column("Source", ratio=1)
-    for row in view.drug_link_rows:
-        style = "dim" if row.points == 0 else ""
-        cells = (str(row.number), row.item, row.answer, _points(row.points), row.source)
-        table.add_row(*(Text(cell) for cell in cells), style=style)
-    return table
+class Column(NamedTuple):
+    header: str
+    share: int = 0  # 0: as wide as its widest cell, never wrapped; else its share of the rest
+    right: bool = False
 
 
-def _risk_table(view: SummaryView) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
-    table.add_column("Factor", ratio=2)
-    table.add_column("What the article says", ratio=3)
-    table.add_column("Impact on risk", ratio=3)
-    for row in view.risk_rows:
-        table.add_row(Text(row.label), Text(row.description), Text(row.impact))
-    return table
+#: Between two columns, as rich's tables have them (a cell's padding on each side).
+GAP = "  "
+
+
+def _wrap_cell(text: str, width: int) -> list[str]:
+    """Whole words to `width` terminal cells (a wide character is two); a longer word is cut."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        candidate = f"{line} {word}" if line else word
+        if cell_len(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        pieces = chop_cells(word, width) if cell_len(word) > width else [word]
+        lines += pieces[:-1]
+        line = pieces[-1]
+    return [*lines, line] if line or not lines else lines
+
+
+def _widths(columns: tuple[Column, ...], rows: Sequence[tuple[str, ...]], width: int) -> list[int]:
+    """Each column as wide as its widest cell, if the width allows; else the room left by the
+    fixed columns is shared out by share, and a column that needs less than its share gives the
+    rest to the others."""
+    widths = [
+        max(cell_len(cell) for cell in (column.header, *(row[i] for row in rows)))
+        for i, column in enumerate(columns)
+    ]
+    flexible = [i for i, column in enumerate(columns) if column.share]
+    room = width - len(GAP) * (len(columns) - 1)
+    room -= sum(w for i, w in enumerate(widths) if i not in flexible)
+    while flexible:
+        shared = sum(columns[i].share for i in flexible)
+        room = max(room, shared)  # at least a cell per share: never a column of width 0
+        given = handed = 0
+        shares = {}
+        for i in flexible:
+            given += columns[i].share
+            shares[i] = room * given // shared - handed
+            handed += shares[i]
+        narrow = [i for i in flexible if widths[i] <= shares[i]]
+        if not narrow:
+            for i in flexible:
+                widths[i] = shares[i]
+            break
+        for i in narrow:  # keeps its own width; the others share what it leaves
+            room -= widths[i]
+            flexible.remove(i)
+    return widths
+
+
+def _columns(
+    columns: tuple[Column, ...],
+    rows: Sequence[tuple[str, ...]],
+    width: int,
+    styles: tuple[str, ...] = (),
+    *,
+    ascii_only: bool = False,
+) -> Text:
+    """A table drawn as text, as rich's SIMPLE_HEAD box draws one without its edges: a bold
+    header, a rule under it, cells wrapped in their columns. rich's Table measured and wrapped
+    every cell again and again: with it, drawing the summary took some 13 ms of a 107 ms run, and
+    importing it 5 ms more; laid out here, and with lines that fit left unwrapped, about 5 ms
+    (benchmarks/bench.py, the terminal summary's start-up)."""
+    widths = _widths(columns, rows, width)
+
+    def block(row: tuple[str, ...]) -> str:
+        """A row's cells wrapped in their columns, side by side, as many lines as it needs."""
+        wrapped = [
+            _wrap_cell(cell, size) if column.share else [cell]
+            for cell, size, column in zip(row, widths, columns, strict=True)
+        ]
+        lines = []
+        for index in range(max(len(cell_lines) for cell_lines in wrapped)):
+            padded = []
+            for cell_lines, size, column in zip(wrapped, widths, columns, strict=True):
+                cell = cell_lines[index] if index < len(cell_lines) else ""
+                space = " " * (size - cell_len(cell))
+                padded.append(space + cell if column.right else cell + space)
+            lines.append(GAP.join(padded).rstrip())
+        return "\n".join(lines)
+
+    across = sum(widths) + len(GAP) * (len(widths) - 1)
+    text = Text(no_wrap=across <= width)  # it fits: nothing for rich to wrap again
+    text.append(block(tuple(column.header for column in columns)), style="bold")
+    text.append("\n" + ("-" if ascii_only else "\u2500") * across)
+    for index, row in enumerate(rows):
+        text.append("\n")
+        text.append(block(row), style=styles[index] if index < len(styles) else "")
+    return text
+
+
+DRUG_LINK_COLUMNS = (
+    Column("#", right=True),
+    Column("Item", share=3),
+    Column("Answer", share=2),
+    Column("Points", right=True),
+    Column("Source", share=2),
+)
+RISK_COLUMNS = (
+    Column("Factor", share=2),
+    Column("What the article says", share=3),
+    Column("Impact on risk", share=3),
+)
+
+
+def _drug_link_table(view: SummaryView, width: int, *, ascii_only: bool = False) -> Text:
+    rows = [
+        (str(row.number), row.item, row.answer, _points(row.points), row.source)
+        for row in view.drug_link_rows
+    ]
+    styles = tuple("dim" if row.points == 0 else "" for row in view.drug_link_rows)
+    return _columns(DRUG_LINK_COLUMNS, rows, width, styles, ascii_only=ascii_only)
+
+
+def _risk_table(view: SummaryView, width: int, *, ascii_only: bool = False) -> Text:
+    rows = [(row.label, row.description, row.impact) for row in view.risk_rows]
+    return _columns(RISK_COLUMNS, rows, width, ascii_only=ascii_only)
 
 
 def _drug_link_list(view: SummaryView, width: int) -> Text:
@@ -103,7 +214,9 @@ MAX_WIDTH = 100
 ACT_NOW = frozenset({"urgent", "emergency"})
 
 
-def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
+def renderables(
+    view: SummaryView, width: int = 80, *, ascii_only: bool = False
+) -> list[RenderableType]:
     """Safety rule 9: the person's part first, then the prescriber's detail under its heading;
     an urgent or emergency action is drawn again as the last thing on screen."""
     parts: list[RenderableType] = [level_banner(view)]
@@ -155,12 +268,18 @@ def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
     if view.drug_link_capped:
         parts.append(Text(view.drug_link_capped))
     parts += [
-        _drug_link_list(view, width) if width < NARROW else _drug_link_table(view),
+        _drug_link_list(view, width)
+        if width < NARROW
+        else _drug_link_table(view, width, ascii_only=ascii_only),
         Text(view.drug_link_note, style="italic"),
     ]
     parts += [_heading("Risk factors"), Text(view.risk_sentence)]
     if view.risk_rows:
-        parts.append(_risk_list(view, width) if width < NARROW else _risk_table(view))
+        parts.append(
+            _risk_list(view, width)
+            if width < NARROW
+            else _risk_table(view, width, ascii_only=ascii_only)
+        )
     if view.diary is not None:
         chart = view.diary.chart_lines(unicode=True, width=max(20, min(60, width - 8)))
         parts += [_heading("Your diary"), Text(view.diary.intro), Text("\n".join(chart))]
@@ -182,4 +301,5 @@ def renderables(view: SummaryView, width: int = 80) -> list[RenderableType]:
 def print_summary(console: Console, questionnaire: Questionnaire, assessment: Assessment) -> None:
     view = summary_view(questionnaire, assessment)
     width = min(console.width, MAX_WIDTH)
-    console.print(Constrain(Group(*renderables(view, width)), width))
+    parts = renderables(view, width, ascii_only=console.options.ascii_only)
+    console.print(Constrain(Group(*parts), width))
