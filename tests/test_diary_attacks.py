@@ -504,3 +504,36 @@ def test_an_empty_date_is_a_mistake_not_today(diary: Path, run_cli: RunCli) -> N
     result = run_cli("diary", "dose", "--date", "")
     one_line_error(result.code, result.err, "--date", "is not a date")
     assert not diary.exists()
+
+
+def test_damage_only_sqlites_check_finds_is_refused_before_any_entry_is_shown(
+    diary: Path, run_cli: RunCli
+) -> None:
+    """Reading checks the file with SQLite's quick check, in a thread beside the reading: damage
+    the reading itself never touches (an index of ids) still refuses the diary, in one line,
+    and no entry reaches the screen."""
+    ok(run_cli("diary", "dose", "--date", days_ago(3), "--site", "thigh"))
+    for n in range(30):
+        ok(run_cli("diary", "skin", "--date", days_ago(n), "--itch", str(n % 11)))
+    db = sqlite3.connect(diary)
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = db.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'sqlite_autoindex_checkin_1'"
+    ).fetchone()
+    db.close()
+    damaged = bytearray(diary.read_bytes())
+    start = (root - 1) * page_size  # the index's page: its header says it has 65,535 cells
+    damaged[start + 3 : start + 5] = b"\xff\xff"
+    diary.write_bytes(bytes(damaged))
+    db = sqlite3.connect(diary)
+    rows = db.execute("SELECT id, day, answers FROM checkin WHERE day >= ''").fetchall()
+    problems = db.execute("PRAGMA quick_check").fetchall()
+    db.close()
+    assert len(rows) == 30, "the damage is out of the reading's way"
+    assert problems != [("ok",)], "SQLite's check finds it"
+    for command in (("diary", "show"), ("diary", "export"), ("diary", "show", "-f", "json")):
+        result = run_cli(*command)
+        one_line_error(result.code, result.err, "is damaged", "diary check")
+        assert result.out == ""
+    result = run_cli("assess", "--from-diary", "--no-input", "--red-flags", "none")
+    one_line_error(result.code, result.err, "is damaged")
