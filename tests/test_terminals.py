@@ -181,7 +181,8 @@ def test_a_table_cell_wraps_by_terminal_cells_and_cuts_only_a_word_too_long_for_
     columns = (Column("#", right=True), Column("Text", share=1), Column("More", share=1))
     wide = "\u76ae\u819a\u708e " * 12  # CJK: two cells each
     long_word = "q" * 70
-    table = _columns(columns, [("1", wide.strip(), long_word), ("10", "short", "")], 64)
+    rows = [("1", wide.strip(), long_word), ("10", "short", "")]
+    table = _columns(columns, rows, 64, ("", "dim"))
     lines = table.plain.splitlines()
     assert all(cell_len(line) <= 64 for line in lines)
     assert "".join(table.plain.split()).count("q") == 70
@@ -189,5 +190,8 @@ def test_a_table_cell_wraps_by_terminal_cells_and_cuts_only_a_word_too_long_for_
     assert lines[0].split() == ["#", "Text", "More"]
     assert set(lines[1]) == {"\u2500"}
     assert lines[2].startswith(" 1  "), "numbers right-aligned under #"
+    styled = {table.plain[span.start : span.end].strip(): str(span.style) for span in table.spans}
+    assert styled["10  short"] == "dim", "a row's style (the drug-link rows scoring 0) is kept"
+    assert styled[lines[0].strip()] == "bold", "the header is bold"
     ascii_table = _columns(columns, [("1", "a", "b")], 64, ascii_only=True)
     assert set(ascii_table.plain.splitlines()[1]) == {"-"}
