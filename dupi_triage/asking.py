@@ -52,7 +52,14 @@ def carry_on(questionnaire: Questionnaire, output: OutputOptions) -> tuple[Answe
         return Answers(), False
     if found is None:
         return Answers(), False
-    count = len(found.answers)
+    # The warning signs are asked again (they are about right now), so they are not counted:
+    # the walk then says the same number is already answered. Kept warning signs alone leave
+    # nothing to carry on.
+    carried = found.answers.without(RED_FLAGS)
+    count = len(carried)
+    if not count:
+        resume.clear()
+        return Answers(), False
     prompt = choose_one(
         f"You stopped part way through {_when(found.kept_at)}, with {count} "
         f"{'question' if count == 1 else 'questions'} answered. Carry on from there?",
@@ -77,7 +84,7 @@ def carry_on(questionnaire: Questionnaire, output: OutputOptions) -> tuple[Answe
     if picked == START_AGAIN:
         resume.clear()
         return Answers(), False
-    return found.answers.without(RED_FLAGS), True
+    return carried, True
 
 
 def _when(moment: dt.datetime) -> str:
@@ -150,13 +157,33 @@ def _stopped(
 
     if not len(answers):
         return "Stopped. Nothing was saved."
+    # Safety rule 9: after a warning sign's alert, its action is the last thing on screen, below
+    # where the answers went: someone who stops to phone for help must not be left with only
+    # an invitation to carry on.
+    last = _warning_sign_action(questionnaire, answers)
     if save_answers is not None:
         try:
             save_answers_file(questionnaire, answers, save_answers, force=force)
-            return _saved_message(save_answers)
+            return "\n".join([_saved_message(save_answers), *last])
         except InputError as error:
-            return f"{_wrap(f'Stopped. Not saved: {error}.')}\n{_keep(questionnaire, answers)}"
-    return f"{_wrap('Stopped.')}\n{_keep(questionnaire, answers)}"
+            stopped = _wrap(f"Stopped. Not saved: {error}.")
+            return "\n".join([stopped, _keep(questionnaire, answers), *last])
+    return "\n".join([_wrap("Stopped."), _keep(questionnaire, answers), *last])
+
+
+def _warning_sign_action(questionnaire: Questionnaire, answers: Answers) -> list[str]:
+    """The alert's level and action again ("EMERGENCY: Call ..."), for the warning signs the
+    answers so far report or describe; nothing if there are none."""
+    from dupi_triage.scoring.model import TriageLevel
+    from dupi_triage.scoring.triage import warning_signs
+
+    worded = questionnaire.worded_for(answers.values)
+    levels = [sign.level for sign in warning_signs(worded, answers)]
+    top = max(levels, key=lambda level: level.rank, default=TriageLevel.ROUTINE)
+    if top.rank < TriageLevel.URGENT.rank:
+        return []
+    level = worded.level(top.value)
+    return ["", _wrap(f"{level.label.upper()}: {level.action}")]
 
 
 def _keep(questionnaire: Questionnaire, answers: Answers, *, so_far: bool = True) -> str:

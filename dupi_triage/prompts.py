@@ -418,17 +418,30 @@ class Walk:
             return CONTINUE
         from dupi_triage.scoring.triage import warning_signs
 
-        found = {
-            sign.id for sign in warning_signs(self.questionnaire, self.answers) if sign.described_by
+        described = {
+            sign.id: sign.described_by
+            for sign in warning_signs(self.questionnaire, self.answers)
+            if sign.described_by
         }
-        new, self.described = found - self.described, found
+        new, self.described = set(described) - self.described, set(described)
         if not new:
             return CONTINUE
         question = self.questionnaire.question(RED_FLAGS)
         signs = [o for o in question.options if o.id in new]
-        return self._alert(signs, "Your answers count as this warning sign:", back=None)
+        # Which answers, in the person's words: purple spots with a fever count as the sign even
+        # before the glass question is asked, so its label ("do not fade...") is not what they said.
+        pairs = dict.fromkeys(pair for sign in signs for pair in described[sign.id])
+        said = "; ".join(self.questionnaire.question(q).option(a).label for q, a in pairs)
+        return self._alert(
+            signs,
+            "To be safe, your answers count as this warning sign:",
+            back=None,
+            because=f"Your answers: {said}.",
+        )
 
-    def _alert(self, flagged: list[Option], lead: str, *, back: str | None) -> str:
+    def _alert(
+        self, flagged: list[Option], lead: str, *, back: str | None, because: str = ""
+    ) -> str:
         emergency = [o for o in flagged if o.red_flag == "emergency"]
         if not flagged:
             return CONTINUE
@@ -444,6 +457,8 @@ class Walk:
         self.say(lead)
         for option in emergency or flagged:
             self.say(option.label, first="  - ", indent="    ")
+        if because:
+            self.say(because)
         # The label's exception to "do not stop": a hypersensitivity sign holds the next dose.
         if any(option.hold_next_dose for option in flagged):
             self.say(advice.hold_next_dose, "bold")

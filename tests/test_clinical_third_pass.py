@@ -420,9 +420,27 @@ def test_purple_spots_that_do_not_fade_show_the_emergency_alert_at_once_in_the_w
     assert result.answers.get("spots_fade") == "do_not_fade"
     shown = _flat(result.screen)
     assert "EMERGENCY: Call your local emergency number now." in shown
-    assert "Your answers count as this warning sign:" in shown
+    assert "To be safe, your answers count as this warning sign:" in shown
     assert "do not fade when a glass is pressed on them" in shown
     assert "Stop here and show the summary" in shown
+
+
+def test_a_sign_counted_before_the_glass_question_names_the_answers_that_made_it(
+    questionnaire: Questionnaire,
+) -> None:
+    """Purple spots with a fever are the emergency sign whatever the glass shows, so the alert
+    comes before the glass question; it says which answers made it, since the sign's own label
+    ("do not fade...") is not something the person said."""
+    from tests.test_prompts import ENTER, _all_but, walk
+
+    preset = {**_all_but("spots_fade"), "look": ["purple_spots"], "red_flags": ["fever_or_unwell"]}
+    result = walk(questionnaire, preset, ENTER)  # Enter: stop here
+    shown = _flat(result.screen)
+    assert "EMERGENCY: Call your local emergency number now." in shown
+    look = questionnaire.question("look").option("purple_spots").label
+    fever = questionnaire.question("red_flags").option("fever_or_unwell").label
+    assert f"Your answers: {look}; {fever}." in shown
+    assert "spots_fade" not in result.answers, "the glass question was not needed for the alert"
 
 
 # --- found in review after the third pass ---------------------------------------------------------

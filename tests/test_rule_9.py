@@ -176,3 +176,60 @@ def test_after_stop_here_the_emergency_action_is_the_last_thing_on_screen(
     tail = _flat(" ".join(lines[-4:]))
     assert "EMERGENCY" in tail, tail
     assert "Call your local emergency number now." in tail, tail
+
+
+@pytest.mark.parametrize("columns", [40, 80, 100])
+def test_ctrl_c_after_a_warning_signs_alert_ends_on_its_action_not_on_carrying_on(
+    tmp_path: Path, columns: int, state_folder: Path
+) -> None:
+    """Someone who stops to phone for help is not left with only "to carry on, run ...": the
+    alert's level and action come again, last, below where the answers were kept."""
+    from tests.pty_screen import CTRL_C, ENTER, Terminal
+
+    with Terminal("assess", columns=columns, rows=30, cwd=tmp_path) as term:
+        term.wait_for("warning signs")
+        term.send(" " + ENTER)  # the first sign: trouble breathing
+        term.wait_for("Stop here and show the summary")
+        term.send(CTRL_C)
+        assert term.finish() == 130
+        lines = [line for line in term.lines() if line.strip()]
+    text = _flat(" ".join(lines))
+    assert "To carry on where you stopped" in text, "the answers are still kept"
+    tail = _flat(" ".join(lines[-3:]))
+    assert "EMERGENCY: Call your local emergency number now." in tail, tail
+
+
+def test_ctrl_c_at_a_later_question_after_an_alert_still_ends_on_its_action(
+    tmp_path: Path, state_folder: Path, questionnaire: Questionnaire
+) -> None:
+    from tests.pty_screen import CTRL_C, DOWN, ENTER, SPACE, Terminal
+
+    with Terminal("assess", columns=80, rows=30, cwd=tmp_path) as term:
+        term.wait_for("warning signs")
+        term.send(SPACE + ENTER)  # the first sign: trouble breathing
+        term.wait_for("Stop here and show the summary")
+        term.send(DOWN + ENTER)  # finish the questions
+        term.wait_for(questionnaire.question("respondent").text)
+        term.send(CTRL_C)
+        assert term.finish() == 130
+        lines = [line for line in term.lines() if line.strip()]
+    assert "EMERGENCY: Call your local emergency number now." in _flat(" ".join(lines[-3:]))
+
+
+def test_ctrl_c_with_no_warning_sign_ends_on_how_to_carry_on(
+    tmp_path: Path, state_folder: Path, questionnaire: Questionnaire
+) -> None:
+    from tests.pty_screen import CTRL_C, DOWN, ENTER, SPACE, Terminal
+
+    none = questionnaire.question("red_flags").option_ids.index("none")
+    with Terminal("assess", columns=80, rows=30, cwd=tmp_path) as term:
+        term.wait_for("warning signs")
+        term.send(DOWN * none + SPACE + ENTER)
+        term.wait_for(questionnaire.question("respondent").text)
+        term.send(CTRL_C)
+        assert term.finish() == 130
+        lines = [line for line in term.lines() if line.strip()]
+    tail = _flat(" ".join(lines[-2:]))
+    assert "To carry on where you stopped, run:" in tail, tail
+    assert "EMERGENCY" not in tail
+    assert "URGENT" not in tail

@@ -409,3 +409,28 @@ def test_kept_answers_another_user_could_have_planted_are_not_offered(
         assert "Carry on from there?" not in term.reads()
         term.send(CTRL_C)
         term.finish()
+
+
+def test_the_offer_to_carry_on_counts_what_is_carried_and_kept_warning_signs_alone_are_not_offered(
+    questionnaire: Questionnaire, state_folder: Path
+) -> None:
+    """The warning signs are asked again on carrying on, so they are not counted: the offer and
+    the walk say the same number. Kept warning signs alone leave nothing to carry on."""
+    from dupi_triage import resume
+
+    kept = {"red_flags": ["none"], "respondent": "self", "age_band": "adult"}
+    resume.keep(questionnaire, parse_answers(questionnaire, kept))
+    with Terminal("assess", columns=80) as term:
+        _wait_in_region(term, "with 2 questions answered", "Carry on from there?")
+        term.send(ENTER)
+        term.wait_for(questionnaire.question("red_flags").text, "2 questions already answered")
+        term.send(CTRL_C)
+        assert term.finish() == 130
+    resume.keep(questionnaire, parse_answers(questionnaire, {"red_flags": ["none"]}))
+    with Terminal("assess", columns=80) as term:
+        term.wait_for(questionnaire.question("red_flags").text, "Question 1 of")
+        assert "Carry on" not in term.reads()
+        term.send(CTRL_C)
+        assert term.finish() == 130
+        assert "Nothing was saved" in flat(term.text())
+    assert not _kept_file(state_folder).exists()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from dupi_triage.questionnaire import Questionnaire
+from tests.conftest import Assess
 
 # US spellings the text could slip into; British is the project's choice (colour, centre, ...).
 US_SPELLINGS = re.compile(
@@ -52,3 +53,21 @@ def test_the_injection_question_says_either_change_counts(questionnaire: Questio
     question = questionnaire.question("injection_pattern")
     assert "Either counts" in question.text
     assert "either" in question.option("yes").help
+
+
+def test_a_reason_says_what_was_answered_of_the_treatments_not_more(assessed: Assess) -> None:
+    """ "They help a bit" is not "they do not control it": the reason for the level repeats the
+    person's answer."""
+    facial = {"red_flags": ["none"], "onset": "1_to_4_months", "look": ["redness_no_scaling"]}
+    facial |= {"location": ["face_neck"]}
+    reasons = {
+        helps: " ".join(
+            r.reason
+            for r in assessed({**facial, "usual_treatment_helps": helps}).level_reasons
+            if r.question == "usual_treatment_helps"
+        )
+        for helps in ("partly", "no")
+    }
+    assert "the usual treatments help only a bit" in reasons["partly"]
+    assert "do not" not in reasons["partly"]
+    assert "the usual treatments do not help" in reasons["no"]

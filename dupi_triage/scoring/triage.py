@@ -204,9 +204,16 @@ def uncontrolled_drug_reaction(context: Context, rule: LevelRule) -> Iterator[Le
         "usual_treatment_helps",
         treatment,
         f"The answers {fit[1]} {label}, some answers point to dupilumab ({drug_link.score} on "
-        f"the adapted drug-link scale, for the prescriber to weigh), and {_treatments(context)} "
-        "do not control it.",
+        f"the adapted drug-link scale, for the prescriber to weigh), and "
+        f"{_not_controlled(context, treatment)}.",
     )
+
+
+def _not_controlled(context: Context, treatment: object) -> str:
+    """What the person said of their treatments, not more: "help only a bit" is not "no help"."""
+    if treatment == "partly":
+        return f"{_treatments(context)} help only a bit"
+    return f"{_treatments(context)} do not help"
 
 
 def new_rash_not_helped(context: Context, rule: LevelRule) -> Iterator[LevelReason]:
@@ -401,7 +408,7 @@ def saved_before_2_2(context: Context, rule: LevelRule) -> Iterator[LevelReason]
             treatment,
             f"These answers were saved under questionnaire {answers.saved_under}, which scored "
             f"them {score} on the adapted drug-link scale: they {fit[1]} {label}, and "
-            f"{_treatments(context)} do not control it. A saved result never scores lower.",
+            f"{_not_controlled(context, treatment)}. A saved result never scores lower.",
         )
 
 
