@@ -292,7 +292,9 @@ def _questions(
         neutral = questionnaire.speaking_to(NEUTRAL_VOICE)
         listing.print_table(Console(highlight=False, emoji=False), neutral)
     else:
-        sys.stdout.write(listing.render(fmt, questionnaire))
+        from dupi_triage.streams import UTF8_FORMATS, write_out
+
+        write_out(listing.render(fmt, questionnaire), utf8=fmt in UTF8_FORMATS)
     return EXIT_OK
 
 

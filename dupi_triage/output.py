@@ -109,4 +109,6 @@ def emit(
         path = write_private(output.output, text, force=output.force, field="--output")
         say(f"Saved the {fmt} report to {quoted_path(path)} (readable only by you).")
     else:
-        sys.stdout.write(text)
+        from dupi_triage.streams import UTF8_FORMATS, write_out
+
+        write_out(text, utf8=fmt in UTF8_FORMATS)

@@ -264,9 +264,11 @@ class Walk:
                     "dim",
                 )
 
-    def _contradiction(self, question: Question, value: AnswerValue) -> bool:
+    def _contradiction(
+        self, question: Question, value: AnswerValue, *, in_review: bool = False
+    ) -> bool:
         """Say why, if this answer cannot be true with one already given (it is then asked
-        again); False when it can."""
+        again); False when it can. `in_review`: the answer is being changed from the review."""
         found = contradicting(self.questionnaire, self.answers.with_answer(question.id, value))
         for rule in found:
             if question.id not in (sign.question for sign in rule.signs):
@@ -275,11 +277,12 @@ class Walk:
             given = self.questionnaire.question(other)
             other_value = self.answers.get(other)
             assert other_value is not None
-            where = (
-                "press Esc to go back to it"
-                if self.trail and self.trail[-1] == other
-                else "change it in the review at the end"
-            )
+            if in_review:
+                where = "press Esc to go back to the list and pick it there"
+            elif self.trail and self.trail[-1] == other:
+                where = "press Esc to go back to it"
+            else:
+                where = "change it in the review at the end"
             self.say(
                 f"These two answers cannot both be true: '{given.short}' is "
                 f"'{describe_answer(given, other_value)}', and '{question.short}' is "
@@ -527,7 +530,7 @@ class Walk:
         self._section = question.section  # no section heading for one answer
         while True:
             value = self.ask(question, back=BACK_TO_LIST, header=(("dim", question.help),))
-            if not self._contradiction(question, value):
+            if not self._contradiction(question, value, in_review=True):
                 break
         self._record(question, value)
         if question.id == RED_FLAGS and self._red_flag_alert(back=None) == STOP:

@@ -225,8 +225,9 @@ def save_answers_file(
     text = answers_text(questionnaire, answers)
     if path == "-":
         try:
-            sys.stdout.write(text)
-            sys.stdout.flush()
+            from dupi_triage.streams import write_out
+
+            write_out(text, utf8=True)  # JSON: UTF-8 whatever the terminal's encoding
         except BrokenPipeError:
             raise
         except OSError as error:

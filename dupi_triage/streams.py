@@ -70,10 +70,36 @@ def standard_streams() -> Iterator[None]:
         sys.stdout = ClosedText("standard output")
     if sys.stderr is None:
         sys.stderr = io.StringIO()  # nowhere to say anything: the exit status speaks
+    for stream in (sys.stdout, sys.stderr):
+        _replace_what_cannot_be_shown(stream)
     try:
         yield
     finally:
         sys.stdin, sys.stdout, sys.stderr = saved
+
+
+def can_show(text: str, stream: object = None) -> bool:
+    """Whether `stream` (standard output) can encode `text`: not on a terminal set to ASCII or
+    Latin-1, say, where block characters and box drawing have plain stand-ins."""
+    encoding = getattr(sys.stdout if stream is None else stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+    except (UnicodeEncodeError, LookupError):
+        return False
+    return True
+
+
+def _replace_what_cannot_be_shown(stream: object) -> None:
+    """On a terminal or file whose encoding is not UTF-8 (an ASCII or Latin-1 locale,
+    PYTHONIOENCODING=ascii), a character it cannot encode is shown as "?" rather than ending
+    the run with a traceback, and an emergency result with it: a name typed with an accent,
+    a diary note, a chart's block characters."""
+    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+    reconfigure = getattr(stream, "reconfigure", None)
+    if encoding in ("utf8", "") or reconfigure is None:
+        return
+    with contextlib.suppress(Exception):  # a stream that cannot be changed stays as it is
+        reconfigure(errors="replace")
 
 
 def stdout_is_closed() -> bool:
@@ -86,8 +112,14 @@ def say(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
-def write_out(text: str) -> None:
+#: Formats that are UTF-8 by definition (JSON, RFC 8259; FHIR's JSON; HTML and CSV as the tool
+#: writes them, saying so): written as UTF-8 whatever the terminal's encoding, never degraded.
+UTF8_FORMATS = frozenset({"json", "fhir", "html", "csv"})
+
+
+def write_out(text: str, *, utf8: bool = False) -> None:
     """All of `text` to standard output, or BrokenPipeError when the reader has gone.
+    `utf8`: as UTF-8 bytes, whatever the stream's encoding (a machine format, UTF8_FORMATS).
 
     A large write into a pipe whose reader quits (`| head -c 10`) can come back short, with no
     error, and the rest is dropped: the command would end with status 0 and half its output.
@@ -99,7 +131,10 @@ def write_out(text: str) -> None:
         stream.write(text)  # not a real stream (a test capturing it)
         return
     stream.flush()
-    data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    if utf8:
+        data = memoryview(text.encode("utf-8"))
+    else:
+        data = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
     while data:
         written = buffer.write(data)
         data = data[written if written else len(data) :]

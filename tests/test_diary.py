@@ -308,3 +308,32 @@ def test_the_reports_answers_say_which_came_from_the_diary(diary: Path, run_cli:
     ).out  # fmt: skip
     assert "1 to 4 months" not in shown.split("Your diary")[0]  # the flag won
     assert shown.count("(from the diary)") == 4  # the other four timing answers
+
+
+def test_a_check_in_whose_answers_alone_call_for_care_today_says_so_last(
+    diary: Path, run_cli: RunCli
+) -> None:
+    """The diary asks no warning-sign question: purple spots recorded in a check-in get the
+    questionnaire's own level and reason at once, the action last; an ordinary one gets none."""
+    ordinary = ok(run_cli("diary", "skin", "--look", "typical-eczema", "--itch", "4"))
+    assert "URGENT" not in ordinary.err
+    assert "EMERGENCY" not in ordinary.err
+    spots = ok(run_cli("diary", "skin", "--location", "face-neck", "--look", "purple-spots"))
+    lines = [line for line in spots.err.splitlines() if line.strip()]
+    text = " ".join(" ".join(lines).split())
+    assert "Added a skin check-in" in text, "recorded all the same"
+    assert "Purple or dark red spots need checking today" in text
+    assert "assess" in text, "the questions are offered for the whole picture"
+    assert " ".join(" ".join(lines[-3:]).split()).startswith("URGENT: Contact your prescriber")
+    entry = json.loads(ok(run_cli("diary", "show", "--format", "json")).out)["entries"][-1]
+    edited = ok(run_cli("diary", "edit", entry["id"][:8], "--look", "typical-eczema"))
+    assert "URGENT" not in edited.err
+    edited = ok(run_cli("diary", "edit", entry["id"][:8], "--look", "purple-spots"))
+    assert "URGENT: Contact your prescriber" in edited.err
+
+
+def test_edit_help_says_a_date_left_out_is_unchanged_not_today(run_cli: RunCli) -> None:
+    """`diary edit` keeps the entry's date unless --date is given: its help says so."""
+    shown = " ".join(ok(run_cli("diary", "edit", "--help")).out.replace("│", " ").split())
+    assert "Left out: unchanged." in shown
+    assert "Default: today" not in shown

@@ -11,10 +11,12 @@ import datetime as dt
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -537,3 +539,77 @@ def test_damage_only_sqlites_check_finds_is_refused_before_any_entry_is_shown(
         assert result.out == ""
     result = run_cli("assess", "--from-diary", "--no-input", "--red-flags", "none")
     one_line_error(result.code, result.err, "is damaged")
+
+
+def test_a_damaged_index_never_gives_a_wrong_date_the_diary_is_refused(
+    diary: Path, run_cli: RunCli
+) -> None:
+    """SQLite's quick check does not compare an index with its table: one changed digit in the
+    index of dose days read a dose as 20 days later, after the rash began, and lowered a level.
+    Reading takes the days from the table itself, and the integrity check refuses the file."""
+    dose_day = days_ago(25)
+    ok(run_cli("diary", "dose", "--date", dose_day))
+    ok(run_cli("diary", "skin", "--date", days_ago(20), "--itch", "5"))
+    db = sqlite3.connect(diary)
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page_size = db.execute("PRAGMA page_size").fetchone()[0]
+    (root,) = db.execute("SELECT rootpage FROM sqlite_master WHERE name = 'dose_day'").fetchone()
+    db.close()
+    damaged = bytearray(diary.read_bytes())
+    page = (root - 1) * page_size
+    at = damaged[page : page + page_size].find(dose_day.encode())
+    assert at >= 0, "the index holds the day"
+    damaged[page + at + 8] = ord("9" if dose_day[8] != "9" else "0")  # the day's tens digit
+    diary.write_bytes(bytes(damaged))
+    for command in (("diary", "show"), ("diary", "export")):
+        result = run_cli(*command)
+        one_line_error(result.code, result.err, "is damaged", "diary check")
+        assert result.out == ""
+    result = run_cli("assess", "--from-diary", "--no-input", "--red-flags", "none")
+    one_line_error(result.code, result.err, "is damaged")
+    check = run_cli("diary", "check")
+    assert check.code == 1, check.err
+
+
+def _big_read_only_diary_with_a_log(diary: Path, run_cli: RunCli, folder: Path, rows: int) -> Path:
+    """A copy of a diary of `rows` check-ins, read-only, its write-ahead log still there (as a
+    crash leaves it): reading it makes a -shm beside it, which reading must remove again."""
+    ok(run_cli("diary", "dose", "--date", days_ago(2)))
+    writer = sqlite3.connect(diary, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.executemany(
+        "INSERT INTO checkin (id, day, answers, note, recorded) VALUES (?, ?, ?, '', '')",
+        (
+            (f"{n:08x}-0000-4000-8000-000000000000", days_ago(1 + n % 3000), '{"itch": 3}')
+            for n in range(rows)
+        ),
+    )
+    folder.mkdir(mode=0o700)
+    for name in (diary.name, diary.name + "-wal"):
+        shutil.copy(diary.parent / name, folder / name)
+    writer.close()
+    copy = folder / diary.name
+    copy.chmod(0o400)
+    return copy
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_a_signal_while_a_read_only_diary_is_read_leaves_nothing_beside_it(
+    diary: Path, run_cli: RunCli, tmp_path: Path, signum: int
+) -> None:
+    """SIGTERM or SIGHUP while `diary show` reads unwinds as Ctrl-C does: the -shm SQLite made
+    beside a read-only diary is removed, not left read-only to block later writes."""
+    copy = _big_read_only_diary_with_a_log(diary, run_cli, tmp_path / "copy", 40_000)
+    shm = copy.parent / (copy.name + "-shm")
+    assert not shm.exists()
+    command = [sys.executable, "-m", "dupi_triage", "diary", "show", "--diary", str(copy)]
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while not shm.exists() and child.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)
+    child.send_signal(signum)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode in (0, 128 + signum), err
+    assert b"Traceback" not in err
+    assert not shm.exists(), "the -shm SQLite made is gone"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pathlib
 import re
 import subprocess
 import sys
@@ -195,3 +196,41 @@ def test_a_table_cell_wraps_by_terminal_cells_and_cuts_only_a_word_too_long_for_
     assert styled[lines[0].strip()] == "bold", "the header is bold"
     ascii_table = _columns(columns, [("1", "a", "b")], 64, ascii_only=True)
     assert set(ascii_table.plain.splitlines()[1]) == {"-"}
+
+
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_a_terminal_that_cannot_show_every_character_still_gets_the_whole_result(
+    encoding: str, tmp_path: pathlib.Path
+) -> None:
+    """An ASCII or Latin-1 locale (or PYTHONIOENCODING): a character it cannot show becomes "?"
+    on screen, never a traceback that would hide an emergency; JSON, FHIR and HTML stay UTF-8,
+    as their formats are, so nothing typed is lost from them."""
+    typed = "caf\u00e9 \u65b0\u3057\u3044 \U0001f62c"
+    env = {**os.environ, "PYTHONIOENCODING": encoding, "COLUMNS": "80"}
+    env["DUPI_TRIAGE_DIARY"] = str(tmp_path / "diary.sqlite")
+
+    def run(*args: str) -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable, "-m", "dupi_triage", *args]
+        return subprocess.run(command, capture_output=True, env=env, timeout=60, check=False)
+
+    emergency = ["assess", "--no-input", "--red-flags=breathing_or_swelling"]
+    for fmt in ("rich", "text", "markdown"):
+        shown = run(*emergency, f"--anything-else={typed}", "-f", fmt)
+        assert shown.returncode == 0, shown.stderr
+        assert b"Traceback" not in shown.stderr
+        screen = shown.stdout.decode(encoding)
+        assert "Call your local emergency number now." in " ".join(screen.split())
+        assert "caf" in screen
+    for fmt in ("json", "fhir", "html"):
+        data = run(*emergency, f"--anything-else={typed}", "-f", fmt)
+        assert data.returncode == 0, data.stderr
+        assert typed.encode("utf-8") in data.stdout, fmt
+    added = run("diary", "skin", "--itch", "4", f"--note={typed}")
+    assert added.returncode == 0, added.stderr
+    for fmt in ("rich", "text", "markdown", "json", "csv"):
+        listed = run("diary", "show", "-f", fmt)
+        assert listed.returncode == 0, (fmt, listed.stderr)
+        assert b"Traceback" not in listed.stderr
+    assert typed.encode("utf-8") in run("diary", "show", "-f", "json").stdout
+    chart = run("diary", "show", "-f", "rich").stdout.decode(encoding)
+    assert "|#" in chart, "the chart's plain stand-ins for its block characters"

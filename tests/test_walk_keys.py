@@ -209,3 +209,6 @@ def test_a_change_in_the_review_that_contradicts_is_asked_again(
     assert not result.interrupted
     assert result.answers.get("onset") == "1_to_4_months"
     assert "cannot both be true" in _reads(result.screen)
+    said = " ".join(_reads(result.screen).split())
+    assert "press Esc to go back to the list and pick it there" in said, "in the review already"
+    assert "in the review at the end" not in said

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import questionary
-from questionary import Choice
 
 from dupi_triage.answers import AnswerValue, parse_value
 from dupi_triage.diary.entries import (
@@ -74,16 +73,29 @@ def _valid_note(text: str) -> bool | str:
 
 
 def ask_note(default: str = "") -> str:
-    """The note, made plain (no escape sequences or line breaks), as every note is."""
-    typed = _ask(questionary.text("Note (optional):", default=default, validate=_valid_note))
+    """The note, made plain (no escape sequences or line breaks), as every note is. Fitted to
+    the terminal's width, as the walk's questions are: whole words from 40 columns up."""
+    from dupi_triage.prompt_kit import type_in
+
+    typed = _ask(
+        type_in(
+            "Note (optional):",
+            current=default or None,
+            keep_current=False,  # a note already there is put in the box, to edit
+            validate=_valid_note,
+            nothing_before=None,
+        )
+    )
     return note_text(str(typed), "note")
 
 
 def ask_dose() -> tuple[str, str | None, str]:
+    from dupi_triage.prompt_kit import Offer, choose_one
+
     day = ask_day()
-    choices = [Choice(site.replace("_", " "), value=site) for site in INJECTION_SITES]
+    offers = [Offer(site, site.replace("_", " ")) for site in INJECTION_SITES]
     site = _ask(
-        questionary.select("Where was it injected?", choices=[*choices, Choice("Skip", value=SKIP)])
+        choose_one("Where was it injected?", [*offers, Offer(SKIP, "Skip")], nothing_before=None)
     )
     return day, None if site == SKIP else str(site), ask_note()
 
@@ -93,14 +105,24 @@ def ask_question(question: Question, current: AnswerValue | None = None) -> Answ
     from dupi_triage.prompt_kit import Offer, choose_one, type_in
 
     if question.type == "multi":
-        chosen = current if isinstance(current, tuple) else ()
+        from dupi_triage.prompt_kit import choose_many
+
+        def valid_picks(picked: list[str]) -> bool | str:
+            if not picked:
+                return True  # none picked: no rash there today
+            try:
+                parse_value(question, picked, question.id)
+            except InputError as error:
+                return f"{error.problem}."
+            return True
+
         picked = _ask(
-            questionary.checkbox(
+            choose_many(
                 f"{question.text} (none picked: no rash there today)",
-                choices=[
-                    Choice(o.label, value=o.id, description=o.help, checked=o.id in chosen)
-                    for o in question.options
-                ],
+                [Offer(o.id, o.label, o.help) for o in question.options],
+                chosen=current if isinstance(current, tuple) else (),
+                validate=valid_picks,
+                nothing_before=None,
             )
         )
         return parse_value(question, list(picked), question.id) if picked else None
@@ -168,10 +190,15 @@ def ask_edit(questionnaire: Questionnaire, entry: Entry) -> Entry:
     elif isinstance(entry, Dose):
         changes = {"day": day}
     elif isinstance(entry, Pause):
+        from dupi_triage.prompt_kit import type_in
+
         end = _ask(
-            questionary.text(
+            type_in(
                 "Last day of the pause (empty while it goes on):",
-                default=entry.end.isoformat() if entry.end else "",
+                current=entry.end.isoformat() if entry.end else None,
+                keep_current=False,  # in the box, to edit or clear
+                validate=lambda text: not text.strip() or _valid_day(text),
+                nothing_before=None,
             )
         )
         changes = {"start": day, "end": parse_day(end, "--to") if str(end).strip() else None}
@@ -180,4 +207,7 @@ def ask_edit(questionnaire: Questionnaire, entry: Entry) -> Entry:
 
 
 def confirm(message: str) -> bool:
-    return bool(_ask(questionary.confirm(message, default=False)))
+    from dupi_triage.prompt_fit import question_text
+
+    fitted: Any = question_text(message)  # whole words at the terminal's width
+    return bool(_ask(questionary.confirm(fitted, default=False)))

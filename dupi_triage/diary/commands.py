@@ -66,6 +66,15 @@ DateOption = Annotated[
         "--date", metavar="DATE", help=f"{DATE_WORDS}. Default: today.", show_default=False
     ),
 ]
+EditDateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--date",
+        metavar="DATE",
+        help=f"The entry's new date (a pause's first day): {DATE_WORDS}. Left out: unchanged.",
+        show_default=False,
+    ),
+]
 NoteOption = Annotated[
     str | None, typer.Option("--note", metavar="TEXT", help="A short note.", show_default=False)
 ]
@@ -251,7 +260,33 @@ def _skin(date: str | None, note: str | None, diary: str | None, **values: Any) 
     entry = CheckIn(new_id(), _day(date), answers, note_text(note, "--note"), now_stamp())
     with _open(diary, write=True) as store:
         _added(store, entry, "a skin check-in")
+    _say_if_urgent(answers)
     return EXIT_OK
+
+
+def _say_if_urgent(answers: dict[str, str | int | tuple[str, ...]]) -> None:
+    """A check-in whose answers alone call for care today says so, last, as the questionnaire
+    would: the diary asks no warning-sign question, so purple spots, say, would otherwise be
+    kept without a word (safety rules 2 and 9). The level is the questionnaire's, scored on
+    these answers with no warning sign reported: the least it could be."""
+    from dupi_triage.answers import Answers
+    from dupi_triage.invocation import invoked
+    from dupi_triage.questionnaire import RED_FLAGS
+    from dupi_triage.scoring import assess
+    from dupi_triage.scoring.model import TriageLevel
+    from dupi_triage.wrapping import fill, terminal_width, usable
+
+    result = assess(load_questionnaire(), Answers({**answers, RED_FLAGS: ("none",)}))
+    if result.level.rank < TriageLevel.URGENT.rank:
+        return
+    width = usable(terminal_width())
+    label = load_questionnaire().level(result.level.value).label.upper()
+    why = [reason.reason for reason in result.level_reasons if reason.level == result.level]
+    lines = ["", fill(f"These answers, on their own, are {label.lower()}:", width)]
+    lines += [fill(reason, width, first="  - ", indent="    ") for reason in why]
+    lines.append(fill(f"For the whole picture, answer the questions: {invoked()} assess", width))
+    lines.append(fill(f"{label}: {result.action}", width))  # the action last
+    _say("\n".join(lines))
 
 
 _COMMON = [
@@ -331,7 +366,7 @@ def _show(
     import os
 
     from dupi_triage.diary.show import render_show
-    from dupi_triage.streams import write_out
+    from dupi_triage.streams import UTF8_FORMATS, write_out
     from dupi_triage.wrapping import terminal_width
 
     fmt = (
@@ -352,7 +387,7 @@ def _show(
         width=terminal_width(),
         colour=colour,
     )
-    write_out(text)
+    write_out(text, utf8=fmt in UTF8_FORMATS)
     return EXIT_OK
 
 
@@ -422,6 +457,8 @@ def _edit(
         f"Changed the {KIND_LABELS[entry.kind]} {entry.id[:8]} in {printable(str(store.path))}.",
         file=sys.stderr,
     )
+    if isinstance(changed, CheckIn):
+        _say_if_urgent(dict(changed.answers))
     return EXIT_OK
 
 
@@ -469,7 +506,8 @@ def _edit_parameters() -> list[inspect.Parameter]:
         inspect.Parameter(
             "entry_id", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=IdArgument
         ),
-        *_COMMON,
+        keyword_parameter("date", EditDateOption),
+        *_COMMON[1:],
         keyword_parameter("site", SiteOption),
         keyword_parameter(
             "end",
@@ -563,7 +601,7 @@ def _export(
     if output in (None, "-"):
         from dupi_triage.streams import write_out
 
-        write_out(text)
+        write_out(text, utf8=True)  # JSON, CSV or FHIR
     else:
         from dupi_triage.files import write_private
 

@@ -26,10 +26,21 @@ class Damaged(InputError):
     """The file is damaged: one line for every command but `diary check`, which lists why."""
 
     def __init__(self, path: Path, what: str) -> None:
-        self.what = what
+        self.what = what  # whole, for `diary check`
         super().__init__(
-            FIELD, f"{quoted_path(path)} is damaged ({what}); left untouched; {check_hint()}"
+            FIELD,
+            f"{quoted_path(path)} is damaged ({_first(what)}); left untouched; {check_hint()}",
         )
+
+
+#: SQLite's check can report hundreds of problems in one row; the one line names the first.
+SHOWN_PROBLEM = 160
+
+
+def _first(what: str) -> str:
+    lines = what.splitlines() or [""]
+    first = lines[0] if len(lines[0]) <= SHOWN_PROBLEM else lines[0][: SHOWN_PROBLEM - 1] + "\u2026"
+    return first + (", and more" if len(lines) > 1 or first != lines[0] else "")
 
 
 def sqlite_problem(path: Path, error: sqlite3.DatabaseError) -> InputError:

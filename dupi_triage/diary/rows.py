@@ -30,12 +30,16 @@ from dupi_triage.diary.entries import (
 from dupi_triage.errors import InputError, quoted
 from dupi_triage.free_text import clean
 
+#: Read from the tables themselves (NOT INDEXED), never from an index: SQLite's quick check
+#: does not compare an index with its table, and a damaged index on `day` would give a wrong
+#: date (a dose moved after the rash began lowered a level). Reading checks the file with
+#: `integrity_check` (store.FileCheck), which does, and refuses such a file.
 QUERIES = {
-    "dose": "SELECT id, day, site, note, recorded FROM dose WHERE day >= ?",
-    "checkin": "SELECT id, day, answers, note, recorded FROM checkin WHERE day >= ?",
+    "dose": "SELECT id, day, site, note, recorded FROM dose NOT INDEXED WHERE day >= ?",
+    "checkin": "SELECT id, day, answers, note, recorded FROM checkin NOT INDEXED WHERE day >= ?",
     "pause": (
         "SELECT id, start, end_day, agreed_with_prescriber, note, recorded FROM pause "
-        "WHERE coalesce(end_day, '9999-12-31') >= ?"
+        "NOT INDEXED WHERE coalesce(end_day, '9999-12-31') >= ?"
     ),
 }
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")

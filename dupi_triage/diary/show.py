@@ -104,7 +104,10 @@ def render_show(
         )
     width = max(40, min(width, WIDEST))
     out = [f"Diary: {where}", ""]  # never broken: a path is copied whole
-    out += text_chart(chart, unicode=fmt == "rich", width=width - CHART_LABEL)
+    from dupi_triage.streams import can_show
+
+    blocks = fmt == "rich" and can_show("\u2588\u25b2\u2591")
+    out += text_chart(chart, unicode=blocks, width=width - CHART_LABEL)
     out += [""]
     out += _table(table, width - 1, colour=colour)
     out += ["", fill("What the diary says about timing (heuristics; check each one):", width - 1)]

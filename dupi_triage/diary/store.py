@@ -2,8 +2,8 @@
 
 One file per person, owner-only (folder 0700, file 0600), checked by place.py before SQLite
 touches it. Every command is one transaction; WAL and a busy timeout let two processes add
-entries at once. Reading takes a copy into memory and lets go of the file once SQLite's quick
-check of it is done, so reading never changes it (no migration, no `-wal` or `-shm` left
+entries at once. Reading takes a copy into memory and lets go of the file once SQLite's
+integrity check of it is done, so reading never changes it (no migration, no `-wal` or `-shm` left
 behind). A file that is not ours, is damaged, or comes from a newer version is refused with one
 line and left untouched; SQLite's own errors become one line that says what happened (busy,
 read-only, disk full, damaged), never a traceback.
@@ -26,6 +26,7 @@ from dupi_triage.diary.problems import Damaged, sqlite_problem
 from dupi_triage.diary.rows import QUERIES, BadRow, entries_from_rows, entry_from_row
 from dupi_triage.diary.schema import SCHEMA_VERSION, expected_layout, layout, migrate
 from dupi_triage.errors import InputError, quoted, quoted_path
+from dupi_triage.signals import termination_unwinds
 
 ENV_VAR = "DUPI_TRIAGE_DIARY"
 FIELD = place.FIELD
@@ -94,14 +95,15 @@ class Diary:
         *,
         writable: bool,
         mending: bool = False,
-        check: QuickCheck | None = None,
+        check: FileCheck | None = None,
     ) -> None:
         self.path = path
         self.connection = connection
         self.writable = writable
         self.mending = mending  # `diary delete` may write to a diary with a damaged entry
         self._every: list[Entry] | None = None  # every entry, as read when the write began
-        self._check = check  # the file's quick check, still running: see QuickCheck
+        self._check = check  # the file's integrity check, still running: see FileCheck
+        self.unwinding = contextlib.ExitStack()  # what close() undoes (open_diary's signals)
 
     def __enter__(self) -> Diary:
         return self
@@ -110,12 +112,15 @@ class Diary:
         self.close()
 
     def close(self) -> None:
-        self.connection.close()
-        if self._check is not None:
-            self._check.wait()
+        try:
+            self.connection.close()
+            if self._check is not None:
+                self._check.wait()
+        finally:
+            self.unwinding.close()
 
     def _checked(self) -> None:
-        """Nothing read from the diary goes out before its quick check has passed."""
+        """Nothing read from the diary goes out before its integrity check has passed."""
         if self._check is not None:
             self._check.result()
 
@@ -308,16 +313,27 @@ def open_diary(path: Path, *, write: bool, checking: bool = False) -> Diary:
         place.create_file(path)
     _check_header(path)
     check = None
+    # SIGTERM or SIGHUP while the file is open unwinds as Ctrl-C does (signals.py), so that
+    # closing it runs: a read-only diary keeps nothing SQLite made beside it.
+    unwinding = contextlib.ExitStack()
+    unwinding.enter_context(termination_unwinds())
     try:
         if write:
             connection = _open_file(path, checking=checking)
         else:
             connection, check = _read_copy(path, checking=checking)
     except sqlite3.DatabaseError as error:
+        unwinding.close()
         raise sqlite_problem(path, error) from None
     except UnicodeDecodeError:
+        unwinding.close()
         raise Damaged(path, "text that is not UTF-8") from None
-    return Diary(path, connection, writable=write, mending=checking, check=check)
+    except BaseException:
+        unwinding.close()
+        raise
+    diary = Diary(path, connection, writable=write, mending=checking, check=check)
+    diary.unwinding = unwinding
+    return diary
 
 
 def _open_file(path: Path, *, checking: bool) -> sqlite3.Connection:
@@ -339,8 +355,8 @@ def _open_file(path: Path, *, checking: bool) -> sqlite3.Connection:
     return connection
 
 
-def _read_copy(path: Path, *, checking: bool) -> tuple[sqlite3.Connection, QuickCheck | None]:
-    """The diary, migrated, in memory, and its quick check, running (unless `checking`: `diary
+def _read_copy(path: Path, *, checking: bool) -> tuple[sqlite3.Connection, FileCheck | None]:
+    """The diary, migrated, in memory, and its integrity check, running (unless `checking`: `diary
     check` runs SQLite's full check itself). The file is closed once the check is done."""
     # Read-only by its mode, or where this process cannot write: a read-only disk, an immutable
     # file, a folder it cannot add SQLite's -wal and -shm files to. Read as it stands, then.
@@ -375,7 +391,7 @@ def _read_copy(path: Path, *, checking: bool) -> tuple[sqlite3.Connection, Quick
             memory.close()
             raise
         return memory, None
-    check = QuickCheck(path, source, let_go)
+    check = FileCheck(path, source, let_go)
     try:
         migrate(memory, version)
     except BaseException:
@@ -385,13 +401,13 @@ def _read_copy(path: Path, *, checking: bool) -> tuple[sqlite3.Connection, Quick
     return memory, check
 
 
-class QuickCheck:
-    """SQLite's quick check of the diary file (pages, NOT NULL, CHECK and types), in a thread of
-    its own while the entries are read from the copy in memory. SQLite lets go of Python's lock
-    while it checks, so on two cores most of the check (some 5 ms of the 45 that `diary show`
-    spends on ten years after start-up) is no longer waited for: the command takes about 4 ms
-    less (benchmarks/bench.py). On one core it costs what it did. Nothing read is shown before
-    the check has passed (`Diary._checked`)."""
+class FileCheck:
+    """SQLite's integrity check of the diary file (pages, NOT NULL, CHECK and types, and every
+    index against its table), in a thread of its own while the entries are read from the copy
+    in memory. SQLite lets go of Python's lock while it checks, so on two cores most of the
+    check (some 6 ms of the 45 that `diary show` spends on ten years after start-up) is not
+    waited for (benchmarks/bench.py). Nothing read is shown before the check has passed
+    (`Diary._checked`)."""
 
     def __init__(self, path: Path, source: sqlite3.Connection, done: Callable[[], None]) -> None:
         import threading
@@ -399,21 +415,35 @@ class QuickCheck:
         self.path = path
         self._found: list[str] = []
         self._error: BaseException | None = None
+        self._over = threading.Event()  # set once the check is done and the file let go
         self._thread = threading.Thread(
-            target=self._run, args=(source, done), name="diary quick check", daemon=True
+            target=self._run, args=(source, done), name="diary integrity check", daemon=True
         )
         self._thread.start()
 
     def _run(self, source: sqlite3.Connection, done: Callable[[], None]) -> None:
         try:
-            self._found = [row[0] for row in source.execute("PRAGMA quick_check")]
+            self._found = [row[0] for row in source.execute("PRAGMA integrity_check")]
         except BaseException as error:  # handed to the reader: result() raises it there
             self._error = error
         finally:
-            done()
+            try:
+                done()
+            finally:
+                self._over.set()
 
     def wait(self) -> None:
-        self._thread.join()
+        """Until the check is over and the file let go, even when Ctrl-C or SIGTERM comes
+        meanwhile (it goes on afterwards): a read-only diary keeps no -shm that SQLite made,
+        and Thread.join, once interrupted, would not wait again."""
+        interrupted: BaseException | None = None
+        while not self._over.is_set():
+            try:
+                self._over.wait()
+            except BaseException as error:  # KeyboardInterrupt, Terminated
+                interrupted = error
+        if interrupted is not None:
+            raise interrupted
 
     def result(self) -> None:
         """Return once the check has passed; else Damaged, or SQLite's error as one line."""
@@ -426,7 +456,7 @@ class QuickCheck:
             raise self._error
         found = [problem for problem in self._found if problem != "ok"]
         if found:
-            raise Damaged(self.path, found[0])
+            raise Damaged(self.path, "\n".join(found))
 
 
 def _connect_for_reading(path: Path, *, read_only: bool) -> sqlite3.Connection:

@@ -281,7 +281,7 @@ def renderables(
             else _risk_table(view, width, ascii_only=ascii_only)
         )
     if view.diary is not None:
-        chart = view.diary.chart_lines(unicode=True, width=max(20, min(60, width - 8)))
+        chart = view.diary.chart_lines(unicode=not ascii_only, width=max(20, min(60, width - 8)))
         parts += [_heading("Your diary"), Text(view.diary.intro), Text("\n".join(chart))]
         from dupi_triage.invocation import invoked
 
