@@ -234,3 +234,30 @@ def test_a_terminal_that_cannot_show_every_character_still_gets_the_whole_result
     assert typed.encode("utf-8") in run("diary", "show", "-f", "json").stdout
     chart = run("diary", "show", "-f", "rich").stdout.decode(encoding)
     assert "|#" in chart, "the chart's plain stand-ins for its block characters"
+
+
+def test_a_column_takes_room_for_its_longest_word_when_another_can_give_it() -> None:
+    from dupi_triage.render.terminal import Column, _columns
+
+    columns = (Column("Item", share=3), Column("Answer", share=2), Column("Source", share=2))
+    row = ("Has this kind of reaction been reported with the medicine before?",
+           "fits eye inflammation (conjunctivitis)", "Naranjo item 1; article")  # fmt: skip
+    for width in range(40, 72):
+        lines = _columns(columns, [row], width).plain.splitlines()
+        assert any("(conjunctivitis)" in line for line in lines), (width, lines)
+        assert max(len(line) for line in lines) <= width
+
+
+def test_bullets_wrap_by_terminal_cells_and_keep_their_indent() -> None:
+    from rich.cells import cell_len
+
+    from dupi_triage.render.terminal import _bullets
+
+    typed = "The new medicine: \u65b0\u3057\u3044\u85ac\u3092\u4e09\u9031\u9593\u524d\u306b" * 4
+    for width in (40, 64, 80):
+        lines = _bullets((typed, "Short."), width).plain.splitlines()
+        assert all(cell_len(line) <= width for line in lines), width
+        assert lines[0].startswith("  - The new medicine:")
+        assert all(line.startswith("    ") for line in lines[1:-1]), "the hanging indent"
+        assert lines[-1] == "  - Short."
+        assert "".join(line[4:].replace(" ", "") for line in lines[:-1]) == typed.replace(" ", "")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -22,19 +21,16 @@ if TYPE_CHECKING:
 
 
 def _bullets(items: tuple[str, ...], width: int) -> Text:
-    """Bullets with a hanging indent, wrapped here: much cheaper than a grid table per list."""
-    lines = [
-        line
-        for item in items
-        for line in textwrap.wrap(
-            item,
-            max(width, 20),
-            initial_indent="  - ",
-            subsequent_indent="    ",
-            break_on_hyphens=False,
-        )
-    ]
+    """Bullets with a hanging indent, wrapped here by terminal cells (a wide character is two:
+    text typed in Japanese, say, keeps its indent): much cheaper than a grid table per list."""
+    lines = []
+    for item in items:
+        first, *rest = _wrap_cell(item, max(width, 20) - len(BULLET))
+        lines += [BULLET + first, *(HANGING + line for line in rest)]
     return _wrapped_here(lines, width)
+
+
+BULLET, HANGING = "  - ", "    "
 
 
 def _wrapped_here(lines: list[str], width: int) -> Text:
@@ -70,7 +66,9 @@ GAP = "  "
 
 
 def _wrap_cell(text: str, width: int) -> list[str]:
-    """Whole words to `width` terminal cells (a wide character is two); a longer word is cut."""
+    """Whole words to `width` terminal cells (a wide character is two); a word longer than a
+    line (a long name, a sentence in a script written without spaces) fills the line it starts
+    on and goes on below, cut between characters."""
     lines: list[str] = []
     line = ""
     for word in text.split():
@@ -78,6 +76,9 @@ def _wrap_cell(text: str, width: int) -> list[str]:
         if cell_len(candidate) <= width:
             line = candidate
             continue
+        if cell_len(word) > width and line and width - cell_len(line) > 1:
+            head = chop_cells(word, width - cell_len(line) - 1)[0]
+            line, word = f"{line} {head}", word[len(head) :]
         if line:
             lines.append(line)
         pieces = chop_cells(word, width) if cell_len(word) > width else [word]
@@ -88,11 +89,14 @@ def _wrap_cell(text: str, width: int) -> list[str]:
 
 def _widths(columns: tuple[Column, ...], rows: Sequence[tuple[str, ...]], width: int) -> list[int]:
     """Each column as wide as its widest cell, if the width allows; else the room left by the
-    fixed columns is shared out by share, and a column that needs less than its share gives the
-    rest to the others."""
-    widths = [
-        max(cell_len(cell) for cell in (column.header, *(row[i] for row in rows)))
-        for i, column in enumerate(columns)
+    fixed columns is shared out by share. A column that needs less than its share gives the
+    rest to the others; one whose longest word is wider than its share takes that width, so
+    no word is cut while the others can give room ("(conjunctivitis)" stays whole)."""
+    cells = [(column.header, *(row[i] for row in rows)) for i, column in enumerate(columns)]
+    widths = [max(cell_len(cell) for cell in column_cells) for column_cells in cells]
+    longest_word = [
+        max((cell_len(word) for cell in column_cells for word in cell.split()), default=1)
+        for column_cells in cells
     ]
     flexible = [i for i, column in enumerate(columns) if column.share]
     room = width - len(GAP) * (len(columns) - 1)
@@ -106,13 +110,17 @@ def _widths(columns: tuple[Column, ...], rows: Sequence[tuple[str, ...]], width:
             given += columns[i].share
             shares[i] = room * given // shared - handed
             handed += shares[i]
-        narrow = [i for i in flexible if widths[i] <= shares[i]]
-        if not narrow:
-            for i in flexible:
-                widths[i] = shares[i]
-            break
-        for i in narrow:  # keeps its own width; the others share what it leaves
-            room -= widths[i]
+        settled = {i: widths[i] for i in flexible if widths[i] <= shares[i]}  # all it needs
+        if not settled:
+            settled = {i: longest_word[i] for i in flexible if longest_word[i] > shares[i]}
+            left = room - sum(settled.values())
+            if not settled or left < sum(columns[i].share for i in flexible if i not in settled):
+                for i in flexible:  # as shared; a word wider than its column is folded
+                    widths[i] = shares[i]
+                break
+        for i, size in settled.items():  # keeps this width; the others share what is left
+            widths[i] = size
+            room -= size
             flexible.remove(i)
     return widths
 
