@@ -16,6 +16,9 @@ def main() -> int:
     gc.disable()
     try:
         from dupi_triage.cli import main as run
+    except KeyboardInterrupt:  # Ctrl-C while starting: as calm as Ctrl-C anywhere else
+        print("\ndupi-triage: stopped. Nothing was saved.", file=sys.stderr)
+        return 130
     finally:
         gc.freeze()
         gc.enable()

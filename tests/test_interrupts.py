@@ -282,3 +282,25 @@ def test_a_hangup_as_a_prompt_closes_is_raised_after_it_not_lost() -> None:
         signals.raise_pending()
     assert raised.value.exit_code == 128 + signal.SIGTERM
     signals.raise_pending()  # raised once, then cleared
+
+
+def test_ctrl_c_while_the_program_is_still_starting_is_one_calm_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C during the imports (Typer's, ours: tens of milliseconds, longer on a cold disk)
+    ends as Ctrl-C anywhere else does: one line, status 130, no traceback."""
+    import importlib.abc
+    import sys
+
+    from dupi_triage import __main__ as program
+
+    class Interrupting(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, *args: object) -> None:
+            if name == "dupi_triage.cli":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "dupi_triage.cli", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
+    assert program.main() == 130
+    assert capsys.readouterr().err.strip() == "dupi-triage: stopped. Nothing was saved."
