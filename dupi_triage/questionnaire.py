@@ -460,6 +460,7 @@ class Wording(NamedTuple):
     for_prescriber_note: str
     drug_link_points: str
     drug_link_no_points: str
+    drug_link_no_points_reaction: str
     drug_link_capped: str
     source_key: tuple[tuple[str, str], ...] = ()
 

@@ -612,6 +612,7 @@ def _wording(data: Mapping[str, Any]) -> Wording:
         for_prescriber_note=_text(data, "for_prescriber_note", "report"),
         drug_link_points=_text(data, "drug_link_points", "report"),
         drug_link_no_points=_text(data, "drug_link_no_points", "report"),
+        drug_link_no_points_reaction=_text(data, "drug_link_no_points_reaction", "report"),
         drug_link_capped=_text(data, "drug_link_capped", "report"),
         source_key=key,
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from dupi_triage.questionnaire import Questionnaire
-from tests.conftest import Assess
+from tests.conftest import Assess, Render
 
 # US spellings the text could slip into; British is the project's choice (colour, centre, ...).
 US_SPELLINGS = re.compile(
@@ -71,3 +71,19 @@ def test_a_reason_says_what_was_answered_of_the_treatments_not_more(assessed: As
     assert "the usual treatments help only a bit" in reasons["partly"]
     assert "do not" not in reasons["partly"]
     assert "the usual treatments do not help" in reasons["no"]
+
+
+def test_beside_a_hypersensitivity_sign_the_drug_link_sentence_does_not_clear_the_medicine(
+    assessed: Assess, render_as: Render
+) -> None:
+    """After signs of an allergic reaction the next dose waits (safety rule 3): "the answers do
+    not point to dupilumab" would read as clearing it. Without such a sign it stays as it was."""
+    reaction = assessed({"red_flags": ["breathing_or_swelling"]})
+    assert reaction.drug_link.score < 1
+    ordinary = assessed({"red_flags": ["none"], "look": ["typical_eczema"]})
+    assert ordinary.drug_link.score < 1
+    for fmt in ("text", "markdown", "html"):
+        said = " ".join(render_as(reaction, fmt).split())
+        assert "do not point to dupilumab" not in said, fmt
+        assert "A reaction like this can be caused by a medicine, dupilumab among them" in said
+        assert "do not point to dupilumab" in " ".join(render_as(ordinary, fmt).split()), fmt

@@ -275,6 +275,8 @@ def summary_view(questionnaire: Questionnaire, assessment: Assessment) -> Summar
         diary=_diary(questionnaire, assessment),
         drug_link_plain=questionnaire.wording.drug_link_points
         if assessment.drug_link.score >= 1
+        else questionnaire.wording.drug_link_no_points_reaction
+        if assessment.hold_next_dose
         else questionnaire.wording.drug_link_no_points,
         drug_link_capped=questionnaire.wording.drug_link_capped.format(
             cause=assessment.drug_link.capped
