@@ -613,3 +613,14 @@ def test_a_signal_while_a_read_only_diary_is_read_leaves_nothing_beside_it(
     assert child.returncode in (0, 128 + signum), err
     assert b"Traceback" not in err
     assert not shm.exists(), "the -shm SQLite made is gone"
+
+
+@pytest.mark.parametrize("suffix", ["-wal", "-shm", "-journal"])
+def test_export_never_writes_over_sqlites_files_beside_the_diary(
+    diary: Path, run_cli: RunCli, suffix: str
+) -> None:
+    ok(run_cli("diary", "dose"))
+    beside = diary.with_name(diary.name + suffix)
+    result = run_cli("diary", "export", "-o", str(beside), "--force")
+    one_line_error(result.code, result.err, "--output", "diary")
+    assert not beside.exists() or not beside.read_bytes().startswith(b"{")

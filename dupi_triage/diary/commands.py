@@ -589,8 +589,14 @@ def _export(
     fmt = one_of(format, EXPORT_FORMATS, "--format")
     with _open(diary, write=False) as store:
         entries = store.entries()
-    if output not in (None, "-") and same_file(output, str(store.path)):
-        raise InputError("--output", "is the diary being exported; choose another file")
+    if output not in (None, "-"):
+        from dupi_triage.diary.place import companions
+
+        # Nor SQLite's files beside it: a live write-ahead log holds entries not yet in the file.
+        if any(same_file(output, str(p)) for p in (store.path, *companions(store.path))):
+            raise InputError(
+                "--output", "is the diary being exported, or one of its files; choose another file"
+            )
     questionnaire = load_questionnaire()
     if fmt == "json":
         text = exchange.to_json(entries)
