@@ -180,7 +180,12 @@ class Walk:
                 header=header,
                 **self.io,
             )
-        return parse_value(question, ask(prompt), question.id)
+        value = parse_value(question, ask(prompt), question.id)
+        if question.type == "multi" and isinstance(value, tuple) and len(value) > 1:
+            # questionary echoes only "done (N selections)": say which, in the person's words.
+            picked = "; ".join(question.option(option_id).label for option_id in value)
+            self.say(f"Picked: {picked}.", first="  ", indent="    ")
+        return value
 
     def _header(self, question: Question) -> tuple[Line, ...]:
         """Above the question: the section when it changes (printed), then progress and help."""

@@ -106,6 +106,9 @@ def test_a_checkbox_question_toggles_with_space_and_ends_with_enter(
     result = walk(questionnaire, _all_but("location"), keys)
     assert not result.interrupted
     assert result.answers.get("location") == ("face_neck", "scalp")
+    location = questionnaire.question("location")
+    picked = f"Picked: {location.option('face_neck').label}; {location.option('scalp').label}."
+    assert picked in " ".join(result.screen.split()), "the echo names what was picked"
 
 
 def test_a_checkbox_needs_at_least_one_choice(questionnaire: Questionnaire) -> None:
