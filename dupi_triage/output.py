@@ -93,7 +93,13 @@ def emit(
     if fmt == TERMINAL or (to_file and also_on_screen and not stdout_is_closed()):
         # A dumb terminal cannot draw boxes or colour: it gets the plain text.
         if plain_screen(output):
-            sys.stdout.write(render_document("text", questionnaire, assessment))
+            from dupi_triage.render import text as plain_text
+            from dupi_triage.wrapping import terminal_width, usable
+
+            # As wide as the screen (a screen reader's or magnifier's narrow window), at most
+            # the width files get.
+            width = min(usable(terminal_width()), plain_text.WIDTH)
+            sys.stdout.write(plain_text.render(questionnaire, assessment, width))
             action_last(questionnaire, assessment, output)
         else:
             from dupi_triage.render.terminal import print_summary

@@ -261,3 +261,17 @@ def test_bullets_wrap_by_terminal_cells_and_keep_their_indent() -> None:
         assert all(line.startswith("    ") for line in lines[1:-1]), "the hanging indent"
         assert lines[-1] == "  - Short."
         assert "".join(line[4:].replace(" ", "") for line in lines[:-1]) == typed.replace(" ", "")
+
+
+@pytest.mark.parametrize("how", [["--plain"], []], ids=["plain", "dumb-terminal"])
+def test_plain_text_on_a_narrow_screen_fits_it(how: list[str]) -> None:
+    """A screen reader's or magnifier's window is often narrow: plain text on a screen is
+    wrapped to it, as the rich summary is (files and pipes keep 78 columns)."""
+    from tests.pty_screen import Terminal
+
+    env = {} if how else {"TERM": "dumb"}
+    with Terminal("assess", "--no-input", *FACIAL_REDNESS, *how, columns=40, env=env) as term:
+        assert term.finish() == 0
+        written = bytes(term.raw).decode("utf-8").replace("\r", "").splitlines()
+    assert max(len(line) for line in written) <= 40, max(written, key=len)
+    assert "How soon: SOON." in " ".join(" ".join(written).split())

@@ -15,27 +15,39 @@ if TYPE_CHECKING:
 WIDTH = 78
 
 
-def _para(text: str, indent: str = "") -> list[str]:
+def _wrap(text: str, indent: str = "", width: int = WIDTH) -> list[str]:
     return textwrap.wrap(
         text,
-        WIDTH,
+        width,
         initial_indent=indent,
         subsequent_indent=" " * len(indent),
         break_on_hyphens=False,  # never "dupi-" at a line's end and "triage" on the next
     ) or [""]
 
 
-def _bullets(items: tuple[str, ...]) -> list[str]:
-    return [line for item in items for line in _para(item, "  - ")]
+def _bullet_list(items: tuple[str, ...], width: int = WIDTH) -> list[str]:
+    return [line for item in items for line in _wrap(item, "  - ", width)]
 
 
-def _heading(title: str) -> list[str]:
-    return ["", title, "-" * len(title)]
+def _heading_lines(title: str, width: int = WIDTH) -> list[str]:
+    lines = _wrap(title, "", width)
+    return ["", *lines, "-" * max(len(line) for line in lines)]
 
 
-def render_view(view: SummaryView) -> str:
+def render_view(view: SummaryView, width: int = WIDTH) -> str:
     """Safety rule 9: the person's part first (ending on the action again), then the detail for
-    the prescriber under its own heading."""
+    the prescriber under its own heading. `width`: narrower on a narrow screen (a screen reader
+    or magnifier user's window); files and pipes get WIDTH."""
+
+    def _para(text: str, indent: str = "") -> list[str]:
+        return _wrap(text, indent, width)
+
+    def _bullets(items: tuple[str, ...]) -> list[str]:
+        return _bullet_list(items, width)
+
+    def _heading(title: str) -> list[str]:
+        return _heading_lines(title, width)
+
     lines = ["dupi-triage summary", "=" * 19, ""]
     lines += _para(f"How soon: {view.headline}")
     if view.completeness:
@@ -64,8 +76,8 @@ def render_view(view: SummaryView) -> str:
     lines += ["", *_para(view.disclaimer)]
     lines += ["", *_para(f"In short: {view.headline}")]
 
-    heading = view.detail_heading
-    lines += ["", "", heading, "=" * len(heading), ""]
+    heading = _para(view.detail_heading)
+    lines += ["", "", *heading, "=" * max(len(line) for line in heading), ""]
     lines += _para(view.detail_note)
     if view.pattern_evidence:
         lines += _heading("Answers behind the pattern")
@@ -80,7 +92,7 @@ def render_view(view: SummaryView) -> str:
         lead = f"  {points:>3}  {row.number:>2}. "
         lines += textwrap.wrap(
             text,
-            WIDTH,
+            width,
             initial_indent=lead,
             subsequent_indent=" " * len(lead),
             break_on_hyphens=False,
@@ -91,7 +103,7 @@ def render_view(view: SummaryView) -> str:
     for risk in view.risk_rows:
         lines += _para(f"{risk.label}. {risk.description} {risk.impact}", "  - ")
     if view.diary is not None:
-        lines += _diary(view.diary)
+        lines += _diary(view.diary, width)
     lines += _heading("Sources") + _bullets(view.sources)
     lines += _bullets(tuple(f"{word}: {meaning}" for word, meaning in view.source_key))
     lines += [
@@ -101,22 +113,24 @@ def render_view(view: SummaryView) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _diary(diary: DiaryView) -> list[str]:
-    lines = _heading("Your diary") + _para(diary.intro) + [""]
-    lines += diary.chart_lines(unicode=False)
+def _diary(diary: DiaryView, width: int = WIDTH) -> list[str]:
+    lines = _heading_lines("Your diary", width) + _wrap(diary.intro, "", width) + [""]
+    lines += diary.chart_lines(unicode=False, width=max(20, min(60, width - 8)))
     lines += ["", "Entries (date, kind, details):"]
     for row in diary.rows:
         lines += textwrap.wrap(
             f"{row.day}  {row.kind:<8}  {row.details}",
-            WIDTH,
+            width,
             initial_indent="  ",
             subsequent_indent=" " * 24,
             break_on_hyphens=False,
         )
     lines += ["", "What the diary says about timing (our own heuristics):"]
-    lines += [f"  {line}" for line in diary.timing]
+    for line in diary.timing:
+        indent = "  " + " " * (len(line) - len(line.lstrip()))
+        lines += _wrap(line.strip(), indent, width)
     return lines
 
 
-def render(questionnaire: Questionnaire, assessment: Assessment) -> str:
-    return render_view(summary_view(questionnaire, assessment))
+def render(questionnaire: Questionnaire, assessment: Assessment, width: int = WIDTH) -> str:
+    return render_view(summary_view(questionnaire, assessment), width)
