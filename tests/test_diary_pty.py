@@ -186,3 +186,32 @@ def test_edit_on_a_terminal_asks_with_the_entrys_answers_and_delete_asks_first(
         child.close(force=True)
     assert child.exitstatus == 0, transcript.getvalue()[-2000:]
     assert json.loads(run_cli("diary", "show", "--format", "json").out)["entries"] == []
+
+
+def test_the_check_in_at_40_columns_shows_every_option_whole_and_checks_a_date_on_enter(
+    tmp_path: Path, questionnaire: Questionnaire
+) -> None:
+    """The diary's own prompts are the walk's, fitted to the width: at 40 columns no option is
+    cut off at the edge ("Purple or dark red spots, or bruise" lost the rest), and typing
+    "yesterday" shows no error at its first letter."""
+    from tests.pty_screen import CTRL_C, Terminal, words_whole
+
+    env = {"DUPI_TRIAGE_DIARY": str(tmp_path / "diary.sqlite")}
+    with Terminal("diary", "skin", columns=40, rows=60, env=env) as term:
+        term.wait_for("Date")
+        term.send("yesterda")
+        term.settle()
+        assert "not a date" not in term.reads()
+        term.send("y" + ENTER)
+        location, look = checkin_questions(questionnaire)[:2]
+        term.wait_for(location.options[-1].label)
+        term.settle()
+        for option in location.options:
+            assert not words_whole(option.label, term.text()), option.label
+        term.send(SPACE + ENTER)
+        term.wait_for(look.options[-1].label)
+        term.settle()
+        for option in look.options:
+            assert not words_whole(option.label, term.text()), option.label
+        term.send(CTRL_C)
+        assert term.finish() == 130

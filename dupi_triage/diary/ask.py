@@ -59,6 +59,7 @@ def ask_day(default: str = "today") -> str:
             current=default,
             validate=_valid_day,
             nothing_before=None,
+            validate_while_typing=False,  # "y" of "yesterday" is no mistake: checked on Enter
         )
     )
     return str(typed) or default
@@ -199,6 +200,7 @@ def ask_edit(questionnaire: Questionnaire, entry: Entry) -> Entry:
                 keep_current=False,  # in the box, to edit or clear
                 validate=lambda text: not text.strip() or _valid_day(text),
                 nothing_before=None,
+                validate_while_typing=False,
             )
         )
         changes = {"start": day, "end": parse_day(end, "--to") if str(end).strip() else None}
