@@ -624,3 +624,40 @@ def test_export_never_writes_over_sqlites_files_beside_the_diary(
     result = run_cli("diary", "export", "-o", str(beside), "--force")
     one_line_error(result.code, result.err, "--output", "diary")
     assert not beside.exists() or not beside.read_bytes().startswith(b"{")
+
+
+def test_a_damaged_file_is_one_short_line_naming_the_first_problem(tmp_path: Path) -> None:
+    """SQLite's check can report hundreds of problems; the line names the first, says there
+    are more, and `diary check` lists them all."""
+    from dupi_triage.diary.problems import Damaged
+
+    many = "\n".join(f"Tree 7 page {n} cell 0: invalid page number {n * 9}" for n in range(300))
+    damaged = Damaged(tmp_path / "diary.sqlite", many)
+    line = str(damaged)
+    assert "\n" not in line
+    assert "Tree 7 page 0 cell 0: invalid page number 0, and more" in line
+    assert "page 1 " not in line
+    assert len(line) < 400
+    assert damaged.what == many, "whole, for diary check"
+    long = Damaged(tmp_path / "diary.sqlite", "x" * 5000)
+    assert len(str(long)) < 400
+
+
+def test_an_import_never_gives_one_id_to_two_entries(
+    diary: Path, run_cli: RunCli, tmp_path: Path
+) -> None:
+    """`edit` and `delete` find an entry by its id: two entries with one id could never be
+    edited or deleted, so such an import adds nothing."""
+    shared = "0f8fad5b-d9cb-469f-a165-70867728950e"
+    dose = {"id": shared, "kind": "dose", "date": days_ago(2)}
+    checkin = {"id": shared, "kind": "checkin", "date": days_ago(1), "answers": {"itch": 3}}
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps({"format": "dupi-triage-diary", "entries": [dose, checkin]}))
+    result = run_cli("diary", "import", str(path))
+    one_line_error(result.code, result.err, "two entries", "nothing imported")
+    path.write_text(json.dumps({"format": "dupi-triage-diary", "entries": [dose]}))
+    ok(run_cli("diary", "import", str(path)))
+    path.write_text(json.dumps({"format": "dupi-triage-diary", "entries": [checkin]}))
+    result = run_cli("diary", "import", str(path))
+    one_line_error(result.code, result.err, "a dose in the diary", "nothing imported")
+    ok(run_cli("diary", "edit", shared, "--note", "still one entry"))

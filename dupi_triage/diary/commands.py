@@ -644,6 +644,7 @@ def _import(
     entries = from_json(load_questionnaire(), data, "FILE")
     with _open(diary, write=True) as store:
         with store.transaction() as db:
+            _one_entry_per_id(entries, store.entries())
             added = sum(store.add(db, entry) for entry in entries)
         path = store.path
     print(
@@ -652,6 +653,25 @@ def _import(
         file=sys.stderr,
     )
     return EXIT_OK
+
+
+def _one_entry_per_id(entries: list[Entry], present: list[Entry]) -> None:
+    """An id names one entry: `edit` and `delete` find entries by it. The same id twice in the
+    file, or an id the diary holds for another kind of entry, is refused before anything is
+    added (one the diary holds for the same kind is the same entry, already there)."""
+    kinds = {entry.id: entry.kind for entry in present}
+    seen: set[str] = set()
+    for entry in entries:
+        if entry.id in seen:
+            raise InputError("FILE", f"the id {entry.id} is given to two entries; nothing imported")
+        seen.add(entry.id)
+        kind = kinds.get(entry.id)
+        if kind is not None and kind != entry.kind:
+            raise InputError(
+                "FILE",
+                f"the id {entry.id} is a {KIND_LABELS[entry.kind]} in the file but a "
+                f"{KIND_LABELS[kind]} in the diary; nothing imported",
+            )
 
 
 __all__ = ["PROG", "app", "command", "command_names"]
