@@ -404,6 +404,7 @@ class Advice(NamedTuple):
     safety_net: str
     safety_net_source: str
     notes_and_photos: str
+    notes_eyes: str
     missing: str
     emergency_after: str
     worse_sooner: str

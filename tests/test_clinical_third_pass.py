@@ -218,6 +218,19 @@ def test_point_4_eyes_are_checked_within_days_and_the_same_day_with_pain(
     assert not re.search(r"tacrolimus|antifungal|corticosteroid", advice)
 
 
+def test_point_4_the_eyes_alone_get_no_advice_for_a_skin_rash(assessed: Assess) -> None:
+    """With the eyes all there is, no moisturisers, no dermatologist to examine "the rash", no
+    photos of "the rash"; beside a skin rash, those stay."""
+    eyes = {**ORDINARY_FLARE, "look": ["red_itchy_eyes"], "location": ["face_neck"]}
+    alone = _advice(assessed({**eyes, "usual_treatment_helps": "no"}))
+    assert "eye check" in alone
+    assert not re.search(r"moisturis|dermatologist|photos of the rash", alone)
+    assert "notes of the eye symptoms" in alone
+    both = _advice(assessed({**eyes, "look": ["red_itchy_eyes", "typical_eczema"]}))
+    assert "eye check" in both
+    assert "photos of the rash" in both
+
+
 # --- 5. pregnancy whoever answers ----------------------------------------------------------------
 
 

@@ -112,7 +112,8 @@ def build_advice(
     itch = answers.get("itch")
     if answers.get("pregnancy") == "pregnant" and itch != 0:
         lines.append(AdviceLine(text.midwife, text.midwife_source))
-    lines.append(AdviceLine(text.notes_and_photos, ARTICLE_COMMUNICATION))
+    notes = text.notes_eyes if eyes_only(pattern, answers) else text.notes_and_photos
+    lines.append(AdviceLine(notes, ARTICLE_COMMUNICATION))
     if missing:
         lines.append(AdviceLine(text.missing))
     lines.append(AdviceLine(text.safety_net, text.safety_net_source))
@@ -136,8 +137,10 @@ def _applies(
     # A possible infection first: no creams, schedule change or pause beside it (the answers may
     # also fit a drug reaction). Creams, tacrolimus above all, do not go on herpes-infected skin.
     infection_first = fits_infection_picture(answers, pattern)
-    # Eyes: no skin creams for a picture led by the eyes (spec, eyes; MHRA).
+    # Eyes: no skin creams for a picture led by the eyes (spec, eyes; MHRA); nothing for skin
+    # at all when the eyes are all there is (no moisturisers, no dermatologist for "the rash").
     eyes_first = pattern.id == CONJUNCTIVITIS
+    only_eyes = eyes_only(pattern, answers)
     drug_reaction = not infection_first and any(
         questionnaire.pattern(p).drug_reaction for p in patterns
     )
@@ -154,7 +157,7 @@ def _applies(
     worsening = worsening_after_four_months(answers)
     return {
         # A settled flare already leads with the person's own moisturisers (NICE CG57).
-        "skin_care": not settled_flare(pattern, level, answers),
+        "skin_care": not settled_flare(pattern, level, answers) and not only_eyes,
         "topical_treatments": drug_reaction and not eyes_first,
         "antiviral": answers.has("red_flags", "painful_blisters"),
         "antibiotics": bacterial_signs(answers, pattern),
@@ -163,11 +166,14 @@ def _applies(
         "supervised_pause": drug_reaction
         and not_helped
         and not (pregnant or eyes_first or other_medicine_first or held),
-        "dermatologist": drug_reaction
-        or not_helped
-        or drug_link.category in STRONG_LINK
-        or worsening,
+        "dermatologist": not only_eyes
+        and (drug_reaction or not_helped or drug_link.category in STRONG_LINK or worsening),
     }
+
+
+def eyes_only(pattern: PatternResult, answers: Answers) -> bool:
+    """The eyes are all the answers describe: an eye picture, and no look but the eyes'."""
+    return pattern.id == CONJUNCTIVITIS and answers.choices("look") == ("red_itchy_eyes",)
 
 
 def _contact_line(questionnaire: Questionnaire, level: TriageLevel, settled: bool) -> AdviceLine:
