@@ -14,9 +14,10 @@ from typing import Any
 
 import questionary
 from prompt_toolkit.application.current import get_app_or_none
+from prompt_toolkit.filters import Condition, is_done
 from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.keys import Keys
-from prompt_toolkit.layout.containers import HSplit, ScrollOffsets, Window
+from prompt_toolkit.layout.containers import ConditionalContainer, HSplit, ScrollOffsets, Window
 from prompt_toolkit.layout.controls import FormattedTextControl
 from questionary import Choice, Separator
 from questionary.prompts.common import InquirerControl
@@ -148,7 +149,53 @@ def fit_choices(
     for window in layout.find_all_windows():
         if window.content is control:
             window.scroll_offsets = ScrollOffsets(bottom=lambda: lines_below_cursor[0])
+            _more_below(prompt.application, layout.container, window)
     add_header(prompt, header)
+
+
+MORE_BELOW = "(More below: press the Down arrow.)"
+
+
+def _more_below(app: Any, container: Any, window: Window) -> None:
+    """Under a list taller than the screen, a line saying there is more below: on a short
+    terminal the last options (often 'None of these') are out of sight, with no other sign.
+    Whether the list is cut is known once it is drawn: the first draw is followed by another."""
+    first = [True]
+
+    def after_first_draw(app: Any) -> None:
+        if first[0]:
+            first[0] = False
+            if hidden_below():
+                app.invalidate()
+
+    app.after_render += after_first_draw
+
+    def hidden_below() -> bool:
+        info = window.render_info
+        if info is None:
+            return False
+        return info.vertical_scroll + info.window_height < info.content_height
+
+    def text() -> StyleAndTextTuples:
+        return [("class:instruction", fill(MORE_BELOW, screen_width(), indent="  ", first="  "))]
+
+    note = ConditionalContainer(
+        Window(FormattedTextControl(text), dont_extend_height=True, wrap_lines=False),
+        filter=Condition(hidden_below) & ~is_done,
+    )
+    children = getattr(container, "children", None)
+    if children is None:
+        return
+    at = next(
+        (
+            i
+            for i, child in enumerate(children)
+            if window in child.get_children() or child is window
+        ),
+        None,
+    )
+    if at is not None:
+        children.insert(at + 1, note)
 
 
 def answer_below(prompt: questionary.Question) -> None:

@@ -434,3 +434,23 @@ def test_the_offer_to_carry_on_counts_what_is_carried_and_kept_warning_signs_alo
         assert term.finish() == 130
         assert "Nothing was saved" in flat(term.text())
     assert not _kept_file(state_folder).exists()
+
+
+def test_a_list_taller_than_the_screen_says_there_is_more_below(
+    questionnaire: Questionnaire, state_folder: Path
+) -> None:
+    """At 40 by 30 the warning signs do not fit: 'None of these' is out of sight. A line under
+    the list says there is more; on a screen that shows it all, no such line."""
+    from dupi_triage.prompt_fit import MORE_BELOW
+
+    red_flags = questionnaire.question("red_flags")
+    with Terminal("assess", columns=40, rows=30) as term:
+        _wait_in_region(term, red_flags.text, MORE_BELOW)
+        term.send(CTRL_C)
+        term.finish()
+    with Terminal("assess", columns=100, rows=80) as term:
+        _wait_in_region(term, red_flags.text, red_flags.options[-1].label)
+        term.settle()
+        assert flat(MORE_BELOW) not in term.reads()
+        term.send(CTRL_C)
+        term.finish()
