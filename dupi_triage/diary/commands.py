@@ -270,15 +270,16 @@ def _say_if_urgent(answers: dict[str, str | int | tuple[str, ...]]) -> None:
     kept without a word (safety rules 2 and 9). The level is the questionnaire's, scored on
     these answers with no warning sign reported: the least it could be."""
     from dupi_triage.answers import Answers
-    from dupi_triage.invocation import invoked
     from dupi_triage.questionnaire import RED_FLAGS
     from dupi_triage.scoring import assess
     from dupi_triage.scoring.model import TriageLevel
-    from dupi_triage.wrapping import fill, terminal_width, usable
 
     result = assess(load_questionnaire(), Answers({**answers, RED_FLAGS: ("none",)}))
     if result.level.rank < TriageLevel.URGENT.rank:
         return
+    from dupi_triage.invocation import invoked
+    from dupi_triage.wrapping import fill, terminal_width, usable
+
     width = usable(terminal_width())
     label = load_questionnaire().level(result.level.value).label.upper()
     why = [reason.reason for reason in result.level_reasons if reason.level == result.level]
