@@ -65,7 +65,13 @@ def offer_report(
     )
     wanted = ask_yes_no(question, **io)
     if not wanted:
-        say(f"No report saved. To save one later, run {invoked()} again with --output FILE.html.")
+        # The answers are not kept after a finished run: say plainly that a report later means
+        # answering again (or keeping them next time), not only adding a flag.
+        say(
+            "No report saved. For one later, answer the questions again with "
+            f"{invoked()} assess --output FILE.html (add --save-answers FILE.json to keep the "
+            "answers too)."
+        )
         return None
     return _save(questionnaire, assessment, path, say, print_line)
 

@@ -34,6 +34,8 @@ def test_a_check_in_is_added_by_answering_the_questionnaires_skin_questions(
         child.expect_exact("Date")
         child.send(ENTER)  # today
         for question in checkin_questions(questionnaire):
+            if question.id == "nights_woken_by_itch" and "itch" in expected:
+                continue  # for a child under 6, instead of the itch score: not asked after it
             child.expect_exact(_prompt(question.text))
             if question.type == "multi":
                 child.send(DOWN + SPACE + ENTER)  # the second option
@@ -158,11 +160,11 @@ def test_edit_on_a_terminal_asks_with_the_entrys_answers_and_delete_asks_first(
         child.expect_exact("Date")
         child.send(ENTER)  # keeps 2026-01-10
         for question in checkin_questions(questionnaire):
+            if question.id == "nights_woken_by_itch":
+                continue  # for a child under 6, instead of the itch score: not asked after it
             child.expect_exact(_prompt(question.text))
             if question.id == "itch":
                 child.send("\x7f" * 3 + "8" + ENTER)  # was 4
-            elif question.type == "integer":
-                child.send(ENTER)  # left empty (nights woken by itch, for young children)
             elif question.type == "single":
                 child.send(DOWN * len(question.options) + ENTER)  # Skip
             else:
@@ -215,3 +217,39 @@ def test_the_check_in_at_40_columns_shows_every_option_whole_and_checks_a_date_o
             assert not words_whole(option.label, term.text()), option.label
         term.send(CTRL_C)
         assert term.finish() == 130
+
+
+def test_the_nights_woken_question_is_asked_only_when_no_itch_score_is_given(
+    tmp_path: Path, questionnaire: Questionnaire, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The questionnaire asks nights woken by itch instead of the itch score, for a child under
+    6. The diary asks no age: an adult who gave an itch score is not asked the child's question;
+    with the itch left empty, the nights are asked, saying what they are for."""
+    diary = tmp_path / "diary.sqlite"
+    nights = questionnaire.question("nights_woken_by_itch")
+    child, transcript = _spawn("diary", "skin", env={"DUPI_TRIAGE_DIARY": str(diary)})
+    try:
+        child.expect_exact("Date")
+        child.send(ENTER)
+        for question in checkin_questions(questionnaire):
+            if question.id == "nights_woken_by_itch":
+                child.expect_exact("instead of the itch score")
+                child.send("3" + ENTER)
+            elif question.id == "itch":
+                child.expect_exact(_prompt(question.text))
+                child.send(ENTER)  # left empty: a young child cannot score it
+            elif question.type == "multi":
+                child.expect_exact(_prompt(question.text))
+                child.send(ENTER)
+            else:
+                child.expect_exact(_prompt(question.text))
+                child.send(DOWN * len(question.options) + ENTER)  # Skip
+        child.expect_exact("Note")
+        child.send(ENTER)
+        child.expect(pexpect.EOF)
+    finally:
+        child.close(force=True)
+    assert child.exitstatus == 0, transcript.getvalue()[-2000:]
+    monkeypatch.setenv("DUPI_TRIAGE_DIARY", str(diary))
+    [entry] = json.loads(run_cli("diary", "show", "--format", "json").out)["entries"]
+    assert entry["answers"] == {nights.id: 3}

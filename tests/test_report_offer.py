@@ -90,6 +90,7 @@ def test_enter_skips_the_report_and_writes_nothing(
         term.send(ENTER)
         assert term.finish() == 0
         assert "No report saved" in term.reads()
+        assert "answer the questions again" in term.reads(), "the answers are not kept"
     assert list(tmp_path.iterdir()) == []
 
 

@@ -148,10 +148,11 @@ def ask_question(question: Question, current: AnswerValue | None = None) -> Answ
             return f"Type a whole number from {question.min} to {question.max}, or leave it empty."
         return True
 
+    instead = " For a child under 6, instead of the itch score." if question.id == NIGHTS else ""
     typed = str(
         _ask(
             type_in(
-                f"{question.text} ({question.min} to {question.max}; empty to skip)",
+                f"{question.text} ({question.min} to {question.max}; empty to skip){instead}",
                 current=None if current is None else str(current),
                 validate=valid,
                 nothing_before=None,
@@ -170,10 +171,21 @@ def ask_checkin(questionnaire: Questionnaire) -> tuple[str, dict[str, AnswerValu
     day = ask_day()
     answers: dict[str, AnswerValue] = {}
     for question in checkin_questions(questionnaire):
+        if _instead_of_itch(question, answers):
+            continue
         value = ask_question(question)
         if value is not None:
             answers[question.id] = value
     return day, answers, ask_note()
+
+
+#: The questionnaire asks nights woken by itch instead of the itch score for a child under 6.
+#: The diary asks no age: the nights are asked only when no itch score was given.
+NIGHTS, ITCH = "nights_woken_by_itch", "itch"
+
+
+def _instead_of_itch(question: Question, answers: dict[str, AnswerValue]) -> bool:
+    return question.id == NIGHTS and ITCH in answers
 
 
 def ask_edit(questionnaire: Questionnaire, entry: Entry) -> Entry:
@@ -184,6 +196,8 @@ def ask_edit(questionnaire: Questionnaire, entry: Entry) -> Entry:
     if isinstance(entry, CheckIn):
         answers: dict[str, AnswerValue] = {}
         for question in checkin_questions(questionnaire):
+            if entry.get(question.id) is None and _instead_of_itch(question, answers):
+                continue
             value = ask_question(question, entry.get(question.id))
             if value is not None:
                 answers[question.id] = value
