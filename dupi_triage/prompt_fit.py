@@ -100,7 +100,11 @@ def control_of(prompt: questionary.Question) -> Any:
 
 
 def fit_choices(
-    prompt: questionary.Question, indent: int, keys: str, header: Sequence[Line]
+    prompt: questionary.Question,
+    indent: int,
+    keys: str,
+    header: Sequence[Line],
+    continuation: int = 0,
 ) -> None:
     """Draw the key help, each option and the pointed option's notes wrapped at this draw's width.
 
@@ -121,7 +125,7 @@ def fit_choices(
             for choice in control.choices:
                 label = labels[id(choice)]
                 if isinstance(label, str) and not isinstance(choice, Separator):
-                    choice.title = hanging(label, width, indent)
+                    choice.title = hanging(label, width, indent, continuation)
         shown = list(choice_tokens())
         if shown and shown[-1] == ("", "\n"):
             shown.pop()

@@ -113,7 +113,9 @@ def choose_one(
     )
     indent = POINTER + (NUMBER if numbered else 0)
     guard = PICK_FIRST if numbered else PICK_FIRST_UNNUMBERED
-    fit_choices(prompt, indent, keys_hint(keys, back), header)
+    # Unnumbered (the review), an option's second line is set further in: at the same place as
+    # the next option, it read as one of its own.
+    fit_choices(prompt, indent, keys_hint(keys, back), header, continuation=0 if numbered else 2)
     answer_below(prompt)
     if require_pick and current is None:
         _enter_needs_a_move(prompt, guard)

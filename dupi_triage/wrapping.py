@@ -61,7 +61,8 @@ def fill(text: str, width: int, *, indent: str = "", first: str = "") -> str:
     return "\n".join(lines)
 
 
-def hanging(text: str, width: int, prefix_width: int) -> str:
-    """A choice title after a `prefix_width`-column pointer (and box), later lines under it."""
-    wrapped = fill(text, width, indent=" " * prefix_width, first=" " * prefix_width)
+def hanging(text: str, width: int, prefix_width: int, more: int = 0) -> str:
+    """A choice title after a `prefix_width`-column pointer (and box), later lines under it,
+    `more` columns further in (where nothing else marks where an option starts)."""
+    wrapped = fill(text, width, indent=" " * (prefix_width + more), first=" " * prefix_width)
     return wrapped[prefix_width:]

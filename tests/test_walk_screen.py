@@ -454,3 +454,27 @@ def test_a_list_taller_than_the_screen_says_there_is_more_below(
         assert flat(MORE_BELOW) not in term.reads()
         term.send(CTRL_C)
         term.finish()
+
+
+def test_in_the_review_an_answer_that_wraps_is_set_further_in_than_the_next_one(
+    questionnaire: Questionnaire, state_folder: Path
+) -> None:
+    """Unnumbered, the review's options have nothing else to mark where one starts: a wrapped
+    answer's second line sits two columns further in, not where the next answer starts."""
+    answers = {k: v for k, v in ORDINARY_FLARE.items() if k != "itch"}
+    answers["respondent"] = "parent_or_carer"
+    with Terminal("assess", *_flags(answers), columns=40, rows=60) as term:
+        _wait_in_region(term, questionnaire.question("itch").text)
+        term.send("4" + ENTER)
+        term.wait_for("Section 8 of 8: In your own words")
+        term.send(ENTER)  # nothing to add
+        _wait_in_region(term, "Review your answers")
+        term.settle()
+        lines = term.lines()
+        term.send(CTRL_C)
+        term.finish()
+    at = next(i for i, line in enumerate(lines) if "Who is answering:" in line)
+    start = lines[at].index("Who is answering:")
+    following = lines[at + 1]
+    assert following.startswith(" " * (start + 2)), (lines[at], following)
+    assert following[start + 2] != " ", (lines[at], following)
