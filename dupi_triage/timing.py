@@ -83,6 +83,10 @@ def _iso(day: dt.date) -> str:
     return day.isoformat()
 
 
+def _count(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
 
@@ -178,8 +182,8 @@ def derive_timing(entries: Iterable[Entry]) -> Timing:
 def _usual_interval(doses: Sequence[dt.date]) -> tuple[int | None, str]:
     if len(doses) < MIN_DOSES:
         return None, (
-            f"{len(doses)} dose(s) recorded: at least {MIN_DOSES} are needed to learn the usual "
-            "interval between doses"
+            f"{_count(len(doses), 'dose')} recorded: at least {MIN_DOSES} are needed to learn "
+            "the usual interval between doses"
         )
     gaps = [(later - earlier).days for earlier, later in itertools.pairwise(doses)]
     interval = sorted(gaps)[(len(gaps) - 1) // 2]  # the lower middle (statistics.median_low)
@@ -314,7 +318,7 @@ def _dose_paused(
         DOSE_PAUSED,
         "no",
         (
-            f"{len(since)} dose(s) since the first check-in with a rash on "
+            f"{_count(len(since), 'dose')} since the first check-in with a rash on "
             f"{_iso(first_rash.day)}, none later than {GAP_FACTOR:g} times the {interval_note}; "
             "no pause recorded",
         ),
@@ -406,8 +410,9 @@ def _injection_pattern(
             INJECTION_PATTERN,
             "unsure",
             (
-                f"{len(cycles)} dose cycle(s) with check-ins both in the {AFTER_DOSE_DAYS + 1} "
-                f"days from a dose and later in the cycle: at least {MIN_CHECKINS} are needed",
+                f"{_count(len(cycles), 'dose cycle')} with check-ins both in the "
+                f"{AFTER_DOSE_DAYS + 1} days from a dose and later in the cycle: at least "
+                f"{MIN_CHECKINS} are needed",
             ),
         )
     worse = [c for c in cycles if c[1] - c[2] >= CLEAR_CHANGE]
