@@ -295,3 +295,22 @@ def test_an_empty_diary_path_is_refused_not_read_as_the_usual_diary(
         assert result.code == 2, args
         assert "--diary: is empty" in result.err
     assert not diary.exists()
+
+
+def test_the_charts_dates_sit_under_its_ends_or_are_said_in_words_when_it_is_too_short() -> None:
+    import datetime as dt
+
+    from dupi_triage.diary.timeline import Series, text_chart
+
+    day = dt.date(2026, 11, 1)
+    short = Series(day, day + dt.timedelta(days=1), "itch", 10, ((day, 5),), (day,), ())
+    assert text_chart(short, unicode=False)[-1] == "     from 2026-11-01 to 2026-11-02"
+    one = Series(day, day, "itch", 10, ((day, 5),), (), ())
+    assert text_chart(one, unicode=False)[-1] == "     2026-11-01"
+    end = day + dt.timedelta(days=39)
+    long = Series(day, end, "itch", 10, ((day, 5), (end, 3)), (day,), ())
+    lines = text_chart(long, unicode=False)
+    axis = next(line for line in lines if line.startswith("    +"))
+    assert lines[-1].startswith("     2026-11-01")
+    assert lines[-1].endswith("2026-12-10")
+    assert len(lines[-1]) == len(axis), "the last date ends under the chart's last column"

@@ -203,7 +203,11 @@ def text_chart(chart: Series, *, width: int = 60, unicode: bool = True) -> list[
     lines.append("dose " + "".join(dose_mark if d else " " for d in dosed).rstrip())
     if any(paused):
         lines.append("pause" + "".join(pause_mark if p else " " for p in paused).rstrip())
-    lines.append(f"     {chart.first.isoformat()}{chart.last.isoformat():>{max(columns - 10, 11)}}")
+    first, last = chart.first.isoformat(), chart.last.isoformat()
+    if columns >= 2 * len(first) + 1:  # each date under its end of the chart
+        lines.append(f"     {first}{last:>{columns - len(first)}}")
+    else:  # too few columns for the dates to sit under them: said in words
+        lines.append(f"     {first}" if first == last else f"     from {first} to {last}")
     return lines
 
 
