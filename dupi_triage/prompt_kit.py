@@ -20,9 +20,12 @@ from typing import Any
 
 import questionary
 from prompt_toolkit.application.current import get_app_or_none
+from prompt_toolkit.document import Document
 from prompt_toolkit.filters import Condition
+from prompt_toolkit.formatted_text import StyleAndTextTuples
 from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.keys import Keys
+from prompt_toolkit.lexers import Lexer
 from questionary import Choice, Separator
 
 from dupi_triage.prompt_fit import (
@@ -36,8 +39,10 @@ from dupi_triage.prompt_fit import (
     control_of,
     fit_choices,
     question_text,
+    screen_width,
 )
 from dupi_triage.records import NamedTuple
+from dupi_triage.wrapping import fill
 
 #: Single choices are numbered when every option gets one key (1 to 9).
 MOST_NUMBERED = 9
@@ -231,9 +236,12 @@ def type_in(
     nothing_before: str | None = NOTHING_BEFORE,
     clear: str | None = None,
     header: Sequence[Line] = (),
+    below: bool = False,
     **io: Any,
 ) -> questionary.Question:
-    """A typed answer. With `keep_current`, a value already given is shown, not typed in:
+    """A typed answer. `below`: once answered, the answer is shown on lines of its own under the
+    question, wrapped between words (the person's own words: on the question's line it ran past
+    the edge and broke mid-word). With `keep_current`, a value already given is shown, not typed in:
     Enter alone keeps it, and what is typed replaces it. Without, it is put in the box to edit
     (the person's own words). Returns the text typed, or `current` when kept; `clear` is what
     the caller takes to mean "leave it out" (validate must accept it), named in the key help.
@@ -257,11 +265,14 @@ def type_in(
             return True
         return True if validate is None else validate(typed)
 
+    if below:
+        # While typing, a long answer's later lines sit under its first, after "  > ".
+        io = {"lexer": _HiddenOnceAnswered(), "prompt_continuation": "    ", **io}
     prompt = questionary.text(
         question_text(text),  # type: ignore[arg-type]
         default="" if keep_current or current is None else current,
         validate=check,
-        instruction=_TypeBelow(instruction, first="\n  ", indent="  "),  # type: ignore[arg-type]
+        instruction=_TypeBelow(instruction, first="\n  ", indent="  ", below=below),  # type: ignore[arg-type]
         placeholder=kept,
         **io,
     )
@@ -294,13 +305,35 @@ def type_in(
 
 class _TypeBelow(Fitted):
     """The key help and any note under the question, then "> " where the answer is typed, on a
-    line of its own; once answered, nothing (the answer then follows the question)."""
+    line of its own; once answered, nothing (the answer then follows the question), or with
+    `below` the answer itself, wrapped between words on lines of its own."""
+
+    def __init__(self, text: Callable[[], str], *, below: bool = False, **fit: Any) -> None:
+        super().__init__(text, **fit)
+        self.below = below
 
     def __format__(self, spec: str) -> str:
         app = get_app_or_none()
         if app is not None and app.is_done:
-            return ""
+            answer = " ".join(app.current_buffer.text.split()) if self.below else ""
+            return "\n" + fill(answer, screen_width(), indent="  ", first="  ") if answer else ""
         return super().__format__(spec) + "\n  >"
+
+
+class _HiddenOnceAnswered(Lexer):
+    """The typed text as questionary styles it, until it is answered: then shown by _TypeBelow
+    instead, so the answer is not drawn twice."""
+
+    def lex_document(self, document: Document) -> Callable[[int], StyleAndTextTuples]:
+        lines = document.lines
+
+        def line(number: int) -> StyleAndTextTuples:
+            app = get_app_or_none()
+            if app is not None and app.is_done:
+                return []
+            return [("class:answer", lines[number])] if number < len(lines) else []
+
+        return line
 
 
 def ask(prompt: questionary.Question) -> Any:

@@ -165,6 +165,7 @@ class Walk:
                 question.text,
                 current=None if current is None else str(current),
                 keep_current=False,
+                below=True,  # the person's own words, wrapped under the question
                 validate=lambda text: _check_text(question, text, screen_width(self.io)),
                 back=back,
                 header=header,

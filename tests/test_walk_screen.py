@@ -478,3 +478,26 @@ def test_in_the_review_an_answer_that_wraps_is_set_further_in_than_the_next_one(
     following = lines[at + 1]
     assert following.startswith(" " * (start + 2)), (lines[at], following)
     assert following[start + 2] != " ", (lines[at], following)
+
+
+@pytest.mark.parametrize("columns", [40, 80])
+def test_the_persons_own_words_show_whole_under_the_question_once_answered(
+    questionnaire: Questionnaire, columns: int, state_folder: Path
+) -> None:
+    """Typed after the question, a long answer ran past the edge and broke mid-word
+    ("washin" / "g powder"); once answered it is shown under the question, wrapped between
+    words."""
+    answers = {k: v for k, v in ORDINARY_FLARE.items() if k != "itch"}
+    typed = "It started after I changed washing powder; photos on my phone, all of them."
+    with Terminal("assess", *_flags(answers), columns=columns, rows=60) as term:
+        _wait_in_region(term, questionnaire.question("itch").text)
+        term.send("4" + ENTER)
+        term.wait_for("In your own words")
+        term.send(typed + ENTER)
+        _wait_in_region(term, "Review your answers")
+        term.settle()
+        text = term.text()
+        term.send(CTRL_C)
+        term.finish()
+    asked = text[: text.index("Review your answers")]
+    assert words_whole(typed, asked) == [], asked

@@ -83,6 +83,7 @@ def ask_note(default: str = "") -> str:
             "Note (optional):",
             current=default or None,
             keep_current=False,  # a note already there is put in the box, to edit
+            below=True,
             validate=_valid_note,
             nothing_before=None,
         )
